@@ -1,0 +1,76 @@
+"""The click group, exit codes and the helpers every command shares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import IntEnum
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..diagnostics import Diagnostic, Level
+from ..loader import Portfolio, load_portfolio
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILED = 1
+    """Invalid specs, error findings, changes needing sign-off, a mismatching bundle."""
+    USAGE = 2
+    """A bad option or a missing path."""
+    INTERNAL = 3
+    """A bug in specgen."""
+
+
+DEFAULT_SPECS = ("specs",)
+
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+project_option = click.option(
+    "--project",
+    "project_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Project file (default: the nearest specgen.yml above the first path).",
+)
+
+
+def _paths(paths: Sequence[Path]) -> list[Path]:
+    chosen = list(paths) or [Path(p) for p in DEFAULT_SPECS]
+    missing = [str(p) for p in chosen if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    return chosen
+
+
+def _load(paths: Sequence[Path], project_file: Path | None) -> Portfolio:
+    return load_portfolio(_paths(paths), project_file=project_file)
+
+
+def _emit(text: str, *, err: bool = False) -> None:
+    if text:
+        click.echo(text, err=err)
+
+
+def _summary(portfolio: Portfolio, diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.level is Level.error)
+    files = len(portfolio.files)
+    noun = "spec" if files == 1 else "specs"
+    if errors:
+        bad = len({d.file for d in diagnostics if d.level is Level.error})
+        return (
+            f"{errors} error{'s' if errors != 1 else ''} in {bad} file{'s' if bad != 1 else ''} ({files} {noun} read)"
+        )
+    return f"{files} {noun} valid"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="specgen")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Production-readiness specs for AI workflows.
+
+    Write specs in YAML under specs/, then validate them, check them against
+    the production-readiness rules, and publish the handover site.
+    """
+    ctx.obj = {"debug": debug}

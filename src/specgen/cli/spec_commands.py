@@ -1,0 +1,98 @@
+"""Commands about the specs themselves: ``validate``, ``schema``, ``init``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..diagnostics import FORMATS, format_diagnostics
+from .app import ExitCode, _emit, _load, _summary, cli, paths_argument, project_option
+
+
+@cli.command()
+@paths_argument
+@project_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, github for pull-request annotations.",
+)
+def validate(paths: tuple[Path, ...], project_file: Path | None, fmt: str) -> None:
+    """Check specs against the schema and their cross-references.
+
+    PATHS are spec files or folders (default: specs/). Exits 0 when every spec
+    is valid, 1 when any is not, 2 on a usage error.
+    """
+    portfolio = _load(paths, project_file)
+    diagnostics = portfolio.diagnostics
+    if fmt == "json":
+        _emit(format_diagnostics(diagnostics, "json"))
+    else:
+        _emit(format_diagnostics(diagnostics, fmt))
+        if fmt == "text":
+            _emit(_summary(portfolio, diagnostics))
+    sys.exit(ExitCode.OK if portfolio.ok else ExitCode.FAILED)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON Schema to this file instead of printing it.",
+)
+@click.option(
+    "--project-file", "of_project", is_flag=True, help="The schema of the project file (specgen.yml) instead of a spec."
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def schema(output: Path | None, of_project: bool, force: bool) -> None:
+    """Print the JSON Schema of a spec (for editors and other tools)."""
+    from ..schema import json_schema_text
+
+    text = json_schema_text("project" if of_project else "spec")
+    if output is None:
+        _emit(text)
+        return
+    if output.exists() and not force:
+        raise click.UsageError(f"{output} exists; pass --force to overwrite it")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text + "\n", encoding="utf-8")
+    _emit(f"wrote {output}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "--stage",
+    type=click.Choice(["experimentation", "limited_rollout", "system_of_record"]),
+    default="experimentation",
+    show_default=True,
+    help="The stage the workflow is at.",
+)
+@click.option(
+    "-d",
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("specs"),
+    show_default=True,
+    help="Folder to write the spec into.",
+)
+def init(name: str, stage: str, folder: Path) -> None:
+    """Write a new, commented spec NAME.yml that validates as it is.
+
+    NAME is the workflow id (lower-case, digits, '-'); the file is never
+    overwritten.
+    """
+    from ..scaffold import ScaffoldError, write_new_spec
+
+    try:
+        path = write_new_spec(name, stage=stage, folder=folder)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    _emit(f"wrote {path}: fill in the TODOs, then run: specgen validate {path}")

@@ -1,0 +1,51 @@
+"""``specgen init``: write a new, commented spec that validates as it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from .loader import load_spec_text
+from .schema import Stage
+from .templating import make_environment
+
+__all__ = ["ScaffoldError", "render_new_spec", "write_new_spec"]
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class ScaffoldError(Exception):
+    """The spec cannot be written (bad name, file exists)."""
+
+
+def render_new_spec(name: str, *, stage: str = "experimentation", today: dt.date | None = None) -> str:
+    """The text of a new spec for workflow ``name`` at ``stage``."""
+    if not _NAME.match(name):
+        raise ScaffoldError(f"'{name}' is not a valid workflow id: use lower-case letters, digits and '-'")
+    stage_value = Stage(stage)
+    env = make_environment([Path("templates")])
+    text = env.get_template("init/spec.yml.j2").render(
+        id=name,
+        title=name.replace("-", " ").capitalize(),
+        stage=stage_value.value,
+        stage_rank=stage_value.rank,
+        today=(today or dt.date.today()).isoformat(),
+    )
+    loaded, problems = load_spec_text(text, f"{name}.yml")
+    if loaded is None:  # a broken template is a bug, never the user's fault
+        raise AssertionError("init template does not validate:\n" + "\n".join(d.message for d in problems))
+    return text
+
+
+def write_new_spec(name: str, *, stage: str = "experimentation", folder: Path = Path("specs")) -> Path:
+    """Write ``folder/name.yml``; refuses to overwrite an existing file."""
+    text = render_new_spec(name, stage=stage)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.yml"
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise ScaffoldError(f"{path} already exists; choose another name or remove it first") from None
+    return path

@@ -1,0 +1,177 @@
+"""Typed values used by the spec schema: durations, percentages, identifiers.
+
+Each type validates the form a delivery lead writes in YAML (``15m``, ``99.5%``,
+``risk-officer``) into a value the rules can compare, serialises back to the
+same written form, and describes itself in the JSON Schema so editors can
+complete and check it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import (
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+__all__ = ["Duration", "Id", "NonEmptyStr", "Percent", "Ratio"]
+
+_ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=_ID_PATTERN, min_length=1, max_length=80),
+]
+"""A stable identifier: lower-case letters, digits, ``-``, ``_`` and ``.``."""
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+NonEmptyStr = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1)]
+"""Free text that must say something (blank strings are rejected)."""
+
+
+_UNIT_SECONDS = {
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 7 * 86400,
+    "mo": 30 * 86400,
+    "y": 365 * 86400,
+}
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mo|s|m|h|d|w|y)\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class Duration:
+    """A span of time written as a number and a unit: ``30s``, ``15m``, ``4h``,
+    ``2d``, ``1w``, ``3mo``, ``7y``. Compares by length; prints as written."""
+
+    seconds: float
+    text: str
+
+    @classmethod
+    def parse(cls, value: Any) -> Duration:
+        if isinstance(value, Duration):
+            return value
+        if isinstance(value, bool) or not isinstance(value, str):
+            raise ValueError(
+                "expected a duration such as '15m', '4h', '2d' or '7y' "
+                f"(a number and one of s, m, h, d, w, mo, y), got {value!r}"
+            )
+        match = _DURATION_RE.match(value)
+        if not match:
+            raise ValueError(
+                f"'{value}' is not a duration: write a number and a unit, "
+                "such as '15m', '4h', '2d' or '7y' (units: s, m, h, d, w, mo, y)"
+            )
+        number, unit = match.groups()
+        return cls(float(number) * _UNIT_SECONDS[unit], f"{number}{unit}")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": _DURATION_RE.pattern,
+            "examples": ["15m", "4h", "2d", "7y"],
+        }
+
+
+_PERCENT_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class Percent:
+    """A share written as ``2%`` or ``99.5%``; ``fraction`` is 0..1."""
+
+    fraction: float
+
+    @classmethod
+    def parse(cls, value: Any) -> Percent:
+        if isinstance(value, Percent):
+            return value
+        if isinstance(value, str):
+            match = _PERCENT_RE.match(value)
+            if not match:
+                raise ValueError(f"'{value}' is not a percentage: write it like '2%' or '99.5%'")
+            number = float(match.group(1))
+        else:
+            raise ValueError(f"expected a percentage such as '2%' or '99.5%', got {value!r}")
+        if not 0 <= number <= 100:
+            raise ValueError(f"a percentage must be between 0% and 100%, got {value!r}")
+        return cls(number / 100)
+
+    def __str__(self) -> str:
+        return f"{self.fraction * 100:g}%"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": _PERCENT_RE.pattern, "examples": ["2%", "99.5%"]}
+
+
+def _ratio(value: Any) -> Any:
+    if isinstance(value, str) and _PERCENT_RE.match(value):
+        return Percent.parse(value).fraction
+    return value
+
+
+Ratio = Annotated[float, BeforeValidator(_ratio)]
+"""A number between 0 and 1 (a confidence score); ``90%`` is accepted as 0.9."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks an id field as a reference to an entity of one of ``kinds``.
+
+    The cross-reference check (:mod:`specgen.xref`) finds these markers in the
+    schema, so a new reference field is checked as soon as it is declared.
+    """
+
+    kinds: tuple[str, ...]
+
+
+RoleRef = Annotated[str, StringConstraints(pattern=_ID_PATTERN), Ref(("role",))]
+"""The id of a role (from the spec or the project file)."""
+PersonRef = Annotated[str, StringConstraints(pattern=_ID_PATTERN), Ref(("person",))]
+"""The id of a person (from the spec or the project file)."""
+RoleOrPersonRef = Annotated[str, StringConstraints(pattern=_ID_PATTERN), Ref(("role", "person"))]
+"""The id of a role or a person."""
+DecisionRef = Annotated[str, StringConstraints(pattern=_ID_PATTERN), Ref(("decision",))]
+"""The id of a decision in the same spec."""
+ControlRef = Annotated[str, StringConstraints(pattern=_ID_PATTERN), Ref(("control",))]
+"""The id of a runtime control in the same spec."""
+RunbookRef = Annotated[str, StringConstraints(pattern=_ID_PATTERN), Ref(("runbook",))]
+"""The id of a runbook in the same spec."""
+SignalRef = Annotated[str, StringConstraints(pattern=_ID_PATTERN), Ref(("signal",))]
+"""The id of an observability signal in the same spec."""

@@ -1,0 +1,221 @@
+"""Cross-reference check: ids are unique within their kind, references resolve.
+
+Which fields are references is read from the schema itself (fields typed
+``RoleRef``, ``RunbookRef``... carry a :class:`specgen.types.Ref` marker), so
+this module holds no list of fields to keep in step with the schema.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from .diagnostics import Diagnostic
+from .loader import LoadedSpec, Portfolio, Source
+from .schema import (
+    AcceptanceCondition,
+    Control,
+    DataSource,
+    Decision,
+    DecisionRecord,
+    Dependency,
+    Person,
+    Project,
+    Role,
+    Runbook,
+    Signal,
+    Spec,
+)
+from .types import Ref
+from .yamlsrc import Path_
+
+__all__ = ["ENTITY_KINDS", "Registry", "check_portfolio", "iter_refs", "registry_for"]
+
+ENTITY_KINDS: dict[type[BaseModel], str] = {
+    Person: "person",
+    Role: "role",
+    Decision: "decision",
+    DecisionRecord: "decision record",
+    Control: "control",
+    AcceptanceCondition: "acceptance condition",
+    Signal: "signal",
+    Runbook: "runbook",
+    DataSource: "data source",
+    Dependency: "dependency",
+}
+"""Models whose ``id`` defines an entity that references can name."""
+
+
+def _ref_of(annotation: typing.Any) -> tuple[Ref | None, bool]:
+    """(Ref marker, is_list) for a field annotation."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        for meta in typing.get_args(annotation)[1:]:
+            if isinstance(meta, Ref):
+                return meta, False
+        return None, False
+    if origin is list:
+        ref, _ = _ref_of(typing.get_args(annotation)[0])
+        return ref, True
+    if origin is not None:  # Optional / Union
+        for arg in typing.get_args(annotation):
+            ref, is_list = _ref_of(arg)
+            if ref:
+                return ref, is_list
+    return None, False
+
+
+@functools.cache
+def _ref_fields(model: type[BaseModel]) -> tuple[tuple[str, Ref, bool], ...]:
+    found = []
+    for name, info in model.model_fields.items():
+        ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
+        is_list = False
+        if ref is None:
+            ref, is_list = _ref_of(info.annotation)
+        if ref is not None:
+            found.append((name, ref, is_list))
+    return tuple(found)
+
+
+def _walk(model: BaseModel, path: Path_) -> Iterator[tuple[BaseModel, Path_]]:
+    yield model, path
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from _walk(value, (*path, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _walk(item, (*path, name, i))
+
+
+def iter_refs(model: BaseModel, path: Path_ = ()) -> Iterator[tuple[Path_, tuple[str, ...], str]]:
+    """Every reference in a model: (path, kinds it may name, id named)."""
+    for node, node_path in _walk(model, path):
+        for name, ref, is_list in _ref_fields(type(node)):
+            value = getattr(node, name)
+            if value is None:
+                continue
+            if is_list:
+                for i, item in enumerate(value):
+                    yield (*node_path, name, i), ref.kinds, item
+            else:
+                yield (*node_path, name), ref.kinds, value
+
+
+def iter_entities(model: BaseModel, path: Path_ = ()) -> Iterator[tuple[str, str, Path_]]:
+    """Every entity defined in a model: (kind, id, path of the id)."""
+    for node, node_path in _walk(model, path):
+        kind = ENTITY_KINDS.get(type(node))
+        if kind is not None:
+            yield kind, node.id, (*node_path, "id")  # type: ignore[attr-defined]
+
+
+@dataclass
+class Registry:
+    """Ids known to one spec, by kind (the project's people and roles included)."""
+
+    ids: dict[str, dict[str, str]]
+
+    def known(self, kind: str) -> dict[str, str]:
+        return self.ids.get(kind, {})
+
+
+def registry_for(spec: Spec, project: Project) -> Registry:
+    ids: dict[str, dict[str, str]] = {}
+    for owner, label in ((project, "project"), (spec, "spec")):
+        for kind, ident, _ in iter_entities(owner):
+            ids.setdefault(kind, {}).setdefault(ident, label)
+    return Registry(ids)
+
+
+def _unresolved(kinds: tuple[str, ...], ident: str, registry: Registry) -> str | None:
+    known: list[str] = []
+    for kind in kinds:
+        names = registry.known(kind)
+        if ident in names:
+            return None
+        known.extend(names)
+    what = " or ".join(kinds)
+    close = difflib.get_close_matches(ident, known, n=1, cutoff=0.6)
+    listing = ", ".join(sorted(known)[:8]) + (", ..." if len(known) > 8 else "")
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    if not known:
+        where = "specgen.yml or this spec" if {"role", "person"} & set(kinds) else "this spec"
+        return f"unknown {what} '{ident}': no {what} is defined (define it in {where})"
+    return f"unknown {what} '{ident}' (known: {listing}){hint}"
+
+
+def _duplicates(model: BaseModel, source: Source, seen: dict[tuple[str, str], Path_]) -> list[Diagnostic]:
+    out = []
+    for kind, ident, path in iter_entities(model):
+        key = (kind, ident)
+        if key in seen:
+            first = source.positions.locate(seen[key]).line
+            out.append(
+                source.diagnostic(
+                    path, f"duplicate {kind} id '{ident}' (first defined at line {first})", code="reference"
+                )
+            )
+        else:
+            seen[key] = path
+    return out
+
+
+def check_spec(loaded: LoadedSpec, project: Project) -> list[Diagnostic]:
+    """Duplicate ids and unresolved references in one spec."""
+    spec, source = loaded.spec, loaded.source
+    out: list[Diagnostic] = []
+    seen: dict[tuple[str, str], Path_] = {}
+    out.extend(_duplicates(spec, source, seen))
+    # a spec may not silently redefine a person or role of the project file
+    project_ids = {(k, i) for k, i, _ in iter_entities(project)}
+    for kind, ident, path in iter_entities(spec):
+        if (kind, ident) in project_ids:
+            out.append(
+                source.diagnostic(path, f"{kind} '{ident}' is already defined in the project file", code="reference")
+            )
+    registry = registry_for(spec, project)
+    for path, kinds, ident in iter_refs(spec):
+        problem = _unresolved(kinds, ident, registry)
+        if problem:
+            out.append(source.diagnostic(path, problem, code="reference"))
+    return out
+
+
+def check_project(project: Project, source: Source) -> list[Diagnostic]:
+    out = _duplicates(project, source, {})
+    registry = Registry({})
+    for kind, ident, _ in iter_entities(project):
+        registry.ids.setdefault(kind, {})[ident] = "project"
+    for path, kinds, ident in iter_refs(project):
+        problem = _unresolved(kinds, ident, registry)
+        if problem:
+            out.append(source.diagnostic(path, problem, code="reference"))
+    return out
+
+
+def check_portfolio(portfolio: Portfolio) -> list[Diagnostic]:
+    """Cross-reference diagnostics for the whole portfolio."""
+    out: list[Diagnostic] = []
+    if portfolio.project_source is not None:
+        out.extend(check_project(portfolio.project, portfolio.project_source))
+    first_by_id: dict[str, LoadedSpec] = {}
+    for loaded in portfolio.specs:
+        out.extend(check_spec(loaded, portfolio.project))
+        other = first_by_id.setdefault(loaded.spec.id, loaded)
+        if other is not loaded:
+            out.append(
+                loaded.source.diagnostic(
+                    ("id",),
+                    f"duplicate spec id '{loaded.spec.id}' (also used by {other.source.name})",
+                    code="reference",
+                )
+            )
+    return out

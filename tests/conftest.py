@@ -1,0 +1,65 @@
+"""Shared fixtures: the repository's paths, a CLI runner, spec builders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from specgen.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "specs"
+PROJECT_FILE = REPO / "specgen.yml"
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run the specgen CLI in-process; returns click's Result (exit_code, output)."""
+
+    def _run(*args: str | os.PathLike[str], cwd: Path | None = None) -> Result:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return _run
+
+
+@pytest.fixture
+def example_tree(tmp_path: Path) -> Path:
+    """A copy of the bundled examples (specs/ and specgen.yml) in tmp_path."""
+    shutil.copytree(EXAMPLES, tmp_path / "specs")
+    shutil.copy(PROJECT_FILE, tmp_path / "specgen.yml")
+    return tmp_path
+
+
+@pytest.fixture
+def credit_data() -> dict:
+    """The credit-decision example as plain data, to mutate in tests."""
+    return yaml.safe_load((EXAMPLES / "credit-decision-assistant.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def write_spec(tmp_path: Path) -> Callable[[dict, str], Path]:
+    """Write spec data as YAML into tmp_path/specs/<name>.yml, with the example project file."""
+
+    def _write(data: dict, name: str = "spec") -> Path:
+        folder = tmp_path / "specs"
+        folder.mkdir(exist_ok=True)
+        if not (tmp_path / "specgen.yml").exists():
+            shutil.copy(PROJECT_FILE, tmp_path / "specgen.yml")
+        path = folder / f"{name}.yml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return path
+
+    return _write
