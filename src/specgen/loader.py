@@ -222,6 +222,8 @@ def _message(root: type[BaseModel], error: Any) -> tuple[str, bool]:
         hint = ""
         if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
             hint = " (a ': ' inside text starts a mapping: put the whole text in quotes)"
+        elif kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            hint = f" (put it in quotes, '{value}': YAML reads unquoted 1.10 as the number 1.1)"
         return f"expected {_TYPE_WORDS[kind]}, got {_describe(value)}{hint}", False
     return f"{error['msg']}; got {_describe(value)}", False
 

@@ -49,3 +49,22 @@ def write_new_spec(name: str, *, stage: str = "experimentation", folder: Path = 
     except FileExistsError:
         raise ScaffoldError(f"{path} already exists; choose another name or remove it first") from None
     return path
+
+
+def copy_examples(folder: Path) -> list[Path]:
+    """Copy the bundled example specs and their project file into ``folder``.
+
+    Refuses (before writing anything) when any of the files already exists.
+    """
+    from .resources import bundled_examples, bundled_project_file
+
+    sources = [(bundled_project_file(), folder / "specgen.yml")]
+    for spec in sorted(bundled_examples().glob("*.yml")):
+        sources.append((spec, folder / "specs" / spec.name))
+    clashes = [str(target) for _, target in sources if target.exists()]
+    if clashes:
+        raise ScaffoldError(f"not overwriting existing files: {', '.join(clashes)}")
+    for source, target in sources:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    return [target for _, target in sources]

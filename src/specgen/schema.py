@@ -48,7 +48,6 @@ class Model(BaseModel):
         use_attribute_docstrings=True,
         str_strip_whitespace=True,
         validate_default=False,
-        coerce_numbers_to_str=True,
     )
 
 

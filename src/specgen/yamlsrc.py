@@ -146,6 +146,8 @@ def _explain(exc: yaml.MarkedYAMLError, text: str = "") -> str:
         return "tab character: YAML indents with spaces only, replace the tab with spaces"
     if "found duplicate anchor" in problem:
         return problem
+    if problem.startswith("mapping values are not allowed"):
+        return "not valid YAML: a ': ' inside a value starts a mapping here; put the whole text in quotes"
     context = (exc.context or "").strip()
     text = f"{context}: {problem}" if context else problem
     return f"not valid YAML: {text}"

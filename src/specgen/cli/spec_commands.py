@@ -96,3 +96,20 @@ def init(name: str, stage: str, folder: Path) -> None:
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
     _emit(f"wrote {path}: fill in the TODOs, then run: specgen validate {path}")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+def examples(folder: Path) -> None:
+    """Copy the bundled example specs (and their specgen.yml) into FOLDER.
+
+    Never overwrites: stops before writing if any file is already there.
+    """
+    from ..scaffold import ScaffoldError, copy_examples
+
+    try:
+        written = copy_examples(folder)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    for path in written:
+        _emit(f"wrote {path}")
