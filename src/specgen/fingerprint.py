@@ -14,7 +14,7 @@ from typing import Any
 
 from .schema import Spec
 
-__all__ = ["EXCLUDED", "normalised", "fingerprint", "section_fingerprints", "changed_sections"]
+__all__ = ["EXCLUDED", "changed_sections", "fingerprint", "normalised", "section_fingerprints"]
 
 EXCLUDED = frozenset({"approvals"})
 """Top-level fields outside the fingerprint."""

@@ -95,18 +95,22 @@ def _walk(model: BaseModel, path: Path_) -> Iterator[tuple[BaseModel, Path_]]:
                     yield from _walk(item, (*path, name, i))
 
 
+def _refs_of(node: BaseModel, node_path: Path_) -> Iterator[tuple[Path_, tuple[str, ...], str]]:
+    for name, ref, is_list in _ref_fields(type(node)):
+        value = getattr(node, name)
+        if value is None:
+            continue
+        if is_list:
+            for i, item in enumerate(value):
+                yield (*node_path, name, i), ref.kinds, item
+        else:
+            yield (*node_path, name), ref.kinds, value
+
+
 def iter_refs(model: BaseModel, path: Path_ = ()) -> Iterator[tuple[Path_, tuple[str, ...], str]]:
     """Every reference in a model: (path, kinds it may name, id named)."""
     for node, node_path in _walk(model, path):
-        for name, ref, is_list in _ref_fields(type(node)):
-            value = getattr(node, name)
-            if value is None:
-                continue
-            if is_list:
-                for i, item in enumerate(value):
-                    yield (*node_path, name, i), ref.kinds, item
-            else:
-                yield (*node_path, name), ref.kinds, value
+        yield from _refs_of(node, node_path)
 
 
 def iter_entities(model: BaseModel, path: Path_ = ()) -> Iterator[tuple[str, str, Path_]]:
@@ -115,6 +119,18 @@ def iter_entities(model: BaseModel, path: Path_ = ()) -> Iterator[tuple[str, str
         kind = ENTITY_KINDS.get(type(node))
         if kind is not None:
             yield kind, node.id, (*node_path, "id")  # type: ignore[attr-defined]
+
+
+def _index(model: BaseModel) -> tuple[list[tuple[str, str, Path_]], list[tuple[Path_, tuple[str, ...], str]]]:
+    """Entities and references of a model, in one walk."""
+    entities: list[tuple[str, str, Path_]] = []
+    refs: list[tuple[Path_, tuple[str, ...], str]] = []
+    for node, node_path in _walk(model, ()):
+        kind = ENTITY_KINDS.get(type(node))
+        if kind is not None:
+            entities.append((kind, node.id, (*node_path, "id")))  # type: ignore[attr-defined]
+        refs.extend(_refs_of(node, node_path))
+    return entities, refs
 
 
 @dataclass
@@ -127,12 +143,17 @@ class Registry:
         return self.ids.get(kind, {})
 
 
-def registry_for(spec: Spec, project: Project) -> Registry:
+def _registry(*entity_lists: list[tuple[str, str, Path_]]) -> Registry:
     ids: dict[str, dict[str, str]] = {}
-    for owner, label in ((project, "project"), (spec, "spec")):
-        for kind, ident, _ in iter_entities(owner):
+    for label, entities in zip(("project", "spec"), entity_lists, strict=False):
+        for kind, ident, _ in entities:
             ids.setdefault(kind, {}).setdefault(ident, label)
     return Registry(ids)
+
+
+def registry_for(spec: Spec, project: Project) -> Registry:
+    """The ids a spec can refer to: its own entities and the project's."""
+    return _registry(list(iter_entities(project)), list(iter_entities(spec)))
 
 
 def _unresolved(kinds: tuple[str, ...], ident: str, registry: Registry) -> str | None:
@@ -152,53 +173,54 @@ def _unresolved(kinds: tuple[str, ...], ident: str, registry: Registry) -> str |
     return f"unknown {what} '{ident}' (known: {listing}){hint}"
 
 
-def _duplicates(model: BaseModel, source: Source, seen: dict[tuple[str, str], Path_]) -> list[Diagnostic]:
+def _duplicates(entities: list[tuple[str, str, Path_]], source: Source) -> list[Diagnostic]:
     out = []
-    for kind, ident, path in iter_entities(model):
+    seen: dict[tuple[str, str], Path_] = {}
+    for kind, ident, path in entities:
         key = (kind, ident)
         if key in seen:
             first = source.positions.locate(seen[key]).line
-            out.append(
-                source.diagnostic(
-                    path, f"duplicate {kind} id '{ident}' (first defined at line {first})", code="reference"
-                )
-            )
+            message = f"duplicate {kind} id '{ident}' (first defined at line {first})"
+            out.append(source.diagnostic(path, message, code="reference"))
         else:
             seen[key] = path
     return out
 
 
-def check_spec(loaded: LoadedSpec, project: Project) -> list[Diagnostic]:
-    """Duplicate ids and unresolved references in one spec."""
-    spec, source = loaded.spec, loaded.source
-    out: list[Diagnostic] = []
-    seen: dict[tuple[str, str], Path_] = {}
-    out.extend(_duplicates(spec, source, seen))
-    # a spec may not silently redefine a person or role of the project file
-    project_ids = {(k, i) for k, i, _ in iter_entities(project)}
-    for kind, ident, path in iter_entities(spec):
-        if (kind, ident) in project_ids:
-            out.append(
-                source.diagnostic(path, f"{kind} '{ident}' is already defined in the project file", code="reference")
-            )
-    registry = registry_for(spec, project)
-    for path, kinds, ident in iter_refs(spec):
+def _unresolved_refs(
+    refs: list[tuple[Path_, tuple[str, ...], str]], registry: Registry, source: Source
+) -> list[Diagnostic]:
+    out = []
+    for path, kinds, ident in refs:
         problem = _unresolved(kinds, ident, registry)
         if problem:
             out.append(source.diagnostic(path, problem, code="reference"))
+    return out
+
+
+def check_spec(
+    loaded: LoadedSpec, project: Project, project_entities: list[tuple[str, str, Path_]] | None = None
+) -> list[Diagnostic]:
+    """Duplicate ids and unresolved references in one spec."""
+    source = loaded.source
+    if project_entities is None:
+        project_entities = list(iter_entities(project))
+    entities, refs = _index(loaded.spec)
+    out = _duplicates(entities, source)
+    # a spec may not silently redefine a person or role of the project file
+    project_ids = {(k, i) for k, i, _ in project_entities}
+    for kind, ident, path in entities:
+        if (kind, ident) in project_ids:
+            message = f"{kind} '{ident}' is already defined in the project file"
+            out.append(source.diagnostic(path, message, code="reference"))
+    out.extend(_unresolved_refs(refs, _registry(project_entities, entities), source))
     return out
 
 
 def check_project(project: Project, source: Source) -> list[Diagnostic]:
-    out = _duplicates(project, source, {})
-    registry = Registry({})
-    for kind, ident, _ in iter_entities(project):
-        registry.ids.setdefault(kind, {})[ident] = "project"
-    for path, kinds, ident in iter_refs(project):
-        problem = _unresolved(kinds, ident, registry)
-        if problem:
-            out.append(source.diagnostic(path, problem, code="reference"))
-    return out
+    """Duplicate ids and unresolved references in the project file."""
+    entities, refs = _index(project)
+    return _duplicates(entities, source) + _unresolved_refs(refs, _registry(entities), source)
 
 
 def check_portfolio(portfolio: Portfolio) -> list[Diagnostic]:
@@ -206,9 +228,10 @@ def check_portfolio(portfolio: Portfolio) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if portfolio.project_source is not None:
         out.extend(check_project(portfolio.project, portfolio.project_source))
+    project_entities = list(iter_entities(portfolio.project))
     first_by_id: dict[str, LoadedSpec] = {}
     for loaded in portfolio.specs:
-        out.extend(check_spec(loaded, portfolio.project))
+        out.extend(check_spec(loaded, portfolio.project, project_entities))
         other = first_by_id.setdefault(loaded.spec.id, loaded)
         if other is not loaded:
             out.append(

@@ -58,27 +58,40 @@ class YamlError(Exception):
 
 @dataclass
 class SourceMap:
-    """Positions of values (and of their keys) by path."""
+    """Positions of values (and of their keys) by path.
 
-    values: dict[Path_, Mark] = field(default_factory=dict)
-    keys: dict[Path_, Mark] = field(default_factory=dict)
+    The parser's own mark objects are stored as they are and turned into
+    1-based :class:`Mark` values only when asked for: most positions of a
+    valid spec are never read.
+    """
+
+    values: dict[Path_, Any] = field(default_factory=dict)
+    keys: dict[Path_, Any] = field(default_factory=dict)
 
     def locate(self, path: Path_, *, key: bool = False) -> Mark:
         """Position of ``path``; of its nearest ancestor if it is not written."""
         for end in range(len(path), -1, -1):
             prefix = tuple(path[:end])
             if key and prefix in self.keys:
-                return self.keys[prefix]
+                return _as_mark(self.keys[prefix])
             if prefix in self.values:
-                return self.values[prefix]
+                return _as_mark(self.values[prefix])
         return Mark(1, 1)
 
     def has(self, path: Path_) -> bool:
         return tuple(path) in self.values
 
 
+def _as_mark(raw: Any) -> Mark:
+    return raw if isinstance(raw, Mark) else Mark(raw.line + 1, raw.column + 1)
+
+
 def _mark(node: yaml.Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+    return _as_mark(node.start_mark)
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _Builder:
@@ -87,6 +100,8 @@ class _Builder:
         self.limit = limit
         self.count = 0
         self.source_map = SourceMap()
+        self._values = self.source_map.values
+        self._keys = self.source_map.keys
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1
@@ -103,33 +118,35 @@ class _Builder:
                 _mark(node),
                 path,
             )
-        self.source_map.values.setdefault(path, _mark(node))
+        if path not in self._values:
+            self._values[path] = node.start_mark
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR_TAG:  # most values: skip the constructor's bookkeeping
+                return node.value
+            return self.loader.construct_object(node, deep=True)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_seen: dict[str, Mark] = {}
+        keys = self._keys
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == _MERGE_TAG:
                 raise YamlError("merge keys ('<<') are not supported: write the fields out", _mark(key_node), path)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError("a key must be plain text, not a list or mapping", _mark(key_node), path)
             key = str(key_node.value)
+            child = (*path, key)
             if key in result:
-                first = first_seen[key]
+                first = _as_mark(keys[child])
                 raise YamlError(
                     f"duplicate key '{key}' (first defined at line {first.line}); "
                     "YAML would silently keep only the last one",
                     _mark(key_node),
-                    (*path, key),
+                    child,
                 )
-            first_seen[key] = _mark(key_node)
-            child = (*path, key)
-            self.source_map.keys[child] = _mark(key_node)
+            keys[child] = key_node.start_mark
             result[key] = self.build(value_node, child)
         return result
 
