@@ -165,3 +165,19 @@ def test_wheel_ships_templates_and_examples_and_runs_from_anywhere(tmp_path: Pat
     done = subprocess.run([str(specgen), "validate"], cwd=work, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "3 specs valid" in done.stdout
+
+
+def test_field_reference_lists_every_field_of_every_section(run) -> None:
+    from specgen import schema as s
+
+    result = run("schema", "--format", "markdown")
+    assert result.exit_code == 0
+    text = result.output
+    for model in (s.Spec, s.Decision, s.Runbook, s.ExitPlan, s.RedTeamHarness, s.AuditTrail):
+        assert f"\n## {model.__name__}\n" in text
+        for name in model.model_fields:
+            assert f"| {name} |" in text or f"| **{name}** |" in text, f"{model.__name__}.{name}"
+    assert "| **autonomy** | ai_alone \\| human_approves \\| human_decides |" in text
+    assert "| approver | role id | Role that approves when a human must approve. |" in text
+    project = run("schema", "--format", "markdown", "--project-file").output
+    assert "\n## Waiver\n" in project and "| **expires** | date |" in project

@@ -50,11 +50,22 @@ def validate(paths: tuple[Path, ...], project_file: Path | None, fmt: str) -> No
     "--project-file", "of_project", is_flag=True, help="The schema of the project file (specgen.yml) instead of a spec."
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-def schema(output: Path | None, of_project: bool, force: bool) -> None:
-    """Print the JSON Schema of a spec (for editors and other tools)."""
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+    help="json: the JSON Schema; markdown: the field reference for people.",
+)
+def schema(output: Path | None, of_project: bool, force: bool, fmt: str) -> None:
+    """Print the JSON Schema of a spec (for editors and other tools),
+    or the field reference (--format markdown)."""
+    from ..fieldref import render_field_reference
     from ..schema import json_schema_text
 
-    text = json_schema_text("project" if of_project else "spec")
+    kind = "project" if of_project else "spec"
+    text = json_schema_text(kind) if fmt == "json" else render_field_reference(kind).rstrip("\n")
     if output is None:
         _emit(text)
         return
