@@ -320,6 +320,7 @@ def discover_spec_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
                 if p.suffix in SPEC_SUFFIXES
                 and p.is_file()
                 and p.name not in PROJECT_FILENAMES
+                and not p.stem.endswith(".approvals")  # approvals sidecars (specgen.approvals)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             files.extend(found)
@@ -398,6 +399,7 @@ def load_portfolio(
 def _load_portfolio(
     paths: Sequence[Path | str], *, project_file: Path | str | None, discover_project: bool
 ) -> Portfolio:
+    from .approvals import approval_diagnostics  # local: approvals depends on this module
     from .xref import check_portfolio  # local: xref depends on this module's types
 
     as_paths = [Path(p) for p in paths]
@@ -425,5 +427,6 @@ def _load_portfolio(
             continue
         portfolio.specs.append(LoadedSpec(spec, source))
     portfolio.diagnostics.extend(check_portfolio(portfolio))
+    portfolio.diagnostics.extend(approval_diagnostics(portfolio))
     portfolio.diagnostics.sort(key=Diagnostic.sort_key)
     return portfolio

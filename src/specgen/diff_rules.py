@@ -1,0 +1,536 @@
+"""How a change of a spec is classified: its governance area and whether it
+loosens governance.
+
+Classification is data: :data:`SPEC_RULES` maps a path pattern
+(``decisions[*].autonomy``, every list item written ``[*]``) to a classifier
+built by one of the small factories below (:func:`presence`, :func:`ordered`,
+:func:`ranked`, :func:`flag`, :func:`owner`, :func:`review`, :func:`steps`,
+:func:`bar`). A path no rule names is a neutral content change. To classify a
+new field, add one line to the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import schema
+from .types import Duration, Percent
+
+__all__ = [
+    "PROJECT_RULES",
+    "SPEC_RULES",
+    "ChangeKind",
+    "Classifier",
+    "Effect",
+    "Impact",
+    "Key",
+    "PathT",
+    "RawChange",
+    "Verdict",
+    "bar",
+    "classify",
+    "flag",
+    "ordered",
+    "owner",
+    "path_pattern",
+    "path_text",
+    "presence",
+    "ranked",
+    "review",
+    "steps",
+]
+
+# ---------------------------------------------------------------- vocabulary
+
+
+class Effect(str, Enum):
+    """Which way a change moves governance."""
+
+    loosens = "loosens"
+    """Less oversight, lower bars, fewer controls: needs sign-off."""
+    tightens = "tightens"
+    """More oversight, higher bars, more controls."""
+    neutral = "neutral"
+    """Neither, or it depends: worth a reviewer's look, no sign-off needed."""
+
+
+class Impact(str, Enum):
+    """The governance area a change touches."""
+
+    stage = "stage"
+    autonomy = "autonomy"
+    threshold = "threshold"
+    acceptance = "acceptance"
+    evaluation = "evaluation"
+    red_team = "red_team"
+    control = "control"
+    oversight = "oversight"
+    runbook = "runbook"
+    ownership = "ownership"
+    monitoring = "monitoring"
+    audit = "audit"
+    scope = "scope"
+    data = "data"
+    scorecard = "scorecard"
+    change_control = "change_control"
+    exit = "exit"
+    policy = "policy"
+    identity = "identity"
+    content = "content"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class ChangeKind(str, Enum):
+    """What happened to the value at a path."""
+
+    added = "added"
+    removed = "removed"
+    changed = "changed"
+    moved = "moved"
+
+
+@dataclass(frozen=True)
+class Key:
+    """A list item in a path: its id, natural key, value or position."""
+
+    value: str
+
+
+PathT = tuple["str | Key", ...]
+
+
+def path_text(path: PathT) -> str:
+    """``("decisions", Key("approve"), "autonomy")`` → ``decisions[approve].autonomy``."""
+    out = ""
+    for part in path:
+        if isinstance(part, Key):
+            out += f"[{part.value}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def path_pattern(path: PathT) -> str:
+    """The path with every list item written ``[*]``: the key of the rule tables."""
+    return path_text(tuple(Key("*") if isinstance(p, Key) else p for p in path))
+
+
+@dataclass(frozen=True)
+class RawChange:
+    """One difference found by :func:`structural_diff`, before classification.
+
+    ``before`` and ``after`` are the typed values (models, enums, durations);
+    ``parent_before``/``parent_after`` the models holding them, so a rule can
+    read a neighbouring field (a threshold's comparator).
+    """
+
+    path: PathT
+    kind: ChangeKind
+    before: Any
+    after: Any
+    parent_before: BaseModel | None = None
+    parent_after: BaseModel | None = None
+
+    @property
+    def pattern(self) -> str:
+        return path_pattern(self.path)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a rule classifies one change."""
+
+    impact: Impact
+    effect: Effect
+    label: str
+
+
+# ---------------------------------------------------------------- classifiers
+
+Classifier = Callable[[RawChange], "Verdict | None"]
+
+_L, _T, _N = Effect.loosens, Effect.tightens, Effect.neutral
+
+
+def _magnitude(value: Any) -> Any:
+    if isinstance(value, Duration):
+        return value.seconds
+    if isinstance(value, Percent):
+        return value.fraction
+    return value
+
+
+def _opposite(effect: Effect) -> Effect:
+    return {_L: _T, _T: _L, _N: _N}[effect]
+
+
+def presence(
+    impact: Impact, removed: str, added: str, changed: str | None = None, *, removal: Effect = _L
+) -> Classifier:
+    """Removing the thing loosens (``removal``), adding it does the opposite."""
+
+    def rule(c: RawChange) -> Verdict | None:
+        if c.kind is ChangeKind.removed:
+            return Verdict(impact, removal, removed)
+        if c.kind is ChangeKind.added:
+            return Verdict(impact, _opposite(removal), added)
+        return Verdict(impact, _N, changed) if changed else None
+
+    return rule
+
+
+def ordered(impact: Impact, noun: str, *, looser: str, up: str = "raised", down: str = "lowered") -> Classifier:
+    """A value whose ``looser`` direction ("higher" or "lower") loosens governance.
+
+    Durations compare by length, percentages by fraction. Removing the value
+    loosens; setting it tightens.
+    """
+
+    def rule(c: RawChange) -> Verdict | None:
+        if c.kind is ChangeKind.removed:
+            return Verdict(impact, _L, f"{noun} removed")
+        if c.kind is ChangeKind.added:
+            return Verdict(impact, _T, f"{noun} set")
+        before, after = _magnitude(c.before), _magnitude(c.after)
+        if before == after:
+            return Verdict(impact, _N, f"{noun} rewritten")
+        higher = after > before
+        loosens = higher == (looser == "higher")
+        return Verdict(impact, _L if loosens else _T, f"{noun} {up if higher else down}")
+
+    return rule
+
+
+def ranked(
+    impact: Impact, noun: str, rank: Callable[[Any], int], *, up: str, down: str, up_effect: Effect
+) -> Classifier:
+    """An enumeration with an order (stage, autonomy, severity)."""
+
+    def rule(c: RawChange) -> Verdict | None:
+        if c.kind is not ChangeKind.changed:
+            return presence(impact, f"{noun} removed", f"{noun} set")(c)
+        higher = rank(c.after) > rank(c.before)
+        return Verdict(impact, up_effect if higher else _opposite(up_effect), f"{noun} {up if higher else down}")
+
+    return rule
+
+
+def flag(impact: Impact, off: str, on: str, *, off_effect: Effect = _L) -> Classifier:
+    """A yes/no safeguard: turning it off loosens."""
+
+    def rule(c: RawChange) -> Verdict | None:
+        if c.kind is ChangeKind.changed and isinstance(c.after, bool):
+            return Verdict(impact, _opposite(off_effect) if c.after else off_effect, on if c.after else off)
+        return None
+
+    return rule
+
+
+def owner(noun: str) -> Classifier:
+    """Who owns, approves or is called: a change needs review; removing it loosens."""
+    return presence(Impact.ownership, f"{noun} removed", f"{noun} named", f"{noun} changed")
+
+
+def review(impact: Impact, noun: str) -> Classifier:
+    """A change worth a look that neither loosens nor tightens by itself."""
+
+    def rule(c: RawChange) -> Verdict | None:
+        return Verdict(impact, _N, f"{noun} {c.kind.value}")
+
+    return rule
+
+
+def steps(impact: Impact, noun: str, *, removal: Effect = _L) -> Classifier:
+    """Steps of a procedure: a removed step loosens, a reworded one needs reading."""
+
+    def rule(c: RawChange) -> Verdict | None:
+        if c.kind is ChangeKind.changed:
+            return Verdict(impact, _N, f"{noun} reworded")
+        if c.kind is ChangeKind.moved:
+            return Verdict(impact, _N, f"{noun} moved")
+        return presence(impact, f"{noun} removed", f"{noun} added", removal=removal)(c)
+
+    return rule
+
+
+def bar(impact: Impact, noun: str) -> Classifier:
+    """A threshold read with its comparator: for '>=' lowering loosens, for '<=' raising does."""
+
+    def rule(c: RawChange) -> Verdict | None:
+        if c.kind is not ChangeKind.changed:
+            return None
+        parent = c.parent_after or c.parent_before
+        comparator = getattr(parent, "comparator", schema.Comparator.ge)
+        if comparator is schema.Comparator.eq:
+            return Verdict(impact, _N, f"{noun} changed")
+        looser = "lower" if comparator in (schema.Comparator.ge, schema.Comparator.gt) else "higher"
+        return ordered(impact, noun, looser=looser)(c)
+
+    return rule
+
+
+def _decision_added_or_removed(c: RawChange) -> Verdict | None:
+    if c.kind is ChangeKind.removed:
+        return Verdict(Impact.autonomy, _L, "decision boundary removed")
+    if c.kind is ChangeKind.added:
+        if c.after.autonomy is schema.Autonomy.ai_alone:
+            return Verdict(Impact.autonomy, _L, "new decision the AI takes alone")
+        return Verdict(Impact.autonomy, _N, "decision added")
+    return None
+
+
+_SEVERITY_RANK = {s: len(schema.Severity) - i for i, s in enumerate(schema.Severity)}
+_CONSEQUENCE_RANK = {c: i for i, c in enumerate(schema.Consequence)}
+_LEVEL_RANK = {"off": 0, "info": 1, "warning": 2, "error": 3}
+
+SPEC_RULES: Mapping[str, Classifier] = {
+    # identity and stage
+    "id": review(Impact.identity, "spec id"),
+    "version": review(Impact.identity, "version"),
+    "stage": ranked(Impact.stage, "stage", lambda s: s.rank, up="raised", down="lowered", up_effect=_T),
+    "consequence": ranked(
+        Impact.stage, "consequence level", _CONSEQUENCE_RANK.__getitem__, up="raised", down="lowered", up_effect=_T
+    ),
+    "integrations[*]": review(Impact.scope, "integration"),
+    "intent.in_scope[*]": steps(Impact.scope, "in-scope use", removal=_T),
+    "intent.out_of_scope[*]": steps(Impact.scope, "out-of-scope exclusion"),
+    "roles[*].holder": owner("role holder"),
+    # ownership
+    "ownership.accountable": owner("accountable owner"),
+    "ownership.business_owner": owner("business owner"),
+    "ownership.technical_owner": owner("technical owner"),
+    "ownership.adoption_owner": owner("adoption owner"),
+    "ownership.sponsor": owner("sponsor"),
+    "ownership.on_call": presence(Impact.ownership, "on-call rotation removed", "on-call rotation added"),
+    "ownership.on_call.rotation[*]": presence(
+        Impact.ownership, "person left the on-call rotation", "person joined the on-call rotation", removal=_N
+    ),
+    "ownership.on_call.response_target": ordered(
+        Impact.ownership, "on-call response target", looser="higher", up="lengthened", down="shortened"
+    ),
+    "ownership.on_call.hours": review(Impact.ownership, "on-call hours"),
+    "ownership.raci[*]": presence(Impact.ownership, "RACI activity removed", "RACI activity added"),
+    "ownership.raci[*].accountable": owner("accountable role"),
+    "ownership.raci[*].responsible[*]": owner("responsible role"),
+    # scorecard
+    "scorecard": presence(Impact.scorecard, "scorecard removed", "scorecard added"),
+    "scorecard.stop_condition": presence(
+        Impact.scorecard, "stop condition removed", "stop condition written", "stop condition rewritten"
+    ),
+    "scorecard.signed_by[*]": presence(Impact.scorecard, "scorecard signature removed", "scorecard signed"),
+    # decisions
+    "decisions[*]": _decision_added_or_removed,
+    "decisions[*].autonomy": ranked(
+        Impact.autonomy, "AI autonomy", lambda a: a.rank, up="widened", down="narrowed", up_effect=_L
+    ),
+    "decisions[*].confidence_threshold": ordered(Impact.threshold, "confidence threshold", looser="lower"),
+    "decisions[*].ai_may[*]": steps(Impact.autonomy, "AI permission", removal=_T),
+    "decisions[*].ai_may_not[*]": steps(Impact.autonomy, "AI restriction"),
+    "decisions[*].consequential": flag(
+        Impact.autonomy, "decision no longer marked consequential", "decision marked consequential"
+    ),
+    "decisions[*].approver": owner("approver"),
+    "decisions[*].escalation": presence(Impact.oversight, "escalation path removed", "escalation path added"),
+    "decisions[*].escalation.to": owner("escalation target"),
+    "decisions[*].escalation.within": ordered(
+        Impact.oversight, "escalation time", looser="higher", up="lengthened", down="shortened"
+    ),
+    "decisions[*].fallback": presence(Impact.oversight, "fallback removed", "fallback added", "fallback rewritten"),
+    "decisions[*].override": presence(Impact.oversight, "override policy removed", "override policy added"),
+    "decisions[*].override.allowed": flag(
+        Impact.oversight, "human override no longer allowed", "human override allowed"
+    ),
+    "decisions[*].override.logged": flag(Impact.oversight, "override logging turned off", "override logging turned on"),
+    "decisions[*].override.reason_required": flag(
+        Impact.oversight, "override reason no longer required", "override reason required"
+    ),
+    "decisions[*].override.by[*]": presence(Impact.oversight, "role may no longer override", "role may now override"),
+    "decisions[*].controls[*]": presence(
+        Impact.control, "control no longer guards the decision", "control now guards the decision"
+    ),
+    # runtime controls
+    "runtime": presence(Impact.control, "runtime controls removed", "runtime controls added"),
+    "runtime.controls[*]": presence(Impact.control, "control removed", "control added"),
+    "runtime.controls[*].kind": review(Impact.control, "control kind"),
+    "runtime.controls[*].threshold": review(Impact.control, "control trip condition"),
+    "runtime.controls[*].policy": presence(Impact.control, "policy-as-code removed", "policy-as-code added"),
+    "runtime.controls[*].policy.tested": flag(Impact.control, "policy no longer tested", "policy tested"),
+    "runtime.controls[*].runbook": presence(
+        Impact.runbook, "control's runbook removed", "control's runbook linked", "control's runbook changed"
+    ),
+    "runtime.controls[*].owner": owner("control owner"),
+    "runtime.kill_switch": presence(Impact.oversight, "kill switch removed", "kill switch added"),
+    "runtime.kill_switch.owner": owner("kill-switch owner"),
+    "runtime.rollout": presence(Impact.control, "rollout plan removed", "rollout plan added"),
+    "runtime.rollout.rollback": presence(
+        Impact.control, "rollback procedure removed", "rollback procedure added", "rollback procedure rewritten"
+    ),
+    "runtime.rollout.rollback_time": ordered(
+        Impact.control, "rollback time", looser="higher", up="lengthened", down="shortened"
+    ),
+    "runtime.rollout.steps[*]": presence(Impact.control, "rollout step removed", "rollout step added"),
+    "runtime.rollout.steps[*].traffic": review(Impact.control, "rollout traffic"),
+    "runtime.degradation": presence(
+        Impact.control, "manual fallback process removed", "manual fallback process added", "manual fallback rewritten"
+    ),
+    # acceptance
+    "acceptance": presence(Impact.acceptance, "acceptance section removed", "acceptance section added"),
+    "acceptance.conditions[*]": presence(
+        Impact.acceptance, "acceptance condition removed", "acceptance condition added"
+    ),
+    "acceptance.conditions[*].threshold": bar(Impact.acceptance, "acceptance bar"),
+    "acceptance.conditions[*].comparator": review(Impact.acceptance, "acceptance comparator"),
+    "acceptance.conditions[*].decisions[*]": presence(
+        Impact.acceptance, "condition no longer covers the decision", "condition now covers the decision"
+    ),
+    "acceptance.conditions[*].responsible": owner("condition owner"),
+    "acceptance.evaluation": presence(Impact.evaluation, "evaluation harness removed", "evaluation harness added"),
+    "acceptance.evaluation.golden_set": presence(Impact.evaluation, "golden set removed", "golden set added"),
+    "acceptance.evaluation.golden_set.size": ordered(
+        Impact.evaluation, "golden-set size", looser="lower", up="increased", down="reduced"
+    ),
+    "acceptance.evaluation.golden_set.owner": owner("golden-set owner"),
+    "acceptance.evaluation.runs_on[*]": presence(
+        Impact.evaluation, "evaluation trigger removed", "evaluation trigger added"
+    ),
+    "acceptance.evaluation.production_sampling": ordered(Impact.evaluation, "production sampling", looser="lower"),
+    "acceptance.evaluation.regression_alert": presence(
+        Impact.evaluation, "regression alert removed", "regression alert added", "regression alert changed"
+    ),
+    "acceptance.evaluation.metrics[*]": presence(
+        Impact.evaluation, "evaluation metric removed", "evaluation metric added"
+    ),
+    "acceptance.evaluation.metrics[*].threshold": bar(Impact.evaluation, "evaluation pass mark"),
+    "acceptance.red_team": presence(Impact.red_team, "red-team harness removed", "red-team harness added"),
+    "acceptance.red_team.probe_sets[*]": presence(Impact.red_team, "attack class dropped", "attack class added"),
+    "acceptance.red_team.probe_sets[*].probes": ordered(
+        Impact.red_team, "red-team probes", looser="lower", up="increased", down="reduced"
+    ),
+    "acceptance.red_team.response_slas[*]": presence(Impact.red_team, "response SLA removed", "response SLA added"),
+    "acceptance.red_team.response_slas[*].respond_within": ordered(
+        Impact.red_team, "red-team response time", looser="higher", up="lengthened", down="shortened"
+    ),
+    "acceptance.red_team.owner": owner("red-team owner"),
+    "acceptance.readiness_review": presence(
+        Impact.acceptance, "security readiness review removed", "security readiness review added"
+    ),
+    # observability
+    "observability": presence(Impact.monitoring, "monitoring removed", "monitoring added"),
+    "observability.signals[*]": presence(Impact.monitoring, "monitoring signal removed", "monitoring signal added"),
+    "observability.signals[*].pages": flag(
+        Impact.monitoring, "alert no longer pages on-call", "alert now pages on-call"
+    ),
+    "observability.signals[*].threshold": review(Impact.monitoring, "alert threshold"),
+    "observability.signals[*].runbook": presence(
+        Impact.runbook, "alert's runbook removed", "alert's runbook linked", "alert's runbook changed"
+    ),
+    # audit and data
+    "audit": presence(Impact.audit, "audit trail removed", "audit trail added"),
+    "audit.records[*]": presence(Impact.audit, "audit record removed", "audit record added"),
+    "audit.retention": ordered(Impact.audit, "audit retention", looser="lower", up="lengthened", down="shortened"),
+    "audit.immutable": flag(Impact.audit, "audit records no longer immutable", "audit records made immutable"),
+    "audit.query.who[*]": owner("audit reader"),
+    "data.sources[*]": review(Impact.data, "data source"),
+    "data.sources[*].classification": review(Impact.data, "data classification"),
+    "data.sources[*].contains_pii": review(Impact.data, "personal-data flag"),
+    "data.sources[*].permitted_use": review(Impact.data, "permitted use"),
+    "data.sources[*].owner": owner("data owner"),
+    "data.redaction": presence(Impact.data, "redaction policy removed", "redaction policy added"),
+    "data.pii_handling": presence(
+        Impact.data, "PII handling removed", "PII handling written", "PII handling rewritten"
+    ),
+    # dependencies and runbooks
+    "dependencies[*]": review(Impact.exit, "dependency"),
+    "dependencies[*].fallback": presence(Impact.exit, "dependency fallback removed", "dependency fallback added"),
+    "dependencies[*].replacement": presence(Impact.exit, "replacement path removed", "replacement path added"),
+    "runbooks[*]": presence(Impact.runbook, "runbook removed", "runbook added"),
+    "runbooks[*].severity": ranked(
+        Impact.runbook, "incident severity", _SEVERITY_RANK.__getitem__, up="raised", down="lowered", up_effect=_T
+    ),
+    "runbooks[*].diagnosis[*]": steps(Impact.runbook, "diagnosis step"),
+    "runbooks[*].mitigation[*]": steps(Impact.runbook, "mitigation step"),
+    "runbooks[*].rollback[*]": steps(Impact.runbook, "rollback step"),
+    "runbooks[*].verify[*]": steps(Impact.runbook, "recovery check"),
+    "runbooks[*].escalation[*]": presence(Impact.runbook, "escalation step removed", "escalation step added"),
+    "runbooks[*].escalation[*].after": ordered(
+        Impact.runbook, "escalation delay", looser="higher", up="lengthened", down="shortened"
+    ),
+    "runbooks[*].response_target": ordered(
+        Impact.runbook, "runbook response target", looser="higher", up="lengthened", down="shortened"
+    ),
+    # change control, exit, sign-off
+    "change_control": presence(Impact.change_control, "change control removed", "change control added"),
+    "change_control.rules[*]": presence(Impact.change_control, "change rule removed", "change rule added"),
+    "change_control.rules[*].approvers[*]": presence(
+        Impact.change_control, "change approver removed", "change approver added"
+    ),
+    "change_control.rules[*].gated_by_evaluation": flag(
+        Impact.change_control, "change no longer gated by evaluation", "change gated by evaluation"
+    ),
+    "exit": presence(Impact.exit, "exit plan removed", "exit plan added"),
+    "exit.artifacts[*]": presence(Impact.exit, "buyer artifact removed", "buyer artifact added"),
+    "exit.artifacts[*].owned_by_buyer": flag(
+        Impact.exit, "artifact no longer owned by the buyer", "artifact owned by the buyer"
+    ),
+    "exit.handover": presence(Impact.exit, "handover plan removed", "handover plan added"),
+    "exit.handover.to": owner("handover recipient"),
+    "exit.handover.date": ordered(
+        Impact.exit, "handover date", looser="higher", up="postponed", down="brought forward"
+    ),
+    "signoff[*]": presence(Impact.ownership, "sign-off party removed", "sign-off party added"),
+    "signoff[*].role": owner("sign-off role"),
+}
+"""Classification of spec changes: path pattern → classifier. Unlisted paths are neutral."""
+
+PROJECT_RULES: Mapping[str, Classifier] = {
+    "loosening_signoff[*]": presence(
+        Impact.policy, "role removed from loosening sign-off", "role added to loosening sign-off"
+    ),
+    "roles[*]": review(Impact.ownership, "role"),
+    "roles[*].holder": owner("role holder"),
+    "people[*]": review(Impact.ownership, "person"),
+    "policy.thresholds.golden_set_min": ordered(Impact.policy, "minimum golden-set size", looser="lower"),
+    "policy.thresholds.golden_set_min_rollout": ordered(
+        Impact.policy, "minimum golden-set size at limited rollout", looser="lower"
+    ),
+    "policy.thresholds.red_team_min": ordered(Impact.policy, "minimum red-team probes", looser="lower"),
+    "policy.thresholds.handover_within_months": ordered(
+        Impact.policy, "handover deadline", looser="higher", up="extended", down="shortened"
+    ),
+    "policy.thresholds.audit_retention_min": ordered(
+        Impact.policy, "minimum audit retention", looser="lower", up="lengthened", down="shortened"
+    ),
+    "policy.waivers[*]": presence(Impact.policy, "waiver removed", "waiver added", removal=_T),
+    "policy.waivers[*].expires": ordered(
+        Impact.policy, "waiver expiry", looser="higher", up="extended", down="brought forward"
+    ),
+    "policy.waivers[*].severity": ranked(
+        Impact.policy, "waived severity", _LEVEL_RANK.__getitem__, up="raised", down="lowered", up_effect=_T
+    ),
+    "policy.rules[*]": presence(Impact.policy, "organisation rule removed", "organisation rule added"),
+    "policy.rules[*].severity": ranked(
+        Impact.policy, "rule severity", _LEVEL_RANK.__getitem__, up="raised", down="lowered", up_effect=_T
+    ),
+    "policy.rules[*].from_stage": ranked(
+        Impact.policy, "rule's first stage", lambda s: s.rank, up="raised", down="lowered", up_effect=_L
+    ),
+}
+"""Classification of project-file changes (policy, sign-off roles, role holders)."""
+
+
+def classify(change: RawChange, rules: Mapping[str, Classifier] = SPEC_RULES) -> Verdict:
+    """The verdict of the rule for the change's path; neutral when no rule speaks."""
+    rule = rules.get(change.pattern)
+    verdict = rule(change) if rule else None
+    if verdict is not None:
+        return verdict
+    last = next((p for p in reversed(change.path) if isinstance(p, str)), "value")
+    return Verdict(Impact.content, _N, f"{last.replace('_', ' ')} {change.kind.value}")
