@@ -17,12 +17,12 @@ from collections.abc import Sequence
 
 import click
 
-from . import spec_commands
+from . import sow_commands, spec_commands
 from .app import ExitCode, cli
 
 __all__ = ["ExitCode", "cli", "main"]
 
-COMMAND_MODULES = (spec_commands,)
+COMMAND_MODULES = (spec_commands, sow_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

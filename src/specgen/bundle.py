@@ -1,0 +1,417 @@
+"""The handover bundle: one reproducible archive the buyer keeps, and its check.
+
+:func:`build_bundle` packs, under ``handover/`` in a zip:
+
+- ``README.md`` for the receiver;
+- ``site/``: the offline handover site;
+- ``definitions/<spec-id>.md`` and ``.docx``: the production-readiness definitions;
+- ``specgen.yml`` and ``specs/...``: the project file and the specs as written;
+- ``export/specs.json``: the validated specs as JSON;
+- ``schema/spec.schema.json`` and ``schema/project.schema.json``;
+- ``MANIFEST.json``: every other file's SHA-256 and size, each spec's content
+  fingerprint, the git commit of the specs and the specgen version.
+
+The same inputs give a byte-identical archive: entries are sorted, every entry
+carries one timestamp (``SOURCE_DATE_EPOCH``, else the latest release date in
+the specs' change logs, else 1980-01-01) and mode 0644. :func:`verify_bundle`
+checks an archive against its manifest and names every file changed, missing
+or added, and every entry whose path would escape the folder it is unpacked
+into.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import stat
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from . import __version__
+from .fingerprint import fingerprint
+from .loader import LoadedSpec, Portfolio
+from .reproducible import ZIP_EPOCH, build_datetime, write_atomic, zip_bytes
+from .schema import json_schema_text
+from .sow import FORMATS, SowError, definition_files, definitions, render_template
+
+__all__ = [
+    "MANIFEST_FORMAT",
+    "PREFIX",
+    "BundleError",
+    "BundleResult",
+    "OutputExistsError",
+    "Verification",
+    "build_bundle",
+    "bundle_files",
+    "git_commit",
+    "is_bundle",
+    "manifest_for",
+    "verify_bundle",
+]
+
+PREFIX = "handover/"
+"""Every entry of the archive sits under this folder."""
+MANIFEST = "MANIFEST.json"
+MANIFEST_FORMAT = "specgen-handover/1"
+README_TEMPLATE = "sow/handover-readme.md.j2"
+
+SiteBuilder = Callable[[Portfolio, Path, Any], None]
+"""``(portfolio, output folder, report)``: writes the offline site into the folder."""
+
+
+class BundleError(Exception):
+    """The bundle cannot be built (a clash of paths, a broken template)."""
+
+
+class OutputExistsError(BundleError):
+    """The output exists and is not a specgen bundle."""
+
+
+# ---------------------------------------------------------------- building
+
+
+def git_commit(folder: Path) -> str | None:
+    """The commit checked out in the git repository holding ``folder``, or None."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--verify", "--quiet", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = result.stdout.strip()
+    if result.returncode != 0 or not commit or any(c not in "0123456789abcdef" for c in commit):
+        return None
+    return commit
+
+
+def _source_path(loaded: LoadedSpec, root: Path) -> str:
+    """Where a spec goes in the bundle: its path under the project root, inside ``specs/``."""
+    path = loaded.source.path
+    if path is not None:
+        try:
+            relative = PurePosixPath(path.resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            relative = PurePosixPath(path.name)
+    else:
+        relative = PurePosixPath(PurePosixPath(loaded.source.name).name)
+    if relative.parts[0] != "specs":
+        relative = PurePosixPath("specs", *relative.parts)
+    return relative.as_posix()
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _site_files(portfolio: Portfolio, report: Any, site_builder: SiteBuilder | None) -> dict[str, bytes]:
+    if site_builder is None:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="specgen-bundle-") as tmp:
+        out = Path(tmp) / "site"
+        site_builder(portfolio, out, report)
+        return {
+            f"site/{p.relative_to(out).as_posix()}": p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.is_symlink()
+        }
+
+
+def _release_date(portfolio: Portfolio) -> dt.date | None:
+    dates = [
+        entry.date
+        for loaded in portfolio.specs
+        if loaded.spec.change_control
+        for entry in loaded.spec.change_control.changelog
+    ]
+    return max(dates) if dates else None
+
+
+def manifest_for(
+    files: Mapping[str, bytes],
+    portfolio: Portfolio,
+    *,
+    commit: str | None,
+    built: dt.datetime,
+    sources: Mapping[str, str],
+) -> dict[str, Any]:
+    """The manifest of ``files`` (paths relative to ``handover/``).
+
+    ``sources`` maps each spec id to its path in the bundle.
+    """
+    return {
+        "format": MANIFEST_FORMAT,
+        "generator": {"name": "specgen", "version": __version__},
+        "git_commit": commit,
+        "built": built.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "specs": [
+            {
+                "id": loaded.spec.id,
+                "title": loaded.spec.title,
+                "version": loaded.spec.version,
+                "stage": loaded.spec.stage.value,
+                "fingerprint": fingerprint(loaded.spec),
+                "source": sources[loaded.spec.id],
+                "definitions": [f"definitions/{loaded.spec.id}.{fmt}" for fmt in FORMATS],
+            }
+            for loaded in portfolio.specs
+        ],
+        "files": [
+            {"path": path, "sha256": hashlib.sha256(files[path]).hexdigest(), "size": len(files[path])}
+            for path in sorted(files)
+        ],
+    }
+
+
+def _readme(portfolio: Portfolio, manifest: Mapping[str, Any], template_dirs: Sequence[Path]) -> bytes:
+    project = portfolio.project
+    text = render_template(
+        README_TEMPLATE,
+        template_dirs,
+        manifest=manifest,
+        organisation=project.organisation or "the buyer",
+        vendor=project.vendor or "the delivery partner",
+        has_site=any(f["path"].startswith("site/") for f in manifest["files"]),
+    )
+    return text.encode("utf-8")
+
+
+def bundle_files(
+    portfolio: Portfolio,
+    *,
+    report: Any = None,
+    template_dirs: Sequence[Path] = (),
+    site_builder: SiteBuilder | None = None,
+    commit: str | None = None,
+) -> dict[str, bytes]:
+    """Every file of the bundle, archive path → content (``MANIFEST.json`` included).
+
+    ``report`` is the :class:`specgen.rules.PortfolioReport` (findings for the
+    definitions' annex and the site); ``site_builder`` writes the offline site
+    (None leaves it out); ``commit`` is recorded in the manifest.
+    """
+    files: dict[str, bytes] = {}
+    sources: dict[str, str] = {}
+    if portfolio.project_source is not None:
+        files["specgen.yml"] = portfolio.project_source.text.encode("utf-8")
+    for loaded in portfolio.specs:
+        path = _source_path(loaded, portfolio.root)
+        if path in files:
+            raise BundleError(f"two specs would be stored as {path}; give them different file names")
+        files[path] = loaded.source.text.encode("utf-8")
+        sources[loaded.spec.id] = path
+    for defn in definitions(portfolio, report=report):
+        for name, data in definition_files(defn, FORMATS, template_dirs=template_dirs).items():
+            files[f"definitions/{name}"] = data
+    files["export/specs.json"] = _json(
+        {
+            "format": "specgen-export/1",
+            "project": portfolio.project.model_dump(mode="json"),
+            "specs": [
+                {
+                    "id": loaded.spec.id,
+                    "fingerprint": fingerprint(loaded.spec),
+                    "source": sources[loaded.spec.id],
+                    "spec": loaded.spec.model_dump(mode="json"),
+                }
+                for loaded in portfolio.specs
+            ],
+        }
+    )
+    files["schema/spec.schema.json"] = (json_schema_text("spec") + "\n").encode("utf-8")
+    files["schema/project.schema.json"] = (json_schema_text("project") + "\n").encode("utf-8")
+    files.update(_site_files(portfolio, report, site_builder))
+    built = build_datetime(_release_date(portfolio))
+    listed = dict(files)
+    # The README describes the bundle, so it is written from a manifest without
+    # itself, then listed in the final manifest like every other file.
+    draft = manifest_for(listed, portfolio, commit=commit, built=built, sources=sources)
+    files["README.md"] = _readme(portfolio, draft, template_dirs)
+    manifest = manifest_for(files, portfolio, commit=commit, built=built, sources=sources)
+    files[MANIFEST] = _json(manifest)
+    return files
+
+
+def is_bundle(path: Path) -> bool:
+    """True when ``path`` is a zip with a specgen handover manifest."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            manifest = json.loads(archive.read(PREFIX + MANIFEST))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, RuntimeError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    """What :func:`build_bundle` wrote."""
+
+    path: Path
+    files: int
+    size: int
+    sha256: str
+    manifest: dict[str, Any]
+
+
+def build_bundle(
+    portfolio: Portfolio,
+    output: Path,
+    *,
+    report: Any = None,
+    template_dirs: Sequence[Path] = (),
+    site_builder: SiteBuilder | None = None,
+    force: bool = False,
+) -> BundleResult:
+    """Build the handover bundle of ``portfolio`` and write it to ``output``.
+
+    The archive is written through a temporary file and a rename, so a
+    failure leaves any previous archive intact. An existing ``output`` is
+    replaced only when it is itself a specgen bundle, or with ``force``.
+    """
+    if output.is_dir():
+        raise OutputExistsError(f"{output} is a folder; give the path of the .zip file to write")
+    if output.exists() and not force and not is_bundle(output):
+        raise OutputExistsError(f"{output} exists and is not a specgen bundle; pass --force to overwrite it")
+    try:
+        files = bundle_files(
+            portfolio,
+            report=report,
+            template_dirs=template_dirs,
+            site_builder=site_builder,
+            commit=git_commit(portfolio.root),
+        )
+    except SowError as exc:
+        raise BundleError(str(exc)) from exc
+    manifest = json.loads(files[MANIFEST])
+    when = dt.datetime.strptime(manifest["built"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    data = zip_bytes({PREFIX + name: content for name, content in files.items()}, when=max(when, ZIP_EPOCH))
+    write_atomic(output, data)
+    return BundleResult(output, len(files), len(data), hashlib.sha256(data).hexdigest(), manifest)
+
+
+# ---------------------------------------------------------------- verifying
+
+
+@dataclass
+class Verification:
+    """The result of checking an archive against its manifest."""
+
+    path: Path
+    checked: int = 0
+    """Files whose hash matched."""
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    unsafe: list[str] = field(default_factory=list)
+    """Entries (or manifest paths) that would escape the folder they are unpacked into."""
+    problems: list[str] = field(default_factory=list)
+    """Why the archive could not be checked at all (not a zip, no manifest...)."""
+    manifest: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not (self.changed or self.missing or self.added or self.unsafe or self.problems)
+
+
+def _unsafe(name: str) -> bool:
+    """True for a path that is absolute, climbs out with '..', or is not plain POSIX."""
+    if not name or name.startswith(("/", "\\")) or "\\" in name or "\0" in name:
+        return True
+    if len(name) > 1 and name[1] == ":":  # a Windows drive: C:...
+        return True
+    parts = name.rstrip("/").split("/")
+    return any(part in ("", ".", "..") for part in parts)
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+
+
+def _hash(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    digest = hashlib.sha256()
+    with archive.open(info) as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _manifest_files(manifest: Any) -> dict[str, str] | None:
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        return None
+    entries = manifest.get("files")
+    if not isinstance(entries, list):
+        return None
+    listed: dict[str, str] = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            return None
+        listed[entry["path"]] = str(entry.get("sha256", ""))
+    return listed
+
+
+def verify_bundle(path: Path) -> Verification:
+    """Check the archive at ``path`` against its ``handover/MANIFEST.json``.
+
+    Never raises for a bad archive: every problem is in the result. Nothing
+    is unpacked; entries are hashed as they are read.
+    """
+    result = Verification(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
+        result.problems.append(f"not a zip archive ({exc})")
+        return result
+    with archive:
+        infos = archive.infolist()
+        seen: set[str] = set()
+        for info in infos:
+            if _unsafe(info.filename) or _is_symlink(info):
+                result.unsafe.append(info.filename)
+            elif info.filename in seen:
+                result.unsafe.append(f"{info.filename} (stored twice)")
+            seen.add(info.filename)
+        try:
+            manifest = json.loads(archive.read(PREFIX + MANIFEST))
+        except KeyError:
+            result.problems.append(f"no {PREFIX}{MANIFEST}: not a specgen handover bundle")
+            return result
+        except (ValueError, zipfile.BadZipFile, RuntimeError, OSError) as exc:
+            result.problems.append(f"{PREFIX}{MANIFEST} cannot be read: {exc}")
+            return result
+        listed = _manifest_files(manifest)
+        if listed is None:
+            result.problems.append(f"{PREFIX}{MANIFEST} is not a specgen handover manifest ({MANIFEST_FORMAT})")
+            return result
+        result.manifest = manifest
+        result.unsafe += [PREFIX + name for name in listed if _unsafe(name)]
+        present: set[str] = set()
+        for info in infos:
+            name = info.filename
+            if info.is_dir() or name == PREFIX + MANIFEST or name in present or name in result.unsafe:
+                continue
+            present.add(name)
+            relative = name[len(PREFIX) :] if name.startswith(PREFIX) else None
+            if relative is None or relative not in listed:
+                result.added.append(name)
+                continue
+            try:
+                digest = _hash(archive, info)
+            except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
+                digest = "unreadable"
+            if digest == listed[relative]:
+                result.checked += 1
+            else:
+                result.changed.append(name)
+        result.missing = [PREFIX + name for name in sorted(listed) if PREFIX + name not in present]
+    result.changed.sort()
+    result.added.sort()
+    return result

@@ -1,0 +1,237 @@
+"""Commands for what procurement signs and the buyer keeps: ``sow``, ``bundle``, ``verify``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from ..diagnostics import format_diagnostics
+from ..loader import Portfolio
+from ..reproducible import source_date_epoch
+from .app import ExitCode, _emit, _load, _summary, cli, paths_argument, project_option
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    from ..sow import FORMATS
+
+    chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if not chosen or unknown:
+        raise click.BadParameter(f"expected a comma-separated list of {', '.join(FORMATS)}; got {value!r}")
+    return chosen
+
+
+def _valid_portfolio(paths: tuple[Path, ...], project_file: Path | None) -> Portfolio:
+    """Load the specs; print the problems and exit 1 when any is invalid or none is found."""
+    portfolio = _load(paths, project_file)
+    if not portfolio.ok:
+        _emit(format_diagnostics(portfolio.diagnostics, "text"), err=True)
+        _emit(_summary(portfolio, portfolio.diagnostics), err=True)
+        sys.exit(ExitCode.FAILED)
+    if not portfolio.specs:
+        _emit(f"no spec found in {', '.join(str(p) for p in paths) or 'specs'}", err=True)
+        sys.exit(ExitCode.FAILED)
+    return portfolio
+
+
+def _fail(message: str) -> NoReturn:
+    _emit(f"specgen: {message}", err=True)
+    sys.exit(ExitCode.FAILED)
+
+
+def _today() -> dt.date | None:
+    """The date waivers are judged at: SOURCE_DATE_EPOCH's when set (reproducible), else today."""
+    try:
+        when = source_date_epoch()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    return when.date() if when else None
+
+
+def _readiness(portfolio: Portfolio) -> Any:
+    """The readiness report for the annex of open findings and waivers."""
+    try:
+        from ..rules import check_portfolio
+    except ImportError:  # the rules engine is not part of this build
+        return None
+    return check_portfolio(portfolio, today=_today())
+
+
+def _template_dirs(portfolio: Portfolio) -> list[Path]:
+    return [portfolio.root / "templates"]
+
+
+@cli.command()
+@click.argument("spec", type=click.Path(path_type=Path))
+@project_option
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("definitions"),
+    show_default=True,
+    help="Folder to write <spec-id>.md and <spec-id>.docx into.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="md,docx",
+    show_default=True,
+    callback=_formats,
+    help="Comma-separated formats: md, docx.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that were edited since specgen wrote them.")
+def sow(spec: Path, project_file: Path | None, folder: Path, formats: tuple[str, ...], force: bool) -> None:
+    """Write the production-readiness definition of SPEC for the statement of work.
+
+    SPEC is a spec file (or a folder: one definition per spec). Each document
+    has numbered clauses with measurable acceptance criteria, evidence and the
+    responsible party, an annex of open findings and waivers, and a sign-off
+    table; it states the spec version and content fingerprint. A file is
+    replaced only if specgen wrote it and nobody edited it since (else pass
+    --force). Exits 0 when written, 1 when the spec is invalid, 2 on a usage
+    error or a file that would be overwritten.
+    """
+    from ..sow import OverwriteError, SowError, definitions, write_definition_files
+
+    portfolio = _valid_portfolio((spec,), project_file)
+    report = _readiness(portfolio)
+    defns = definitions(portfolio, report=report)
+    try:
+        written = write_definition_files(defns, folder, formats, force=force, template_dirs=_template_dirs(portfolio))
+    except OverwriteError as exc:
+        raise click.UsageError(str(exc)) from None
+    except SowError as exc:
+        _fail(str(exc))
+    except ValueError as exc:  # a bad SOURCE_DATE_EPOCH
+        raise click.UsageError(str(exc)) from None
+    for path in written:
+        _emit(f"wrote {path}")
+    for defn in defns:
+        _emit(f"{defn.spec_id} {defn.version} {defn.fingerprint}")
+
+
+@cli.command()
+@paths_argument
+@project_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("handover.zip"),
+    show_default=True,
+    help="The archive to write.",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT even if it is not a specgen bundle.")
+def bundle(paths: tuple[Path, ...], project_file: Path | None, output: Path, force: bool) -> None:
+    """Pack everything the buyer keeps into one reproducible archive.
+
+    PATHS are spec files or folders (default: specs/). The archive holds the
+    offline handover site, the readiness definitions (md and docx), the specs
+    as written, a JSON export, the JSON Schema, a README and a MANIFEST.json
+    with every file's SHA-256. The same inputs give the same bytes
+    (SOURCE_DATE_EPOCH is honoured). An existing OUTPUT is replaced only when
+    it is a specgen bundle (else pass --force). Exits 0 when written, 1 when a
+    spec is invalid, 2 on a usage error.
+    """
+    from ..bundle import BundleError, OutputExistsError, build_bundle
+
+    portfolio = _valid_portfolio(paths, project_file)
+    report = _readiness(portfolio)
+    try:
+        result = build_bundle(
+            portfolio,
+            output,
+            report=report,
+            template_dirs=_template_dirs(portfolio),
+            site_builder=_site_builder(),
+            force=force,
+        )
+    except OutputExistsError as exc:
+        raise click.UsageError(str(exc)) from None
+    except BundleError as exc:
+        _fail(str(exc))
+    except ValueError as exc:  # a bad SOURCE_DATE_EPOCH
+        raise click.UsageError(str(exc)) from None
+    specs = len(result.manifest["specs"])
+    _emit(
+        f"wrote {result.path}: {result.files} files, {specs} spec{'s' if specs != 1 else ''}, "
+        f"{result.size} bytes, sha256:{result.sha256}"
+    )
+
+
+def _site_builder() -> Any:
+    """The offline site builder, when the site module is part of this build."""
+    try:
+        from ..site import build_site
+    except ImportError:
+        return None
+
+    def build(portfolio: Portfolio, output: Path, report: Any) -> None:
+        build_site(portfolio, output, report=report)
+
+    return build
+
+
+@cli.command()
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
+def verify(archive: Path, fmt: str) -> None:
+    """Check a handover bundle against its MANIFEST.json.
+
+    Names every file changed, missing or added since the bundle was built,
+    and every entry whose path would escape the folder it is unpacked into.
+    Exits 0 when the archive matches its manifest, 1 when it does not, 2 on a
+    usage error.
+    """
+    from ..bundle import verify_bundle
+
+    result = verify_bundle(archive)
+    if fmt == "json":
+        _emit(
+            json.dumps(
+                {
+                    "archive": str(archive),
+                    "ok": result.ok,
+                    "checked": result.checked,
+                    "changed": result.changed,
+                    "missing": result.missing,
+                    "added": result.added,
+                    "unsafe": result.unsafe,
+                    "problems": result.problems,
+                },
+                indent=2,
+            )
+        )
+        sys.exit(ExitCode.OK if result.ok else ExitCode.FAILED)
+    lines = [f"{archive}: {problem}" for problem in result.problems]
+    lines += [f"unsafe path: {name}" for name in result.unsafe]
+    lines += [f"changed: {name}" for name in result.changed]
+    lines += [f"missing: {name}" for name in result.missing]
+    lines += [f"added: {name}" for name in result.added]
+    if result.ok:
+        specs = result.manifest["specs"] if result.manifest else []
+        _emit(f"{archive}: {result.checked} files match the manifest")
+        for spec in specs:
+            _emit(f"  {spec.get('id')} {spec.get('version')} {spec.get('fingerprint')}")
+        sys.exit(ExitCode.OK)
+    _emit("\n".join(lines))
+    if not result.problems:
+        _emit(
+            f"{archive} does not match its manifest: {len(result.changed)} changed, {len(result.missing)} missing, "
+            f"{len(result.added)} added, {len(result.unsafe)} unsafe"
+        )
+    sys.exit(ExitCode.FAILED)
