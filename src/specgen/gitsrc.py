@@ -25,6 +25,7 @@ __all__ = [
     "list_files",
     "read_blob",
     "read_blobs",
+    "read_blobs_at",
     "relative_to_root",
     "repo_root",
     "resolve_revision",
@@ -145,9 +146,14 @@ def read_blob(rev: str, path: str, root: Path) -> bytes | None:
 
 def read_blobs(rev: str, paths: Sequence[str], root: Path) -> list[bytes | None]:
     """The contents of several files of ``rev`` in one git process (None where absent)."""
-    if not paths:
+    return read_blobs_at([(rev, p) for p in paths], root)
+
+
+def read_blobs_at(items: Sequence[tuple[str, str]], root: Path) -> list[bytes | None]:
+    """The contents of (revision, path) pairs in one git process (None where absent)."""
+    if not items:
         return []
-    request = "".join(f"{rev}:{p}\n" for p in paths).encode("utf-8")
+    request = "".join(f"{rev}:{path}\n" for rev, path in items).encode("utf-8")
     try:
         done = subprocess.run(
             ["git", "--no-pager", "cat-file", "--batch"],
@@ -166,7 +172,7 @@ def read_blobs(rev: str, paths: Sequence[str], root: Path) -> list[bytes | None]
         raise GitError(done.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
     out: list[bytes | None] = []
     data, pos = done.stdout, 0
-    for _ in paths:
+    for _ in items:
         end = data.index(b"\n", pos)
         header = data[pos:end].split()
         pos = end + 1

@@ -1,0 +1,156 @@
+"""Commands for reviewing specs through pull requests: ``diff``, ``approve``, ``history``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from ..diagnostics import format_diagnostics
+from ..loader import find_project_file
+from .app import DEFAULT_SPECS, ExitCode, _emit, cli, project_option
+
+
+def _template_dirs(anchor: Path | None) -> list[Path]:
+    """The project's own templates/ folder (beside specgen.yml), which overrides the bundled ones."""
+    project = find_project_file(anchor or Path.cwd())
+    return [(project.parent if project else Path.cwd()) / "templates"]
+
+
+def _split_arguments(base: str, more: Sequence[str]) -> tuple[str | None, list[Path]]:
+    """HEAD is the first argument after BASE when it names a revision and no file or folder."""
+    from ..gitsrc import is_revision, repo_root
+
+    root = repo_root(Path.cwd())
+    if root is None:
+        raise click.UsageError(f"'{base}' is not a file, and {Path.cwd()} is not inside a git repository")
+    if not is_revision(base, root):
+        raise click.UsageError(f"'{base}' is neither a spec file nor a revision of the git repository")
+    head = None
+    rest = list(more)
+    if rest and not Path(rest[0]).exists() and is_revision(rest[0], root):
+        head = rest.pop(0)
+    return head, [Path(p) for p in rest] or [Path(p) for p in DEFAULT_SPECS]
+
+
+@cli.command("diff")
+@click.argument("base")
+@click.argument("more", nargs=-1, metavar="[HEAD] [PATH]...")
+@project_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for a pull-request comment, json for programs.",
+)
+def diff_command(base: str, more: tuple[str, ...], project_file: Path | None, fmt: str) -> None:
+    """Show what changed in the specs and whether it loosens governance.
+
+    BASE and HEAD are git revisions (HEAD defaults to the working tree); PATHs
+    are the spec files or folders to compare (default: specs/). BASE and HEAD
+    may also be two spec files. Specs are matched by id, so renamed files are
+    followed. Changes that loosen governance need sign-off from the roles in
+    specgen.yml's loosening_signoff (read from BASE).
+
+    Exits 0 when nothing needs sign-off, 1 when something does or a spec does
+    not validate, 2 on a usage error.
+    """
+    from ..diff import diff_files, diff_revisions
+    from ..gitsrc import GitError
+    from ..review_render import render_diff
+
+    if Path(base).is_file():
+        if len(more) != 1 or not Path(more[0]).is_file():
+            raise click.UsageError("to compare two spec files, give exactly two files: specgen diff OLD.yml NEW.yml")
+        report = diff_files(Path(base), Path(more[0]), project_file=project_file)
+        anchor: Path | None = Path(more[0])
+    else:
+        head, paths = _split_arguments(base, more)
+        try:
+            report = diff_revisions(base, head, paths, project_file=project_file)
+        except GitError as exc:
+            raise click.UsageError(str(exc)) from None
+        anchor = paths[0]
+    _emit(render_diff(report, fmt, user_dirs=_template_dirs(anchor)).rstrip("\n"))
+    sys.exit(ExitCode.FAILED if report.failed else ExitCode.OK)
+
+
+@cli.command()
+@click.argument("spec", type=click.Path(path_type=Path))
+@click.option("--role", required=True, help="The role approving (a role id from specgen.yml or the spec).")
+@click.option("--by", "person", required=True, help="The person approving: a person id, or their full name.")
+@click.option(
+    "--date",
+    "when",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the approval (default: today, or SOURCE_DATE_EPOCH's day).",
+)
+@project_option
+def approve(spec: Path, role: str, person: str, when: dt.datetime | None, project_file: Path | None) -> None:
+    """Record that a person approved the current content of SPEC for a role.
+
+    The approval goes into SPEC's approvals file (x.yml → x.approvals.yml,
+    created if needed; the spec itself is never rewritten) with the content
+    fingerprint, so `specgen validate` reports it as stale once the content
+    changes. Exits 0 when recorded (or already recorded), 1 when the spec has
+    errors, 2 for an unknown role or person.
+    """
+    from ..approvals import ApprovalError, ApprovalUsageError
+    from ..approvals import approve as record
+
+    try:
+        outcome = record(spec, role, person, project_file=project_file, date=when.date() if when else None)
+    except ApprovalUsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except ApprovalError as exc:
+        _emit(format_diagnostics(exc.diagnostics), err=True)
+        _emit(f"specgen: {exc}", err=True)
+        sys.exit(ExitCode.FAILED)
+    a = outcome.approval
+    short = a.fingerprint[:19]
+    if outcome.note:
+        _emit(f"note: {outcome.note}", err=True)
+    if outcome.recorded:
+        _emit(f"recorded in {outcome.path}: {a.role} approved by {a.by} on {a.date.isoformat()} ({short}…)")
+    else:
+        _emit(f"already recorded in {outcome.path}: {a.role} approved this content by {a.by} on {a.date.isoformat()}")
+    sys.exit(ExitCode.OK)
+
+
+@cli.command()
+@click.argument("spec")
+@project_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown: the handover site's change-history page; json for programs.",
+)
+def history(spec: str, project_file: Path | None, fmt: str) -> None:
+    """Print the change history of a spec from git (a file, or a spec id).
+
+    Lists the versions (where the spec's version or content changed), their
+    dates and authors, the governance changes between them and who approved
+    which version. Outside a git repository the history is empty. Exits 0, or
+    2 when SPEC is neither a file nor a spec id.
+    """
+    from ..history import render_history_page, spec_history
+    from ..loader import load_project
+
+    project = load_project(project_file)[0] if project_file else None
+    result = spec_history(spec, project=project)
+    if result.path is None and not Path(spec).exists():
+        raise click.UsageError(f"'{spec}' is neither a spec file nor the id of a spec in this repository")
+    if fmt == "json":
+        _emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _emit(render_history_page(result, user_dirs=_template_dirs(Path(spec))).rstrip("\n"))
+    sys.exit(ExitCode.OK)

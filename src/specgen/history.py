@@ -1,0 +1,206 @@
+"""Change history of a spec from git: versions, dates, governance changes, approvals.
+
+:func:`spec_history` walks ``git log --follow`` of a spec file. Every commit in
+which the spec validates and its ``version`` or content fingerprint changed is
+a :class:`Version`, with the governance-relevant changes since the previous
+version (from :mod:`specgen.diff`) and the approvals whose fingerprint matches
+that content. :func:`render_history_page` renders the handover site's
+change-history page through ``templates/site/history.md.j2``. Outside a git
+repository the history is empty; nothing here raises for that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import gitsrc
+from .approvals import ApprovalsFile, approvals_path, load_approvals
+from .diff import Change, Effect, diff_specs
+from .fingerprint import fingerprint
+from .loader import discover_spec_files, find_project_file, load_project, load_spec_text
+from .review_render import review_environment
+from .schema import Project, Spec, SpecApproval
+
+__all__ = ["History", "Version", "render_history_page", "spec_history"]
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a spec as committed."""
+
+    commit: str
+    date: dt.date
+    """Commit date."""
+    author: str
+    subject: str
+    """First line of the commit message."""
+    path: str
+    """The spec's path in that commit (it may have been renamed since)."""
+    version: str
+    """The spec's own ``version`` field."""
+    fingerprint: str
+    changes: tuple[Change, ...] = ()
+    """Changes since the previous version (none for the first)."""
+    approvals: tuple[SpecApproval, ...] = ()
+    """Approvals of exactly this content."""
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7]
+
+    @property
+    def loosening(self) -> list[Change]:
+        return [c for c in self.changes if c.effect is Effect.loosens]
+
+    @property
+    def governance_changes(self) -> list[Change]:
+        """Changes that loosen or tighten governance (neutral edits left out)."""
+        return [c for c in self.changes if c.effect is not Effect.neutral]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "commit": self.commit,
+            "date": self.date.isoformat(),
+            "author": self.author,
+            "subject": self.subject,
+            "path": self.path,
+            "version": self.version,
+            "fingerprint": self.fingerprint,
+            "changes": [c.to_dict() for c in self.changes],
+            "approvals": [a.model_dump(mode="json", exclude={"sections"}) for a in self.approvals],
+        }
+
+
+@dataclass
+class History:
+    """The versions of one spec, newest first. Iterates, indexes and counts like a list."""
+
+    spec_id: str
+    title: str
+    path: str | None
+    versions: list[Version] = field(default_factory=list)
+    people: dict[str, str] = field(default_factory=dict)
+    """Person id → name, to show approvers by name."""
+    roles: dict[str, str] = field(default_factory=dict)
+    """Role id → title."""
+
+    def __iter__(self) -> Iterator[Version]:
+        return iter(self.versions)
+
+    def __len__(self) -> int:
+        return len(self.versions)
+
+    def __getitem__(self, index: int) -> Version:
+        return self.versions[index]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "spec": self.spec_id,
+            "title": self.title,
+            "path": self.path,
+            "versions": [v.to_dict() for v in self.versions],
+        }
+
+
+def _find_by_id(spec_id: str, root: Path) -> Path | None:
+    files, _ = discover_spec_files([root])
+    for path in files:
+        if path.stem == spec_id:
+            loaded, _ = load_spec_text(path.read_bytes(), str(path), path)
+            if loaded is not None and loaded.spec.id == spec_id:
+                return path
+    for path in files:
+        loaded, _ = load_spec_text(path.read_bytes(), str(path), path)
+        if loaded is not None and loaded.spec.id == spec_id:
+            return path
+    return None
+
+
+def _spec_path(spec: Path | str, root: Path | None) -> Path | None:
+    path = Path(spec)
+    if path.is_file():
+        return path.resolve()
+    if isinstance(spec, str) and "/" not in spec and not path.suffix:
+        base = root or gitsrc.repo_root(Path.cwd())
+        return _find_by_id(spec, base) if base else None
+    return None
+
+
+def _sidecar_approvals(spec_file: Path) -> list[SpecApproval]:
+    sidecar = approvals_path(spec_file)
+    if not sidecar.is_file():
+        return []
+    model, _, _ = load_approvals(sidecar)
+    return list(model.approvals) if isinstance(model, ApprovalsFile) else []
+
+
+def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Project | None = None) -> History:
+    """The versions of a spec (a file path, or a spec id looked up under the
+    repository) recorded in git, newest first. Empty when there is no repository
+    or the file was never committed.
+
+    Approvals come from the spec's approvals file in the working tree and the
+    approvals written inline in each version. ``project`` supplies the sign-off
+    roles and the names of people (default: the nearest ``specgen.yml``).
+    """
+    path = _spec_path(spec, repo_root)
+    root = repo_root.resolve() if repo_root else gitsrc.repo_root(path if path else Path.cwd())
+    label = str(spec)
+    if path is None or root is None:
+        return History(label, label, None)
+    if project is None:
+        project, _, _ = load_project(find_project_file(path))
+    rel = gitsrc.relative_to_root(path, root)
+    try:
+        commits = list(reversed(gitsrc.file_history(rel, root)))
+        blobs = gitsrc.read_blobs_at([(c.sha, c.path) for c in commits], root)
+    except gitsrc.GitError:
+        return History(label, label, rel)
+    current_approvals = _sidecar_approvals(path)
+    versions: list[Version] = []
+    previous: Spec | None = None
+    for commit, blob in zip(commits, blobs, strict=True):
+        if blob is None:
+            continue
+        loaded, _ = load_spec_text(blob, f"{commit.short}:{commit.path}")
+        if loaded is None:
+            continue
+        spec_model = loaded.spec
+        content = fingerprint(spec_model)
+        if previous is not None and previous.version == spec_model.version and versions[-1].fingerprint == content:
+            continue
+        approvals = tuple(a for a in [*spec_model.approvals, *current_approvals] if a.fingerprint == content)
+        changes = tuple(diff_specs(previous, spec_model, project)) if previous is not None else ()
+        versions.append(
+            Version(
+                commit.sha,
+                commit.date,
+                commit.author,
+                commit.subject,
+                commit.path,
+                spec_model.version,
+                content,
+                changes,
+                approvals,
+            )
+        )
+        previous = spec_model
+    last = previous
+    return History(
+        last.id if last else label,
+        last.title if last else label,
+        rel,
+        list(reversed(versions)),
+        {p.id: p.name for p in [*project.people, *(last.people if last else [])]},
+        {r.id: r.title for r in [*project.roles, *(last.roles if last else [])]},
+    )
+
+
+def render_history_page(history: History, *, user_dirs: Sequence[Path] = ()) -> str:
+    """The change-history page (Markdown) of one workflow, from ``site/history.md.j2``."""
+    template = review_environment(user_dirs).get_template("site/history.md.j2")
+    return template.render(history=history).rstrip("\n") + "\n"
