@@ -40,7 +40,7 @@ class GitRepo:
         env = dict(os.environ)
         for key in [k for k in env if k.startswith("GIT_")]:
             del env[key]
-        date = f"2026-01-{self._day + 1:02d}T12:00:00+00:00"
+        date = f"2026-01-{max(self._day, 1):02d}T12:00:00+00:00"
         env.update(
             GIT_AUTHOR_NAME=author,
             GIT_AUTHOR_EMAIL="author@example.invalid",

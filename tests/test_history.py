@@ -1,0 +1,130 @@
+"""Change history of a spec from git, and its page on the handover site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from specgen.approvals import approve
+from specgen.diff import Effect
+from specgen.history import History, render_history_page, spec_history
+from tests.review_helpers import GitRepo, credit
+
+
+def _decision(data: dict[str, Any], ident: str) -> dict[str, Any]:
+    return next(d for d in data["decisions"] if d["id"] == ident)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    """Five commits: v2.3.0, a cosmetic edit, v2.4.0 (threshold lowered), a rename, v2.5.0 approved."""
+    r = GitRepo(tmp_path / "repo")
+    data = credit()
+    r.write(data)
+    r.commit("First version", author="Kwame Asante")
+    r.write_text("# only a comment changed\n" + (r.specs / "credit-decision-assistant.yml").read_text())
+    r.commit("Comment")
+    data["version"] = "2.4.0"
+    _decision(data, "approve-low-risk")["confidence_threshold"] = 0.8
+    data["ownership"]["technical_owner"] = "vendor-delivery-lead"
+    r.write(data)
+    r.commit("Lower the <b>approval</b> threshold")
+    r.git("mv", "specs/credit-decision-assistant.yml", "specs/credit.yml")
+    r.commit("Rename the file")
+    data["version"] = "2.5.0"
+    data["audit"]["retention"] = "12y"
+    r.write(data, "credit")
+    r.commit("Keep audit records longer")
+    return r
+
+
+def test_versions_dates_changes_and_approvals(repo: GitRepo) -> None:
+    approve(repo.specs / "credit.yml", "ciso", "marcus-lee", date=dt.date(2026, 1, 6))
+    history = spec_history(repo.specs / "credit.yml", repo.root)
+
+    assert (history.spec_id, history.path) == ("credit-decision-assistant", "specs/credit.yml")
+    assert [(v.version, v.date, v.author, v.path) for v in history] == [
+        ("2.5.0", dt.date(2026, 1, 5), "Sara Nilsson", "specs/credit.yml"),
+        ("2.4.0", dt.date(2026, 1, 3), "Sara Nilsson", "specs/credit-decision-assistant.yml"),
+        ("2.3.0", dt.date(2026, 1, 1), "Kwame Asante", "specs/credit-decision-assistant.yml"),
+    ]
+    latest, middle, first = history
+    assert [(c.path, c.label, c.effect) for c in latest.governance_changes] == [
+        ("audit.retention", "audit retention lengthened", Effect.tightens)
+    ]
+    assert [(c.path, c.effect) for c in middle.loosening] == [
+        ("decisions[approve-low-risk].confidence_threshold", Effect.loosens)
+    ]
+    assert first.changes == ()
+    assert [(a.role, a.by) for a in latest.approvals] == [("ciso", "marcus-lee")]
+    assert middle.approvals == () and first.approvals == ()
+
+
+def test_history_page(repo: GitRepo) -> None:
+    approve(repo.specs / "credit.yml", "ciso", "marcus-lee", date=dt.date(2026, 1, 6))
+    page = render_history_page(spec_history(repo.specs / "credit.yml", repo.root))
+    lines = page.splitlines()
+    assert lines[0] == "# Change history: Credit-decision assistant for personal loans"
+    assert "| Version | Date | Commit | Loosens | Tightens | Approved by |" in lines
+    assert any(
+        line.startswith("| 2.5.0 | 2026-01-05 |")
+        and line.endswith("| 0 | 1 | Chief Information Security Officer: Marcus Lee (2026-01-06) |")
+        for line in lines
+    )
+    assert any(
+        line.startswith("| 2.4.0 | 2026-01-03 |") and line.endswith("| 1 | 0 | **not approved** |") for line in lines
+    )
+    assert "## Version 2.4.0 (2026-01-03)" in lines
+    assert (
+        "| **loosens** | confidence threshold lowered | `decisions[approve-low-risk].confidence_threshold` | 0.92 | 0.8 |"
+    ) in lines
+    assert "And 2 other edits that neither loosen nor tighten governance." in lines
+    assert "<b>" not in page  # commit subjects are untrusted text too
+    assert "Lower the &#60;b&#62;approval&#60;/b&#62; threshold" in page
+    assert "The first recorded version." in lines
+
+
+def test_history_is_deterministic_and_found_by_spec_id(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo.root)
+    by_id = render_history_page(spec_history("credit-decision-assistant"))
+    assert by_id == render_history_page(spec_history(repo.specs / "credit.yml", repo.root))
+
+
+def test_no_git_repository_means_empty_history(tmp_path: Path, write_spec: Callable[..., Path]) -> None:
+    path = write_spec(credit(), "credit-decision-assistant")
+    history = spec_history(path)
+    assert isinstance(history, History)
+    assert len(history) == 0
+    assert "No history is recorded for this workflow" in render_history_page(history)
+
+
+def test_uncommitted_spec_has_empty_history(repo: GitRepo) -> None:
+    shutil.copy(repo.specs / "credit.yml", repo.specs / "draft.yml")
+    assert list(spec_history(repo.specs / "draft.yml", repo.root)) == []
+
+
+def test_user_template_overrides_the_page(repo: GitRepo) -> None:
+    folder = repo.root / "templates" / "site"
+    folder.mkdir(parents=True)
+    (folder / "history.md.j2").write_text("{{ history.versions|length }} versions\n", encoding="utf-8")
+    page = render_history_page(spec_history(repo.specs / "credit.yml", repo.root), user_dirs=[repo.root / "templates"])
+    assert page == "3 versions\n"
+
+
+def test_history_command(repo: GitRepo, run: Callable[..., Any]) -> None:
+    page = run("history", "specs/credit.yml", cwd=repo.root)
+    assert page.exit_code == 0, page.output
+    assert page.output.startswith("# Change history: Credit-decision assistant")
+    as_json = run("history", "credit-decision-assistant", "--format", "json", cwd=repo.root)
+    assert as_json.exit_code == 0
+    data = json.loads(as_json.output)
+    assert [v["version"] for v in data["versions"]] == ["2.5.0", "2.4.0", "2.3.0"]
+    unknown = run("history", "no-such-spec", cwd=repo.root)
+    assert unknown.exit_code == 2
+    assert "'no-such-spec' is neither a spec file nor the id of a spec" in unknown.output
