@@ -1,0 +1,151 @@
+"""The one evaluator: runs every rule on every spec and applies stages and waivers.
+
+Every rule is run on every spec whatever its stage, so the report can say the
+highest stage a spec reaches (stages add up: a stage is reached when its
+checks and all lower ones pass). The stage the spec is checked at (declared,
+or asked for with ``stage=``) decides which results are findings and which are
+not applicable, with the reason. Nothing here prints, reads files or depends
+on the clock except through ``today``, which only decides whether a waiver has
+expired.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from ..diagnostics import Diagnostic, Level, format_path
+from ..loader import LoadedSpec, Portfolio
+from ..schema import Project, Stage, Waiver
+from .context import Gap, NotApplicable, RuleContext
+from .diagnostic import diagnose
+from .model import Finding, PortfolioReport, Rule, RuleKind, SpecReport
+from .policy import policy_diagnostics, policy_rules, waivers_for
+from .registry import BUILTIN
+
+__all__ = ["all_rules", "check_portfolio", "check_spec"]
+
+
+def all_rules(project: Project | None = None) -> list[Rule]:
+    """The built-in rules plus the project's declarative rules, sorted by id."""
+    rules = list(BUILTIN)
+    if project is not None:
+        rules.extend(policy_rules(project, frozenset(r.id for r in rules)))
+    return sorted(rules, key=lambda r: r.id)
+
+
+def _effective(rule: Rule, waiver: Waiver | None) -> Level | None:
+    """The severity a rule's findings get under a waiver; None when the waiver turns it off."""
+    if waiver is None:
+        return rule.severity
+    return None if waiver.severity == "off" else Level(waiver.severity)
+
+
+def _finding(rule: Rule, gap: Gap, loaded: LoadedSpec, severity: Level, waiver: Waiver | None) -> Finding:
+    file, line, column = loaded.locate(gap.path)
+    return Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        severity=severity,
+        dimension=rule.dimension,
+        message=gap.message,
+        rationale=rule.rationale,
+        source=rule.source,
+        spec_id=loaded.spec.id,
+        file=file,
+        line=line,
+        column=column,
+        path=format_path(gap.path),
+        waiver=waiver,
+        kind=rule.kind,
+    )
+
+
+def _reached(blocking_ranks: list[int]) -> Stage | None:
+    """The highest stage below the lowest stage that has a blocking (error) failure."""
+    stages = list(Stage)
+    lowest = min(blocking_ranks, default=len(stages))
+    return stages[lowest - 1] if lowest > 0 else None
+
+
+def check_spec(
+    loaded: LoadedSpec,
+    project: Project,
+    *,
+    stage: Stage | None = None,
+    today: dt.date | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> SpecReport:
+    """Check one spec at ``stage`` (default: its declared stage)."""
+    spec = loaded.spec
+    evaluated = stage or spec.stage
+    active, expired = waivers_for(project, spec.id, today or dt.date.today())
+    waiver_by_rule: dict[str, Waiver] = {}
+    for waiver in active:
+        waiver_by_rule.setdefault(waiver.rule, waiver)
+    ctx = RuleContext(spec, project)
+    findings: list[Finding] = []
+    waived: list[Finding] = []
+    passed: list[str] = []
+    not_applicable: list[tuple[str, str]] = []
+    blocking: list[int] = []
+    for rule in rules if rules is not None else all_rules(project):
+        if rule.check is None:
+            continue
+        outcomes = list(rule.check(ctx))
+        reason = next((o.reason for o in outcomes if isinstance(o, NotApplicable)), None)
+        gaps = [o for o in outcomes if isinstance(o, Gap)] if reason is None else []
+        waiver = waiver_by_rule.get(rule.id)
+        severity = _effective(rule, waiver)
+        if gaps and severity is Level.error:
+            blocking.append(rule.from_stage.rank)
+        if not rule.applies_to(evaluated):
+            not_applicable.append((rule.id, f"applies from {rule.from_stage.label}; checked at {evaluated.label}"))
+        elif reason is not None:
+            not_applicable.append((rule.id, reason))
+        elif not gaps:
+            passed.append(rule.id)
+        else:
+            target = waived if severity is None else findings
+            target.extend(_finding(rule, gap, loaded, severity or rule.severity, waiver) for gap in gaps)
+    findings.sort(key=Finding.sort_key)
+    waived.sort(key=Finding.sort_key)
+    return SpecReport(
+        spec_id=spec.id,
+        title=spec.title,
+        file=loaded.source.name,
+        declared_stage=spec.stage,
+        evaluated_stage=evaluated,
+        findings=findings,
+        passed=passed,
+        not_applicable=not_applicable,
+        diagnostic=diagnose(ctx),
+        warning_signs=[f for f in findings if f.kind is RuleKind.warning_sign],
+        waivers=active,
+        expired_waivers=expired,
+        reached_stage=_reached(blocking),
+        waived=waived,
+    )
+
+
+def check_portfolio(
+    portfolio: Portfolio,
+    *,
+    stage: Stage | None = None,
+    today: dt.date | None = None,
+) -> PortfolioReport:
+    """Check every valid spec of a portfolio; load, validation and policy problems become diagnostics.
+
+    ``stage=None`` checks each spec at its declared stage; ``today=None`` is
+    today's date, used only to tell whether a waiver has expired.
+    """
+    day = today or dt.date.today()
+    rules = all_rules(portfolio.project)
+    builtin_ids = frozenset(r.id for r in BUILTIN)
+    diagnostics: list[Diagnostic] = [
+        *portfolio.diagnostics,
+        *policy_diagnostics(portfolio.project, portfolio.project_source, day, builtin_ids),
+    ]
+    diagnostics.sort(key=Diagnostic.sort_key)
+    specs = [check_spec(loaded, portfolio.project, stage=stage, today=day, rules=rules) for loaded in portfolio.specs]
+    return PortfolioReport(specs=specs, diagnostics=diagnostics)
