@@ -437,6 +437,19 @@ def test_two_spec_files(tmp_path: Path, write_spec: Callable[..., Path], run: Ca
     assert paths["decisions[approve-low-risk].override.allowed"]["needs_signoff"] == list(SIGNOFF)
 
 
+def test_two_spec_files_one_invalid(tmp_path: Path, write_spec: Callable[..., Path], run: Callable[..., Any]) -> None:
+    old = write_spec(credit(), "old")
+    broken = credit()
+    broken["decisions"][0]["autonomy"] = "whenever"
+    new = write_spec(broken, "new")
+    result = run("diff", old, new, cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "credit-decision-assistant — Credit-decision assistant for personal loans: could not be compared" in (
+        result.output
+    )
+    assert "spec removed" not in result.output
+
+
 def test_markdown_comment_has_summary_then_table_and_escapes_spec_text(repo: GitRepo, run: Callable[..., Any]) -> None:
     data = credit()
     _decision(data, "approve-low-risk")["title"] = "Approve <script>alert('x')</script> | now"

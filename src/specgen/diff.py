@@ -608,13 +608,17 @@ def compare_sides(base: Side, head: Side, *, single: bool = False) -> DiffReport
             if f.loaded is not None or f.name in invalid_names:
                 continue
             invalid_names.add(f.name)
-            counterpart = next((o for o in other.files if o.name == f.name), None)
+            counterpart = next((o for o in other.files if o.name == f.name or single), None)
             problems = [_problem_text(side, f)]
             if counterpart is not None and counterpart.loaded is None:
+                invalid_names.add(counterpart.name)
                 problems.append(_problem_text(other, counterpart))
+            other_matched = matched_head if other is head else matched_base
             known = counterpart.loaded.spec if counterpart and counterpart.loaded else None
+            if known is not None and known.id in other_matched:  # already compared with another file
+                known, counterpart = None, None
             if known is not None:
-                (matched_head if other is head else matched_base).add(known.id)
+                other_matched.add(known.id)
             b_name = f.name if side is base else (counterpart.name if counterpart else None)
             h_name = f.name if side is head else (counterpart.name if counterpart else None)
             results.append(
