@@ -31,8 +31,8 @@ from typing import Any
 
 import yaml
 
-from specgen import load_portfolio
-from specgen.rules import all_rules, check_portfolio
+from specgen import Portfolio, load_portfolio
+from specgen.rules import PortfolioReport, check_portfolio
 from specgen.rules.report import format_report
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,13 +75,14 @@ def main() -> None:
         load_s, portfolio = _median(
             lambda: load_portfolio([root / "specs"], project_file=root / "specgen.yml"), args.repeat
         )
-        check_s, report = _median(lambda: check_portfolio(portfolio, today=TODAY), args.repeat)  # type: ignore[arg-type]
-        rules = all_rules(portfolio.project)  # type: ignore[union-attr]
-        text_s, _ = _median(lambda: format_report(report, "text", rules), args.repeat)  # type: ignore[arg-type]
-        sarif_s, _ = _median(lambda: format_report(report, "sarif", rules), args.repeat)  # type: ignore[arg-type]
-    findings = sum(len(s.findings) for s in report.specs)  # type: ignore[union-attr]
+        assert isinstance(portfolio, Portfolio)
+        check_s, report = _median(lambda: check_portfolio(portfolio, today=TODAY), args.repeat)
+        assert isinstance(report, PortfolioReport)
+        text_s, _ = _median(lambda: format_report(report, "text"), args.repeat)
+        sarif_s, _ = _median(lambda: format_report(report, "sarif"), args.repeat)
+    findings = sum(len(s.findings) for s in report.specs)
     n = args.specs
-    print(f"specs: {n}, rules: {len(rules)}, findings: {findings}, repeats: {args.repeat} (median)")
+    print(f"specs: {n}, rules: {len(report.rules)}, findings: {findings}, repeats: {args.repeat} (median)")
     for label, seconds in (("load", load_s), ("check", check_s), ("text", text_s), ("sarif", sarif_s)):
         print(f"{label:<6} {seconds * 1000:9.1f} ms total  {seconds / n * 1000:7.3f} ms per spec")
 

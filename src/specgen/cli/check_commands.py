@@ -57,7 +57,7 @@ def check(
         stage=Stage(stage) if stage else None,
         today=as_of.date() if as_of else None,
     )
-    _emit(format_report(report, fmt, all_rules(portfolio.project)))
+    _emit(format_report(report, fmt))
     sys.exit(ExitCode.OK if report.ok else ExitCode.FAILED)
 
 

@@ -148,4 +148,4 @@ def check_portfolio(
     ]
     diagnostics.sort(key=Diagnostic.sort_key)
     specs = [check_spec(loaded, portfolio.project, stage=stage, today=day, rules=rules) for loaded in portfolio.specs]
-    return PortfolioReport(specs=specs, diagnostics=diagnostics)
+    return PortfolioReport(specs=specs, diagnostics=diagnostics, rules=rules)

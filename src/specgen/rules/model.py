@@ -295,6 +295,8 @@ class PortfolioReport:
     specs: list[SpecReport]
     diagnostics: list[Diagnostic]
     """Problems that stopped a spec from being checked, and problems in the policy."""
+    rules: list[Rule] = field(default_factory=list)
+    """The rules that were checked (built-in and the project's), sorted by id."""
 
     @property
     def ok(self) -> bool:

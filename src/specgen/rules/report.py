@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
 
@@ -51,7 +52,7 @@ def _finding_lines(finding: Finding) -> list[str]:
     if finding.waiver is not None:
         w = finding.waiver
         lines.append(f"{pad}waived to {w.severity} by {w.approved_by} until {w.expires}: {clean(w.reason)}")
-    lines.append(f"{pad}why: {finding.rationale} (source: {finding.source})")
+    lines.append(f"{pad}why: {clean(finding.rationale)} (source: {clean(finding.source)})")
     return lines
 
 
@@ -187,7 +188,7 @@ def _portfolio_text(report: PortfolioReport, rules: Sequence[Rule]) -> str:
 
 
 def _github(report: PortfolioReport) -> str:
-    items = list(report.diagnostics)
+    items = [replace(d, message=clean(d.message)) for d in report.diagnostics]
     for spec in report.specs:
         items.extend(
             Diagnostic(f.file, f.line, f.column, f.path, clean(f"{f.message} ({f.title})"), f.severity, f.rule_id)
@@ -261,9 +262,9 @@ def _sarif_diagnostic(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def sarif_log(report: PortfolioReport, rules: Sequence[Rule]) -> dict[str, Any]:
+def sarif_log(report: PortfolioReport, rules: Sequence[Rule] | None = None) -> dict[str, Any]:
     """The report as a SARIF 2.1.0 log (one run; waived findings carry a suppression)."""
-    ordered = sorted(rules, key=lambda r: r.id)
+    ordered = sorted(report.rules if rules is None else rules, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(ordered)}
     results = [_sarif_diagnostic(d) for d in report.diagnostics]
     for spec in report.specs:
@@ -292,8 +293,9 @@ def sarif_log(report: PortfolioReport, rules: Sequence[Rule]) -> dict[str, Any]:
 # ---------------------------------------------------------------- entry points
 
 
-def format_report(report: PortfolioReport, fmt: str, rules: Sequence[Rule]) -> str:
-    """Render a portfolio report as text, json, github or sarif; ``rules`` are those checked."""
+def format_report(report: PortfolioReport, fmt: str, rules: Sequence[Rule] | None = None) -> str:
+    """Render a portfolio report as text, json, github or sarif (``rules``: default, those checked)."""
+    rules = report.rules if rules is None else rules
     if fmt == "text":
         return _portfolio_text(report, rules)
     if fmt == "json":
