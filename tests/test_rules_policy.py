@@ -178,6 +178,12 @@ def _rule(rule_id: str, field: str, require: str = "present", value: Any = None,
             "runtime.rollout.strategy is 'canary'; the policy asks for 'shadow'",
         ),
         (
+            _rule("ORG-022", "intent.path", "equals", "automation"),
+            [],
+            "intent.path",
+            "intent.path is 'hybrid'; the policy asks for 'automation'",
+        ),
+        (
             _rule("ORG-015", "decisions.fallback"),
             [("decisions.1.fallback", None)],
             "decisions[1].fallback",
@@ -217,6 +223,7 @@ def test_declarative_rule_fails(policy_tree, rule, edits, path, message) -> None
         _rule("ORG-016", "audit.immutable", "equals", True),
         _rule("ORG-018", "acceptance.evaluation.production_sampling", "min_value", "1%"),
         _rule("ORG-019", "acceptance.evaluation.golden_set.size", "equals", 420),
+        _rule("ORG-021", "intent.path", "equals", "hybrid"),
     ],
 )
 def test_declarative_rule_passes(policy_tree, rule) -> None:

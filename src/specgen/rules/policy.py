@@ -14,6 +14,7 @@ import functools
 import types
 import typing
 from collections.abc import Iterator
+from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
@@ -176,8 +177,8 @@ def _number(value: Any) -> float | None:
 
 
 def _plain(value: Any) -> Any:
-    if hasattr(value, "value") and not isinstance(value, (int, float, str)):
-        return value.value  # an Enum
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, (Duration, Percent)):
         return str(value)
     return value
