@@ -187,7 +187,7 @@ def test_annex_lists_findings_and_active_waivers(credit_data: dict, write_spec) 
     defn = definition(loaded.specs[0].spec, loaded.project, report=report)
     annex = defn.annex
     assert annex.assessed and annex.reached_stage == "limited rollout"
-    assert annex.diagnostic == "9 of 10: operating-model integration"
+    assert annex.diagnostic == "9 of 10 questions answered yes (operating-model integration)"
     assert annex.findings[0].rule_id == "EVAL-002"
     assert annex.findings[0].waived == "waived until 2026-12-31 by Model Risk Management Lead (Hannah Schmidt)"
     assert annex.waivers[0].approved_by == "Model Risk Management Lead (Hannah Schmidt)"

@@ -18,6 +18,7 @@ everything it contributes to the Markdown is escaped (see :func:`escape_markdown
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import traceback
@@ -911,7 +912,8 @@ def _annex(ctx: _Context, report: SpecReportLike | None) -> Annex:
     if report is None:
         return Annex(assessed=False, declared_stage=declared)
     findings = []
-    for f in report.findings:
+    # failing findings first (errors first), then those an active waiver switched off
+    for f in [*report.findings, *getattr(report, "waived", [])]:
         waiver = getattr(f, "waiver", None)
         waived = (
             f"waived until {waiver.expires.isoformat()} by {ctx.who(waiver.approved_by)}"
@@ -944,7 +946,11 @@ def _annex(ctx: _Context, report: SpecReportLike | None) -> Annex:
         assessed=True,
         declared_stage=declared,
         reached_stage=reached.label if reached is not None else "none (experimentation requirements not met)",
-        diagnostic=f"{diagnostic.yes_count} of 10: {diagnostic.reading}" if diagnostic is not None else NOT_STATED,
+        diagnostic=(
+            f"{diagnostic.yes_count} of 10 questions answered yes ({diagnostic.reading})"
+            if diagnostic is not None
+            else NOT_STATED
+        ),
         findings=tuple(findings),
         waivers=tuple(waivers),
     )
@@ -1055,13 +1061,20 @@ def _template_error(name: str, exc: jinja2.TemplateError) -> SowError:
     return SowError(f"template {where}{at}: {exc.message or exc}")
 
 
+@functools.lru_cache(maxsize=16)
+def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    """One environment per search path; Jinja reloads a template whose file changed."""
+    env = make_environment(template_dirs)
+    env.finalize = escape_markdown  # applies to every {{ ... }}; set before any template compiles
+    return env
+
+
 def render_template(name: str, template_dirs: Sequence[Path] = (), **context: Any) -> str:
     """Render template ``name`` with every printed value escaped for Markdown.
 
     Raises :class:`SowError` naming the template and line when it is broken.
     """
-    env = make_environment(template_dirs)
-    env.finalize = escape_markdown  # applies to every {{ ... }}; set before the template compiles
+    env = _environment(tuple(template_dirs))
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateError as exc:
