@@ -395,6 +395,19 @@ def test_every_invariant_of_004_is_the_source_of_a_rule(invariant: int) -> None:
     assert any(f"invariant {invariant}" in r.source for r in BUILTIN)
 
 
+@pytest.mark.parametrize(
+    "layer", ["specification layer", "runtime controls", "auditability", "ownership layer", "post-launch operations"]
+)
+def test_every_architecture_layer_of_001_is_the_source_of_a_rule(layer: str) -> None:
+    assert any(f"001 · {layer}" in r.source for r in BUILTIN)
+
+
+@pytest.mark.parametrize("sign", range(1, 7))
+def test_every_warning_sign_of_000_is_a_rule(sign: int) -> None:
+    (rule,) = [r for r in BUILTIN if f"000 · warning sign {sign}:" in r.source]
+    assert rule.kind is RuleKind.warning_sign and rule.severity is Level.warning
+
+
 def test_every_rule_carries_its_metadata() -> None:
     for rule in all_rules(_example_project()):
         assert rule.id and rule.title and rule.rationale and rule.source, rule.id
