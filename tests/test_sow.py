@@ -387,3 +387,36 @@ def test_sow_with_a_bad_source_date_epoch_is_a_usage_error(run, example_tree: Pa
     result = run("sow", "specs/credit-decision-assistant.yml", "-o", "out", cwd=example_tree)
     assert result.exit_code == 2
     assert "SOURCE_DATE_EPOCH must be a whole number" in result.output
+
+
+def test_sow_annex_lists_the_rules_findings_and_waivers(run, credit_data: dict, write_spec, tmp_path: Path) -> None:
+    credit_data["change_control"]["rules"] = [
+        r for r in credit_data["change_control"]["rules"] if r["change"] != "threshold"
+    ]
+    path = write_spec(credit_data, "credit")
+    project = tmp_path / "specgen.yml"
+    text = project.read_text(encoding="utf-8").replace(
+        "  waivers: []\n",
+        "  waivers:\n"
+        "    - rule: GOV-004\n"
+        "      reason: Threshold changes follow the model-risk procedure until the Q1 release\n"
+        "      approved_by: model-risk-lead\n"
+        "      expires: 2099-12-31\n"
+        "      severity: warning\n",
+    )
+    assert text != project.read_text(encoding="utf-8")
+    project.write_text(text, encoding="utf-8")
+    result = run("sow", path, "-o", tmp_path / "out", "--format", "md")
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / "out" / "credit-decision-assistant.md").read_text(encoding="utf-8")
+    annex = md[md.index("## Annex A") : md.index("## Sign-off")]
+    assert "Declared stage: system of record." in annex
+    assert "questions answered yes" in annex
+    assert "| GOV-004 | warning |" in annex
+    assert "waived until 2099-12-31 by Model Risk Management Lead (Hannah Schmidt)" in annex
+    assert (
+        "| GOV-004 | Threshold changes follow the model-risk procedure until the Q1 release "
+        "| Model Risk Management Lead (Hannah Schmidt) | 2099-12-31 | warning |"
+    ) in annex
+    # the clause shows the same gap as an item to agree
+    assert "No approval rule for changes to: threshold." in md

@@ -13,6 +13,7 @@ import click
 from ..diagnostics import format_diagnostics
 from ..loader import Portfolio
 from ..reproducible import source_date_epoch
+from ..rules import PortfolioReport, check_portfolio
 from .app import ExitCode, _emit, _load, _summary, cli, paths_argument, project_option
 
 
@@ -53,12 +54,8 @@ def _today() -> dt.date | None:
     return when.date() if when else None
 
 
-def _readiness(portfolio: Portfolio) -> Any:
+def _readiness(portfolio: Portfolio) -> PortfolioReport:
     """The readiness report for the annex of open findings and waivers."""
-    try:
-        from ..rules import check_portfolio
-    except ImportError:  # the rules engine is not part of this build
-        return None
     return check_portfolio(portfolio, today=_today())
 
 
