@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 
 import markdown
 import pytest
 
 from specgen import load_portfolio
 from specgen.fingerprint import fingerprint
-from specgen.schema import Stage, Waiver
+from specgen.rules import check_portfolio
 from specgen.sow import (
     Definition,
     SowError,
@@ -160,40 +159,54 @@ def test_red_team_gaps_are_named(credit_data: dict, write_spec) -> None:
     assert "No probes for: prompt injection, policy violation, data exfiltration." in red.open_items
 
 
-def test_annex_lists_findings_and_active_waivers(credit_data: dict, write_spec) -> None:
-    loaded = load_portfolio([write_spec(credit_data, "credit")])
-    waiver = Waiver(
-        rule="EVAL-002",
-        reason="Golden set grows to 100 by December",
-        approved_by="model-risk-lead",
-        expires=dt.date(2026, 12, 31),
-        severity="warning",
+def _waive_gov_004(project: Path, expires: str = "2099-12-31") -> None:
+    text = project.read_text(encoding="utf-8").replace(
+        "  waivers: []\n",
+        "  waivers:\n"
+        "    - rule: GOV-004\n"
+        "      reason: Threshold changes follow the model-risk procedure until the Q1 release\n"
+        "      approved_by: model-risk-lead\n"
+        f"      expires: {expires}\n"
+        "      severity: warning\n",
     )
-    finding = SimpleNamespace(
-        rule_id="EVAL-002",
-        title="The golden set is large enough",
-        severity=SimpleNamespace(value="warning"),
-        dimension=SimpleNamespace(label="Runtime verification"),
-        message="the golden set has 80 inputs; at least 100 are required",
-        waiver=waiver,
-    )
-    report = SimpleNamespace(
-        spec_id="credit-decision-assistant",
-        findings=[finding],
-        waivers=[waiver],
-        reached_stage=Stage.limited_rollout,
-        diagnostic=SimpleNamespace(yes_count=9, reading="operating-model integration"),
-    )
-    defn = definition(loaded.specs[0].spec, loaded.project, report=report)
-    annex = defn.annex
-    assert annex.assessed and annex.reached_stage == "limited rollout"
-    assert annex.diagnostic == "9 of 10 questions answered yes (operating-model integration)"
-    assert annex.findings[0].rule_id == "EVAL-002"
-    assert annex.findings[0].waived == "waived until 2026-12-31 by Model Risk Management Lead (Hannah Schmidt)"
-    assert annex.waivers[0].approved_by == "Model Risk Management Lead (Hannah Schmidt)"
-    text = render_markdown(defn)
-    assert "| EVAL-002 | warning | Runtime verification | The golden set is large enough: the golden set" in text
-    assert "| EVAL-002 | Golden set grows to 100 by December | Model Risk Management Lead (Hannah Schmidt) |" in text
+    assert text != project.read_text(encoding="utf-8")
+    project.write_text(text, encoding="utf-8")
+
+
+def _without_threshold_rule(credit_data: dict) -> dict:
+    rules = credit_data["change_control"]["rules"]
+    credit_data["change_control"]["rules"] = [r for r in rules if r["change"] != "threshold"]
+    return credit_data
+
+
+def test_annex_lists_findings_and_active_waivers(credit_data: dict, write_spec, tmp_path: Path) -> None:
+    path = write_spec(_without_threshold_rule(credit_data), "credit")
+    _waive_gov_004(tmp_path / "specgen.yml")
+    portfolio = load_portfolio([path])
+    report = check_portfolio(portfolio, today=dt.date(2026, 11, 1))
+    annex = definitions(portfolio, report=report)[0].annex
+    assert annex.assessed
+    assert annex.declared_stage == "system of record"
+    assert annex.reached_stage == "system of record"  # a waived gap does not block the stage
+    assert annex.diagnostic.endswith("questions answered yes (further along than most)")
+    gov = next(f for f in annex.findings if f.rule_id == "GOV-004")
+    assert gov.severity == "warning"
+    assert gov.dimension == "Governance design"
+    assert gov.waived == "waived until 2099-12-31 by Model Risk Management Lead (Hannah Schmidt)"
+    assert [(w.rule, w.approved_by, w.expires, w.treated_as) for w in annex.waivers] == [
+        ("GOV-004", "Model Risk Management Lead (Hannah Schmidt)", "2099-12-31", "warning")
+    ]
+
+
+def test_an_expired_waiver_is_not_in_the_annex(credit_data: dict, write_spec, tmp_path: Path) -> None:
+    path = write_spec(_without_threshold_rule(credit_data), "credit")
+    _waive_gov_004(tmp_path / "specgen.yml", expires="2026-06-30")
+    portfolio = load_portfolio([path])
+    report = check_portfolio(portfolio, today=dt.date(2026, 11, 1)).specs[0]
+    annex = definition(portfolio.specs[0].spec, portfolio.project, report=report).annex
+    assert annex.waivers == ()
+    gov = next(f for f in annex.findings if f.rule_id == "GOV-004")
+    assert (gov.severity, gov.waived) == ("error", "no")
 
 
 # ---------------------------------------------------------------- Markdown
@@ -390,29 +403,15 @@ def test_sow_with_a_bad_source_date_epoch_is_a_usage_error(run, example_tree: Pa
 
 
 def test_sow_annex_lists_the_rules_findings_and_waivers(run, credit_data: dict, write_spec, tmp_path: Path) -> None:
-    credit_data["change_control"]["rules"] = [
-        r for r in credit_data["change_control"]["rules"] if r["change"] != "threshold"
-    ]
-    path = write_spec(credit_data, "credit")
-    project = tmp_path / "specgen.yml"
-    text = project.read_text(encoding="utf-8").replace(
-        "  waivers: []\n",
-        "  waivers:\n"
-        "    - rule: GOV-004\n"
-        "      reason: Threshold changes follow the model-risk procedure until the Q1 release\n"
-        "      approved_by: model-risk-lead\n"
-        "      expires: 2099-12-31\n"
-        "      severity: warning\n",
-    )
-    assert text != project.read_text(encoding="utf-8")
-    project.write_text(text, encoding="utf-8")
+    path = write_spec(_without_threshold_rule(credit_data), "credit")
+    _waive_gov_004(tmp_path / "specgen.yml")
     result = run("sow", path, "-o", tmp_path / "out", "--format", "md")
     assert result.exit_code == 0, result.output
     md = (tmp_path / "out" / "credit-decision-assistant.md").read_text(encoding="utf-8")
     annex = md[md.index("## Annex A") : md.index("## Sign-off")]
     assert "Declared stage: system of record." in annex
     assert "questions answered yes" in annex
-    assert "| GOV-004 | warning |" in annex
+    assert "| GOV-004 | warning | Governance design |" in annex
     assert "waived until 2099-12-31 by Model Risk Management Lead (Hannah Schmidt)" in annex
     assert (
         "| GOV-004 | Threshold changes follow the model-risk procedure until the Q1 release "

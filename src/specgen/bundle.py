@@ -37,6 +37,7 @@ from . import __version__
 from .fingerprint import fingerprint
 from .loader import LoadedSpec, Portfolio
 from .reproducible import ZIP_EPOCH, build_datetime, write_atomic, zip_bytes
+from .rules import PortfolioReport
 from .schema import json_schema_text
 from .sow import FORMATS, SowError, definition_files, definitions, render_template
 
@@ -113,7 +114,9 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _site_files(portfolio: Portfolio, report: Any, site_builder: SiteBuilder | None) -> dict[str, bytes]:
+def _site_files(
+    portfolio: Portfolio, report: PortfolioReport | None, site_builder: SiteBuilder | None
+) -> dict[str, bytes]:
     if site_builder is None:
         return {}
     with tempfile.TemporaryDirectory(prefix="specgen-bundle-") as tmp:
@@ -188,7 +191,7 @@ def _readme(portfolio: Portfolio, manifest: Mapping[str, Any], template_dirs: Se
 def bundle_files(
     portfolio: Portfolio,
     *,
-    report: Any = None,
+    report: PortfolioReport | None = None,
     template_dirs: Sequence[Path] = (),
     site_builder: SiteBuilder | None = None,
     commit: str | None = None,
@@ -266,7 +269,7 @@ def build_bundle(
     portfolio: Portfolio,
     output: Path,
     *,
-    report: Any = None,
+    report: PortfolioReport | None = None,
     template_dirs: Sequence[Path] = (),
     site_builder: SiteBuilder | None = None,
     force: bool = False,

@@ -25,7 +25,7 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -33,6 +33,7 @@ from markupsafe import Markup
 from .fingerprint import fingerprint
 from .loader import Portfolio
 from .reproducible import write_atomic
+from .rules import PortfolioReport, SpecReport
 from .schema import (
     AttackClass,
     Autonomy,
@@ -195,32 +196,6 @@ class Definition:
     @property
     def filename_stem(self) -> str:
         return self.spec_id
-
-
-# ---------------------------------------------------------------- readiness report (duck-typed)
-
-
-class _DimensionLike(Protocol):
-    label: str
-
-
-class _FindingLike(Protocol):
-    rule_id: str
-    title: str
-    severity: Any
-    dimension: Any
-    message: str
-    waiver: Any
-
-
-class SpecReportLike(Protocol):
-    """What the annex reads from a :class:`specgen.rules.SpecReport`."""
-
-    spec_id: str
-    findings: Sequence[Any]
-    waivers: Sequence[Any]
-    diagnostic: Any
-    reached_stage: Any
 
 
 # ---------------------------------------------------------------- building
@@ -907,14 +882,14 @@ def _signoff(ctx: _Context) -> tuple[SignoffRow, ...]:
     return tuple(rows)
 
 
-def _annex(ctx: _Context, report: SpecReportLike | None) -> Annex:
+def _annex(ctx: _Context, report: SpecReport | None) -> Annex:
     declared = ctx.spec.stage.label
     if report is None:
         return Annex(assessed=False, declared_stage=declared)
     findings = []
     # failing findings first (errors first), then those an active waiver switched off
-    for f in [*report.findings, *getattr(report, "waived", [])]:
-        waiver = getattr(f, "waiver", None)
+    for f in [*report.findings, *report.waived]:
+        waiver = f.waiver
         waived = (
             f"waived until {waiver.expires.isoformat()} by {ctx.who(waiver.approved_by)}"
             if waiver is not None
@@ -924,7 +899,7 @@ def _annex(ctx: _Context, report: SpecReportLike | None) -> Annex:
             AnnexFinding(
                 rule_id=f.rule_id,
                 severity=_label(f.severity),
-                dimension=getattr(f.dimension, "label", _label(f.dimension)),
+                dimension=f.dimension.label,
                 title=f.title,
                 message=f.message,
                 waived=waived,
@@ -962,7 +937,7 @@ def _released(spec: Spec) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def definition(spec: Spec, project: Project, *, report: SpecReportLike | None = None) -> Definition:
+def definition(spec: Spec, project: Project, *, report: SpecReport | None = None) -> Definition:
     """The production-readiness definition of ``spec``.
 
     ``project`` resolves roles and people (the responsible parties, the
@@ -1003,7 +978,7 @@ def definition(spec: Spec, project: Project, *, report: SpecReportLike | None = 
     )
 
 
-def definitions(portfolio: Portfolio, *, report: Any = None) -> list[Definition]:
+def definitions(portfolio: Portfolio, *, report: PortfolioReport | None = None) -> list[Definition]:
     """One definition per spec of ``portfolio``, in its order.
 
     ``report`` is a :class:`specgen.rules.PortfolioReport` (or None); each spec
