@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from specgen import load_portfolio
-from specgen.bundle import build_bundle, verify_bundle
+from specgen.bundle import BundleError, build_bundle, verify_bundle
 from specgen.fingerprint import fingerprint
 
 
@@ -266,3 +266,11 @@ def test_library_build_returns_what_it_wrote(example_tree: Path) -> None:
     assert result.sha256 == hashlib.sha256(data).hexdigest()
     assert result.size == len(data)
     assert result.files == len(_entries(example_tree / "lib.zip"))
+
+
+def test_library_build_refuses_invalid_specs(credit_data: dict, write_spec, tmp_path: Path) -> None:
+    credit_data["stage"] = "live"
+    portfolio = load_portfolio([write_spec(credit_data, "credit")])
+    with pytest.raises(BundleError, match="the specs have errors"):
+        build_bundle(portfolio, tmp_path / "out.zip")
+    assert not (tmp_path / "out.zip").exists()

@@ -389,6 +389,13 @@ def test_sow_of_an_invalid_spec_fails_with_the_located_problem(run, credit_data:
     assert not (path.parent.parent / "out").exists()
 
 
+def test_sow_of_a_folder_without_specs_fails(run, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run("sow", tmp_path / "empty")
+    assert result.exit_code == 1
+    assert "no spec found in" in result.output
+
+
 def test_sow_of_a_missing_path_is_a_usage_error(run, tmp_path: Path) -> None:
     result = run("sow", tmp_path / "nope.yml")
     assert result.exit_code == 2

@@ -280,6 +280,10 @@ def build_bundle(
     failure leaves any previous archive intact. An existing ``output`` is
     replaced only when it is itself a specgen bundle, or with ``force``.
     """
+    if not portfolio.ok:
+        raise BundleError("the specs have errors (run specgen validate); a bundle holds only valid specs")
+    if not portfolio.specs:
+        raise BundleError("no spec to bundle")
     if output.is_dir():
         raise OutputExistsError(f"{output} is a folder; give the path of the .zip file to write")
     if output.exists() and not force and not is_bundle(output):
