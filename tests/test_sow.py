@@ -296,6 +296,7 @@ def test_spec_text_cannot_inject_html_or_markup(credit_data: dict, write_spec) -
         ("R&D", "R&amp;D"),
         ("[x](y)", "\\[x\\](y)"),
         ("a|b", "a\\|b"),
+        ("bell\x07 and nul\x00", "bell and nul"),
     ],
 )
 def test_escape_markdown(raw: str, escaped: str) -> None:

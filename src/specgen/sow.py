@@ -991,6 +991,7 @@ def definitions(portfolio: Portfolio, *, report: PortfolioReport | None = None) 
 # ---------------------------------------------------------------- Markdown
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _MD_INLINE = re.compile(r"[\\`*_{}\[\]|#]")
 _MD_BLOCK_START = re.compile(r"^([-+:=]|\d+[.)])(?=\s|$)")
 
@@ -999,13 +1000,13 @@ def escape_markdown(value: Any) -> str:
     """Untrusted text made inert in Markdown: one line, no HTML, no markup.
 
     HTML's ``& < >`` become entities, Markdown punctuation (emphasis, links,
-    code, tables, headings, attribute lists) is backslash-escaped, line breaks
-    become spaces and a leading list or quote marker is neutralised, so the
+    code, tables, headings, attribute lists) is backslash-escaped, control
+    characters are dropped, line breaks become spaces and a leading list or quote marker is neutralised, so the
     text renders as the same words and nothing else.
     """
     if isinstance(value, Markup):
         return str(value)
-    text = " ".join(str(value).split())
+    text = " ".join(_CONTROL.sub("", str(value)).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
     match = _MD_BLOCK_START.match(text)
