@@ -17,12 +17,12 @@ from collections.abc import Sequence
 
 import click
 
-from . import check_commands, review_commands, sow_commands, spec_commands
+from . import check_commands, review_commands, site_commands, sow_commands, spec_commands
 from .app import ExitCode, cli
 
 __all__ = ["ExitCode", "cli", "main"]
 
-COMMAND_MODULES = (spec_commands, sow_commands, check_commands, review_commands)
+COMMAND_MODULES = (spec_commands, sow_commands, check_commands, review_commands, site_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

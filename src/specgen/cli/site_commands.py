@@ -1,0 +1,180 @@
+"""Commands about the handover site: ``build`` and ``serve``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from ..diagnostics import format_diagnostics
+from ..loader import Portfolio, load_portfolio
+from ..reproducible import source_date_epoch
+from ..rules import PortfolioReport, check_portfolio
+from .app import ExitCode, _emit, _load, _paths, _summary, cli, paths_argument, project_option
+
+templates_option = click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder whose site/... files replace the bundled templates (default: templates/ next to the project file).",
+)
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date waivers are checked against, YYYY-MM-DD (default: SOURCE_DATE_EPOCH's date, else today).",
+)
+
+
+def _today(as_of: dt.datetime | None) -> dt.date:
+    if as_of is not None:
+        return as_of.date()
+    try:
+        epoch = source_date_epoch()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    return epoch.date() if epoch else dt.date.today()
+
+
+def _report(portfolio: Portfolio, today: dt.date) -> PortfolioReport:
+    return check_portfolio(portfolio, today=today)
+
+
+def _invalid(portfolio: Portfolio) -> None:
+    """Print what ``validate`` prints for an invalid portfolio, and exit 1."""
+    _emit(format_diagnostics(portfolio.diagnostics, "text"))
+    _emit(_summary(portfolio, portfolio.diagnostics))
+    sys.exit(ExitCode.FAILED)
+
+
+@cli.command()
+@paths_argument
+@project_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Folder to write the site into; it is replaced only once the new site is complete.",
+)
+@templates_option
+@click.option(
+    "--keep-sources",
+    type=click.Path(path_type=Path),
+    help="Also keep the generated mkdocs project (mkdocs.yml, docs/, theme/) in this folder.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT even if specgen did not build it.")
+@as_of_option
+def build(
+    paths: tuple[Path, ...],
+    project_file: Path | None,
+    output: Path,
+    templates_dir: Path | None,
+    keep_sources: Path | None,
+    force: bool,
+    as_of: dt.datetime | None,
+) -> None:
+    """Build the handover site: one section per workflow, readiness included.
+
+    PATHS are spec files or folders (default: specs/). Invalid specs stop the
+    build with the messages of `specgen validate`. Exits 0 when the site is
+    built, 1 when the specs are invalid or the build fails (the previous site
+    is left as it was), 2 on a usage error such as an OUTPUT folder specgen
+    did not build.
+    """
+    from ..site import InvalidPortfolio, OutputNotOurs, SiteBuildError, build_site
+
+    portfolio = _load(paths, project_file)
+    if not portfolio.ok:
+        _invalid(portfolio)
+    report = _report(portfolio, _today(as_of))
+    try:
+        result = build_site(
+            portfolio,
+            output,
+            report=report,
+            user_templates=templates_dir,
+            keep_sources=keep_sources,
+            force=force,
+        )
+    except OutputNotOurs as exc:
+        raise click.UsageError(str(exc)) from None
+    except InvalidPortfolio:  # pragma: no cover - checked above
+        _invalid(portfolio)
+    except SiteBuildError as exc:
+        _emit(f"specgen build: {exc}", err=True)
+        _emit(f"the previous site in {output} was left as it was", err=True)
+        sys.exit(ExitCode.FAILED)
+    kept = f"; mkdocs project kept in {result.sources}" if result.sources else ""
+    noun = "workflow" if len(portfolio.specs) == 1 else "workflows"
+    _emit(
+        f"built {output}: {result.pages} pages for {len(portfolio.specs)} {noun} "
+        f"in {result.seconds:.1f}s (rendering {result.render_seconds:.1f}s, mkdocs {result.mkdocs_seconds:.1f}s){kept}"
+    )
+    _emit(f"open {output / 'index.html'} in a browser, or zip the folder for the buyer")
+
+
+@cli.command()
+@paths_argument
+@project_option
+@templates_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to serve on.")
+@as_of_option
+def serve(
+    paths: tuple[Path, ...],
+    project_file: Path | None,
+    templates_dir: Path | None,
+    host: str,
+    port: int,
+    as_of: dt.datetime | None,
+) -> None:
+    """Preview the handover site, rebuilding it when a spec or template changes.
+
+    Serves on http://HOST:PORT until Ctrl-C. A change that makes a spec
+    invalid prints the problems and keeps the last good site. Exits 2 on a
+    usage error.
+    """
+    from ..site import PreviewBuild, default_user_templates
+    from ..site import serve as serve_site
+
+    chosen = _paths(paths)
+    today = _today(as_of)
+    first = load_portfolio(chosen, project_file=project_file)
+    templates = templates_dir or default_user_templates(first)
+    watch: list[Path] = [*chosen, templates]
+    if first.project_source is not None and first.project_source.path is not None:
+        watch.append(first.project_source.path)
+
+    def load() -> tuple[Portfolio, PortfolioReport | None]:
+        portfolio = load_portfolio(chosen, project_file=project_file)
+        return portfolio, (_report(portfolio, today) if portfolio.ok else None)
+
+    def on_build(outcome: PreviewBuild) -> None:
+        if outcome.ok and outcome.result is not None:
+            _emit(f"built {outcome.result.pages} pages in {outcome.result.seconds:.1f}s", err=True)
+        elif outcome.diagnostics:
+            _emit(format_diagnostics(outcome.diagnostics, "text"), err=True)
+            _emit("the specs are invalid; still serving the last good site", err=True)
+        else:
+            _emit(f"build failed: {outcome.error}; still serving the last good site", err=True)
+
+    def on_ready(url: str) -> None:
+        _emit(f"serving the handover site on {url} (Ctrl-C to stop); watching {_names(watch)}", err=True)
+
+    try:
+        serve_site(
+            load, watch=watch, user_templates=templates, host=host, port=port, on_build=on_build, on_ready=on_ready
+        )
+    except OSError as exc:
+        raise click.UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    except KeyboardInterrupt:
+        _emit("stopped", err=True)
+
+
+def _names(paths: Sequence[Path]) -> str:
+    return ", ".join(str(p) for p in paths if p.exists())
