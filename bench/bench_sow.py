@@ -7,8 +7,7 @@ in a temporary folder, then times, per spec and in total:
 * markdown: rendering them through the template;
 * docx: rendering them to Word (python-docx, then the reproducible re-zip);
 * bundle: ``specgen.bundle.build_bundle`` (definitions in both formats, export,
-  schema, manifest, zip; the site when ``specgen.site`` is present and
-  ``--site`` is given);
+  schema, manifest, zip, and the handover site unless ``--no-site``);
 * verify: ``specgen.bundle.verify_bundle`` on the archive.
 
 Run on demand (not part of the tests):
@@ -50,20 +49,12 @@ def _time(action: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
-def _site_builder(enabled: bool) -> Any:
-    if not enabled:
-        return None
-    from specgen.site import build_site
-
-    return lambda portfolio, output, report: build_site(portfolio, output, report=report)
-
-
 def main() -> None:
     """Parse the options, run the timings, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--specs", type=int, default=50, help="number of specs (default 50)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown")
-    parser.add_argument("--site", action="store_true", help="include the handover site in the bundle")
+    parser.add_argument("--no-site", action="store_true", help="leave the handover site out of the bundle")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="specgen-bench-") as tmp:
@@ -77,8 +68,7 @@ def main() -> None:
         t_md, _ = _time(lambda: [render_markdown(d) for d in defns], args.repeat)
         t_docx, _ = _time(lambda: [render_docx(d) for d in defns], args.repeat)
         out = folder / "handover.zip"
-        site = _site_builder(args.site)
-        t_bundle, result = _time(lambda: build_bundle(portfolio, out, site_builder=site, force=True), args.repeat)
+        t_bundle, result = _time(lambda: build_bundle(portfolio, out, site=not args.no_site, force=True), args.repeat)
         t_verify, check = _time(lambda: verify_bundle(out), args.repeat)
         assert check.ok
 
@@ -87,7 +77,7 @@ def main() -> None:
         ("definition (data)", t_def),
         ("markdown", t_md),
         ("docx", t_docx),
-        ("bundle" + (" with site" if args.site else ""), t_bundle),
+        ("bundle" + ("" if args.no_site else " with site"), t_bundle),
         ("verify", t_verify),
     ):
         print(f"{label:24} {seconds:8.3f} s total {seconds / n * 1000:8.2f} ms/spec")

@@ -10,10 +10,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from specgen import load_portfolio
 from specgen.bundle import BundleError, build_bundle, verify_bundle
+from specgen.cli import cli
 from specgen.fingerprint import fingerprint
+from tests.conftest import EXAMPLES, PROJECT_FILE
 
 
 @pytest.fixture(autouse=True)
@@ -32,11 +35,23 @@ def _rewrite(path: Path, entries: dict[str, bytes]) -> None:
             archive.writestr(name, data)
 
 
-@pytest.fixture
-def bundle_zip(run, example_tree: Path) -> Path:
-    result = run("bundle", "-o", "handover.zip", cwd=example_tree)
+@pytest.fixture(scope="module")
+def built_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One complete bundle of the examples (site included), built once for the module."""
+    folder = tmp_path_factory.mktemp("built")
+    shutil.copytree(EXAMPLES, folder / "specs")
+    shutil.copy(PROJECT_FILE, folder / "specgen.yml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        result = CliRunner().invoke(cli, ["bundle", str(folder / "specs"), "-o", str(folder / "handover.zip")])
     assert result.exit_code == 0, result.output
-    return example_tree / "handover.zip"
+    return folder / "handover.zip"
+
+
+@pytest.fixture
+def bundle_zip(built_bundle: Path, example_tree: Path) -> Path:
+    """A copy of the complete bundle in the example tree, free to tamper with."""
+    return Path(shutil.copy(built_bundle, example_tree / "handover.zip"))
 
 
 # ---------------------------------------------------------------- contents
@@ -55,6 +70,25 @@ def test_bundle_holds_everything_the_buyer_keeps(bundle_zip: Path, example_tree:
     for name in ("README.md", "MANIFEST.json", "export/specs.json", "schema/spec.schema.json"):
         assert f"handover/{name}" in entries, name
     assert "specgen verify" in entries["handover/README.md"].decode("utf-8")
+
+
+def test_bundle_holds_the_offline_site(bundle_zip: Path) -> None:
+    entries = _entries(bundle_zip)
+    site = {name for name in entries if name.startswith("handover/site/")}
+    assert "handover/site/index.html" in site
+    assert any(name.startswith("handover/site/workflows/credit-decision-assistant/") for name in site)
+    assert "handover/site/.specgen-site" not in site  # the site's ownership marker stays out
+    assert "open `site/index.html`" in entries["handover/README.md"].decode("utf-8")
+
+
+def test_the_site_is_dated_by_the_bundle_not_by_the_clock(bundle_zip: Path) -> None:
+    """mkdocs stamps sitemap.xml.gz with the build date; the bundle gives it its own
+    (the latest release date of the examples), so tomorrow's build is the same."""
+    entries = _entries(bundle_zip)
+    gz = entries.get("handover/site/sitemap.xml.gz")
+    if gz is None:
+        pytest.skip("the site has no sitemap.xml.gz")
+    assert int.from_bytes(gz[4:8], "little") == 1793318400  # 2026-10-30T00:00:00Z
 
 
 def test_manifest_lists_every_file_with_its_hash(bundle_zip: Path) -> None:
@@ -93,13 +127,13 @@ def test_the_git_commit_of_the_specs_is_recorded(run, example_tree: Path) -> Non
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-q", "-m", "specs"], check=True)
     head = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
-    assert run("bundle", "-o", "handover.zip", cwd=example_tree).exit_code == 0
+    assert run("bundle", "-o", "handover.zip", "--no-site", cwd=example_tree).exit_code == 0
     manifest = json.loads(_entries(example_tree / "handover.zip")["handover/MANIFEST.json"])
     assert manifest["git_commit"] == head
 
 
 def test_a_single_spec_makes_a_bundle_too(run, example_tree: Path) -> None:
-    result = run("bundle", "specs/credit-decision-assistant.yml", "-o", "one.zip", cwd=example_tree)
+    result = run("bundle", "specs/credit-decision-assistant.yml", "-o", "one.zip", "--no-site", cwd=example_tree)
     assert result.exit_code == 0, result.output
     assert "1 spec," in result.output
     names = set(_entries(example_tree / "one.zip"))
@@ -142,14 +176,14 @@ def test_an_existing_file_that_is_not_a_bundle_is_kept(run, example_tree: Path) 
     assert result.exit_code == 2
     assert "notes.zip exists and is not a specgen bundle; pass --force" in result.output
     assert target.read_bytes() == b"my own notes"
-    assert run("bundle", "-o", "notes.zip", "--force", cwd=example_tree).exit_code == 0
+    assert run("bundle", "-o", "notes.zip", "--force", "--no-site", cwd=example_tree).exit_code == 0
     assert verify_bundle(target).ok
 
 
 def test_a_previous_bundle_is_replaced(run, bundle_zip: Path, example_tree: Path) -> None:
     spec = example_tree / "specs" / "credit-decision-assistant.yml"
     spec.write_text(spec.read_text(encoding="utf-8").replace("version: 2.3.0", "version: 2.3.1"), encoding="utf-8")
-    result = run("bundle", "-o", "handover.zip", cwd=example_tree)
+    result = run("bundle", "-o", "handover.zip", "--no-site", cwd=example_tree)
     assert result.exit_code == 0, result.output
     manifest = json.loads(_entries(bundle_zip)["handover/MANIFEST.json"])
     assert "2.3.1" in {s["version"] for s in manifest["specs"]}
@@ -261,7 +295,7 @@ def test_verify_of_a_missing_archive_is_a_usage_error(run, tmp_path: Path) -> No
 
 def test_library_build_returns_what_it_wrote(example_tree: Path) -> None:
     portfolio = load_portfolio([example_tree / "specs"])
-    result = build_bundle(portfolio, example_tree / "lib.zip")
+    result = build_bundle(portfolio, example_tree / "lib.zip", site=False)
     data = (example_tree / "lib.zip").read_bytes()
     assert result.sha256 == hashlib.sha256(data).hexdigest()
     assert result.size == len(data)

@@ -28,7 +28,7 @@ import stat
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -36,7 +36,7 @@ from typing import Any
 from . import __version__
 from .fingerprint import fingerprint
 from .loader import LoadedSpec, Portfolio
-from .reproducible import ZIP_EPOCH, build_datetime, write_atomic, zip_bytes
+from .reproducible import ZIP_EPOCH, build_datetime, source_date_epoch_default, write_atomic, zip_bytes
 from .rules import PortfolioReport
 from .schema import json_schema_text
 from .sow import FORMATS, SowError, definition_files, definitions, render_template
@@ -61,9 +61,6 @@ PREFIX = "handover/"
 MANIFEST = "MANIFEST.json"
 MANIFEST_FORMAT = "specgen-handover/1"
 README_TEMPLATE = "sow/handover-readme.md.j2"
-
-SiteBuilder = Callable[[Portfolio, Path, Any], None]
-"""``(portfolio, output folder, report)``: writes the offline site into the folder."""
 
 
 class BundleError(Exception):
@@ -115,17 +112,27 @@ def _json(data: Any) -> bytes:
 
 
 def _site_files(
-    portfolio: Portfolio, report: PortfolioReport | None, site_builder: SiteBuilder | None
+    portfolio: Portfolio, report: PortfolioReport | None, template_dirs: Sequence[Path], built: dt.datetime
 ) -> dict[str, bytes]:
-    if site_builder is None:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="specgen-bundle-") as tmp:
+    """The offline handover site, built into a temporary folder, as archive entries.
+
+    mkdocs dates the pages (the sitemap) with ``SOURCE_DATE_EPOCH`` or the
+    clock; the build is given the bundle's own date so the archive does not
+    depend on the day it was built.
+    """
+    from .site import MARKER, SiteError, build_site
+
+    user_templates = template_dirs[0] if template_dirs else None
+    with tempfile.TemporaryDirectory(prefix="specgen-bundle-") as tmp, source_date_epoch_default(built):
         out = Path(tmp) / "site"
-        site_builder(portfolio, out, report)
+        try:
+            build_site(portfolio, out, report=report, user_templates=user_templates)
+        except SiteError as exc:
+            raise BundleError(f"the handover site cannot be built: {exc}") from exc
         return {
             f"site/{p.relative_to(out).as_posix()}": p.read_bytes()
             for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.is_symlink()
+            if p.is_file() and not p.is_symlink() and p.name != MARKER
         }
 
 
@@ -193,14 +200,15 @@ def bundle_files(
     *,
     report: PortfolioReport | None = None,
     template_dirs: Sequence[Path] = (),
-    site_builder: SiteBuilder | None = None,
+    site: bool = True,
     commit: str | None = None,
 ) -> dict[str, bytes]:
     """Every file of the bundle, archive path → content (``MANIFEST.json`` included).
 
     ``report`` is the :class:`specgen.rules.PortfolioReport` (findings for the
-    definitions' annex and the site); ``site_builder`` writes the offline site
-    (None leaves it out); ``commit`` is recorded in the manifest.
+    definitions' annex and the site); ``site=False`` leaves the offline site
+    out; ``template_dirs`` are the user's template folders (the first is also
+    the site's); ``commit`` is recorded in the manifest.
     """
     files: dict[str, bytes] = {}
     sources: dict[str, str] = {}
@@ -232,8 +240,9 @@ def bundle_files(
     )
     files["schema/spec.schema.json"] = (json_schema_text("spec") + "\n").encode("utf-8")
     files["schema/project.schema.json"] = (json_schema_text("project") + "\n").encode("utf-8")
-    files.update(_site_files(portfolio, report, site_builder))
     built = build_datetime(_release_date(portfolio))
+    if site:
+        files.update(_site_files(portfolio, report, template_dirs, built))
     listed = dict(files)
     # The README describes the bundle, so it is written from a manifest without
     # itself, then listed in the final manifest like every other file.
@@ -271,7 +280,7 @@ def build_bundle(
     *,
     report: PortfolioReport | None = None,
     template_dirs: Sequence[Path] = (),
-    site_builder: SiteBuilder | None = None,
+    site: bool = True,
     force: bool = False,
 ) -> BundleResult:
     """Build the handover bundle of ``portfolio`` and write it to ``output``.
@@ -293,7 +302,7 @@ def build_bundle(
             portfolio,
             report=report,
             template_dirs=template_dirs,
-            site_builder=site_builder,
+            site=site,
             commit=git_commit(portfolio.root),
         )
     except SowError as exc:

@@ -9,17 +9,19 @@ reproducible-builds convention), else a date the caller derives from its input.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 __all__ = [
     "ZIP_EPOCH",
     "build_datetime",
     "source_date_epoch",
+    "source_date_epoch_default",
     "write_atomic",
     "zip_bytes",
 ]
@@ -59,6 +61,23 @@ def build_datetime(fallback: dt.date | dt.datetime | None = None) -> dt.datetime
     if isinstance(fallback, dt.date):
         return dt.datetime(fallback.year, fallback.month, fallback.day, tzinfo=dt.timezone.utc)
     return ZIP_EPOCH
+
+
+@contextlib.contextmanager
+def source_date_epoch_default(when: dt.datetime) -> Iterator[None]:
+    """Within the block, ``SOURCE_DATE_EPOCH`` is ``when`` unless it was already set.
+
+    For tools that only read the environment (mkdocs dates its sitemap with
+    it). The previous environment is restored on exit; not thread-safe.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def _zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
@@ -125,8 +125,9 @@ def sow(spec: Path, project_file: Path | None, folder: Path, formats: tuple[str,
     show_default=True,
     help="The archive to write.",
 )
+@click.option("--no-site", is_flag=True, help="Leave the handover site out (faster; for checks in CI).")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT even if it is not a specgen bundle.")
-def bundle(paths: tuple[Path, ...], project_file: Path | None, output: Path, force: bool) -> None:
+def bundle(paths: tuple[Path, ...], project_file: Path | None, output: Path, no_site: bool, force: bool) -> None:
     """Pack everything the buyer keeps into one reproducible archive.
 
     PATHS are spec files or folders (default: specs/). The archive holds the
@@ -147,7 +148,7 @@ def bundle(paths: tuple[Path, ...], project_file: Path | None, output: Path, for
             output,
             report=report,
             template_dirs=_template_dirs(portfolio),
-            site_builder=_site_builder(),
+            site=not no_site,
             force=force,
         )
     except OutputExistsError as exc:
@@ -161,19 +162,6 @@ def bundle(paths: tuple[Path, ...], project_file: Path | None, output: Path, for
         f"wrote {result.path}: {result.files} files, {specs} spec{'s' if specs != 1 else ''}, "
         f"{result.size} bytes, sha256:{result.sha256}"
     )
-
-
-def _site_builder() -> Any:
-    """The offline site builder, when the site module is part of this build."""
-    try:
-        from ..site import build_site
-    except ImportError:
-        return None
-
-    def build(portfolio: Portfolio, output: Path, report: Any) -> None:
-        build_site(portfolio, output, report=report)
-
-    return build
 
 
 @cli.command()
