@@ -524,7 +524,7 @@ class MetricRow:
     @property
     def verdict(self) -> str:
         """Whether the latest value meets the pass mark, in words."""
-        return {None: "no value yet", True: "✅ yes", False: "❌ no"}[self.passed]
+        return {None: "no value yet", True: "✔ yes", False: "✘ no"}[self.passed]
 
 
 @dataclass(frozen=True)
@@ -847,15 +847,15 @@ class WorkflowView:
         """The readiness status in one line."""
         report = self.report
         if report is None:
-            return Status("Not checked", "unknown", "❔")
+            return Status("Not checked", "unknown", "?")
         errors, warnings = len(report.errors), len(report.warnings)
         counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
         reached = report.reached_stage
         if reached is not None and reached.rank >= self.stage.rank and not errors:
-            return Status(f"Ready for {self.stage.label} ({counts})", "ready", "✅")
+            return Status(f"Ready for {self.stage.label} ({counts})", "ready", "✔")
         if reached is None:
-            return Status(f"Not ready for any stage ({counts})", "blocked", "⛔")
-        return Status(f"Ready for {reached.label} only, declared {self.stage.label} ({counts})", "gaps", "⚠️")
+            return Status(f"Not ready for any stage ({counts})", "blocked", "✘")
+        return Status(f"Ready for {reached.label} only, declared {self.stage.label} ({counts})", "gaps", "⚠")
 
     def not_applicable(self) -> list[tuple[str, list[str]]]:
         """Rules that do not apply, grouped by the reason they do not."""

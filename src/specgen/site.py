@@ -645,7 +645,7 @@ class Preview:
 
     def shutdown(self) -> None:
         """Stop serving and remove the preview's files."""
-        self.server.shutdown(wait=True)
+        self.server.shutdown(wait=self.server.serve_thread.is_alive())
         shutil.rmtree(self._workdir, ignore_errors=True)
 
 
