@@ -1,0 +1,180 @@
+"""Benchmark: ``specgen build`` on generated portfolios of growing size.
+
+Generates portfolios of N specs (default 10 and 100; add 1000 on demand), each
+a copy of the credit-decision example grown to about 50 items (8 decisions,
+8 acceptance conditions, 10 runtime controls and its 4 runbooks' 26 steps),
+so 100 specs hold about 5,000 items. Each size runs in a fresh Python process
+and reports
+
+* seconds: loading and validating, the readiness check, our rendering
+  (templates → Markdown → mkdocs project) and mkdocs' own build;
+* peak memory (max RSS) after rendering and at the end of the mkdocs build;
+* pages and the size of the site on disk;
+
+then how time grows with size (seconds per spec at each size). The target:
+100 specs / 5,000 items in under 6 s, growing linearly.
+
+Run on demand (not part of the tests):
+
+    python bench/bench_build.py                    # 10 and 100 specs
+    python bench/bench_build.py --sizes 10,100,1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import itertools
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from specgen import load_portfolio
+from specgen.resources import bundled_examples, bundled_project_file
+
+TARGET = {"decisions": 8, "conditions": 8, "controls": 10}
+
+
+def _grow(items: list[dict[str, Any]], count: int, suffix_key: str = "id") -> list[dict[str, Any]]:
+    """``items`` repeated up to ``count``, copies getting their own ids."""
+    out = []
+    for i in range(count):
+        item = copy.deepcopy(items[i % len(items)])
+        if i >= len(items):
+            item[suffix_key] = f"{item[suffix_key]}-{i}"
+            if "title" in item:
+                item["title"] = f"{item['title']} ({i})"
+        out.append(item)
+    return out
+
+
+def spec_data(index: int) -> dict[str, Any]:
+    """One generated spec: the credit example, grown and renamed."""
+    data = yaml.safe_load((bundled_examples() / "credit-decision-assistant.yml").read_text(encoding="utf-8"))
+    data["id"] = f"workflow-{index:04d}"
+    data["title"] = f"Workflow {index:04d}: {data['title']}"
+    data["decisions"] = _grow(data["decisions"], TARGET["decisions"])
+    data["runtime"]["controls"] = _grow(data["runtime"]["controls"], TARGET["controls"])
+    decision_ids = [d["id"] for d in data["decisions"]]
+    conditions = _grow(data["acceptance"]["conditions"], TARGET["conditions"])
+    for i, condition in enumerate(conditions):
+        condition["decisions"] = [decision_ids[i % len(decision_ids)]]
+    data["acceptance"]["conditions"] = conditions
+    return data
+
+
+def make_portfolio(folder: Path, count: int) -> Path:
+    """Write ``count`` generated specs and the example project file into ``folder``."""
+    specs = folder / "specs"
+    specs.mkdir(parents=True)
+    shutil.copy(bundled_project_file(), folder / "specgen.yml")
+    for i in range(count):
+        data = spec_data(i)
+        (specs / f"{data['id']}.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return specs
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def run_one(count: int) -> dict[str, Any]:
+    """Generate, load, check, render and build one portfolio; the figures."""
+    from specgen.rules import check_portfolio
+    from specgen.site import run_mkdocs, write_sources
+
+    with tempfile.TemporaryDirectory(prefix="specgen-bench-") as tmp:
+        root = Path(tmp)
+        specs = make_portfolio(root, count)
+        start = time.perf_counter()
+        portfolio = load_portfolio([specs], project_file=root / "specgen.yml")
+        if not portfolio.ok:
+            problems = "\n".join(map(str, portfolio.diagnostics[:5]))
+            raise SystemExit(f"generated portfolio does not validate:\n{problems}")
+        loaded = time.perf_counter()
+        report = check_portfolio(portfolio)
+        checked = time.perf_counter()
+        sources = write_sources(portfolio, root / "sources", report=report)
+        rendered = time.perf_counter()
+        rss_render = _rss_mb()
+        run_mkdocs(sources.root, root / "site")
+        built = time.perf_counter()
+        items = sum(
+            len(s.spec.decisions)
+            + len(s.spec.conditions)
+            + len(s.spec.controls)
+            + sum(len(r.diagnosis) + len(r.mitigation) + len(r.rollback) + len(r.verify) for r in s.spec.runbooks)
+            for s in portfolio.specs
+        )
+        return {
+            "specs": count,
+            "items": items,
+            "pages": len(sources.pages),
+            "load_s": loaded - start,
+            "check_s": checked - loaded,
+            "render_s": rendered - checked,
+            "mkdocs_s": built - rendered,
+            "build_s": built - checked,
+            "rss_render_mb": rss_render,
+            "rss_peak_mb": _rss_mb(),
+            "site_mb": _size_mb(root / "site"),
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,100", help="comma-separated portfolio sizes (default: 10,100)")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one is not None:
+        print(json.dumps(run_one(args.one)))
+        return
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    rows = []
+    for size in sizes:
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", str(size)], check=True, capture_output=True, text=True
+        )
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    header = (
+        f"{'specs':>6} {'items':>6} {'pages':>6} {'load s':>7} {'check s':>8} {'render s':>9} {'mkdocs s':>9} "
+        f"{'build s':>8} {'RSS render MB':>14} {'RSS peak MB':>12} {'site MB':>8}"
+    )
+    print(header)
+    for r in rows:
+        print(
+            f"{r['specs']:>6} {r['items']:>6} {r['pages']:>6} {r['load_s']:>7.2f} {r['check_s']:>8.2f} "
+            f"{r['render_s']:>9.2f} {r['mkdocs_s']:>9.2f} {r['build_s']:>8.2f} {r['rss_render_mb']:>14.0f} "
+            f"{r['rss_peak_mb']:>12.0f} {r['site_mb']:>8.1f}"
+        )
+    print("\ngrowth (build = render + mkdocs; linear means a constant time per spec):")
+    for r in rows:
+        per_spec = {k: 1000 * r[k] / r["specs"] for k in ("build_s", "render_s", "mkdocs_s")}
+        print(
+            f"  {r['specs']:>5} specs: {per_spec['build_s']:.1f} ms per spec, "
+            f"{1000 * r['build_s'] / r['pages']:.2f} ms per page "
+            f"(render {per_spec['render_s']:.1f}, mkdocs {per_spec['mkdocs_s']:.1f} ms per spec)"
+        )
+    for a, b in itertools.pairwise(rows):
+        ratio = (b["build_s"] / a["build_s"]) / (b["specs"] / a["specs"])
+        print(f"  {a['specs']} → {b['specs']} specs: time × {b['build_s'] / a['build_s']:.1f}, {ratio:.2f} × linear")
+    for r in rows:
+        if r["specs"] == 100:
+            verdict = "meets" if r["build_s"] < 6 else "misses"
+            print(f"\n100 specs, {r['items']} items: build {r['build_s']:.2f} s ({verdict} the 6 s target)")
+
+
+if __name__ == "__main__":
+    main()
