@@ -257,3 +257,13 @@ def test_serve_rebuilds_when_a_spec_changes(example_tree: Path) -> None:
     assert not thread.is_alive()
     assert not preview.site_dir.exists()
     shutil.rmtree(example_tree / "site", ignore_errors=True)
+
+
+def test_serve_on_a_busy_port_is_a_usage_error(run, example_tree: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "specs", "--port", str(port), cwd=example_tree)
+    assert result.exit_code == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in result.output

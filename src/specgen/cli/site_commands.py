@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -166,6 +167,7 @@ def serve(
     def on_ready(url: str) -> None:
         _emit(f"serving the handover site on {url} (Ctrl-C to stop); watching {_names(watch)}", err=True)
 
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop cleanly on kill, as on Ctrl-C
     try:
         serve_site(
             load, watch=watch, user_templates=templates, host=host, port=port, on_build=on_build, on_ready=on_ready
@@ -174,6 +176,12 @@ def serve(
         raise click.UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
     except KeyboardInterrupt:
         _emit("stopped", err=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _names(paths: Sequence[Path]) -> str:
