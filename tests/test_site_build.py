@@ -146,6 +146,15 @@ def test_a_folder_specgen_did_not_build_is_not_replaced(run, example_tree: Path)
         build_site(portfolio, example_tree / "file.txt")
 
 
+@pytest.mark.parametrize("output", [".", "specs"])
+def test_the_site_never_replaces_the_inputs_even_with_force(run, example_tree: Path, output: str) -> None:
+    before = _digest(example_tree)
+    result = run("build", "specs", "-o", output, "--force", cwd=example_tree)
+    assert result.exit_code == 2
+    assert "an input of the build; choose another folder" in result.output
+    assert _digest(example_tree) == before
+
+
 def test_the_project_file_sets_name_logo_and_colours(run, example_tree: Path) -> None:
     project = yaml.safe_load((example_tree / "specgen.yml").read_text(encoding="utf-8"))
     project["site"] = {"name": "Acme <AI> handover", "logo": "brand/logo.svg", "primary_color": "teal"}

@@ -498,6 +498,23 @@ def _check_replaceable(path: Path, marker: str, force: bool) -> None:
     )
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _check_inputs_outside(portfolio: Portfolio, output: Path, keep_sources: Path | None) -> None:
+    """Refuse, even with ``force``, an output that would swallow the inputs."""
+    inputs = [ls.source.path for ls in portfolio.specs if ls.source.path is not None]
+    if portfolio.project_source is not None and portfolio.project_source.path is not None:
+        inputs.append(portfolio.project_source.path)
+    for folder in [output] + ([keep_sources] if keep_sources is not None else []):
+        hit = next((p for p in inputs if _inside(p, folder)), None)
+        if hit is not None:
+            raise OutputNotOurs(f"{folder} holds {hit}, an input of the build; choose another folder")
+    if keep_sources is not None and (_inside(keep_sources, output) or _inside(output, keep_sources)):
+        raise OutputNotOurs(f"the site ({output}) and the kept sources ({keep_sources}) must be separate folders")
+
+
 def _swap_in(new: Path, target: Path, attic: Path) -> None:
     """Replace ``target`` with ``new`` by two renames; ``attic`` receives the old one."""
     if target.exists():
@@ -527,12 +544,14 @@ def build_site(
     Everything happens in a temporary folder beside ``output``; the new site
     replaces the old one only once it is complete, so any failure leaves the
     previous site as it was. ``output`` (and ``keep_sources``) must be absent,
-    empty or built by specgen before, unless ``force``. Raises
+    empty or built by specgen before, unless ``force``; never may it hold a
+    spec or the project file. Raises
     :class:`InvalidPortfolio`, :class:`OutputNotOurs` or :class:`SiteBuildError`.
     """
     if not portfolio.ok:
         raise InvalidPortfolio(portfolio.diagnostics)
     output = Path(output)
+    _check_inputs_outside(portfolio, output, keep_sources)
     _check_replaceable(output, MARKER, force)
     if keep_sources is not None:
         _check_replaceable(keep_sources, SOURCES_MARKER, force)
