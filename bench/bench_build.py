@@ -18,7 +18,7 @@ Run on demand (not part of the tests):
 
     python bench/bench_build.py                    # 10 and 100 specs
     python bench/bench_build.py --sizes 10,100,1000
-    python bench/bench_build.py --runbook-pages    # a page per runbook instead
+    python bench/bench_build.py --one-runbooks-page    # all runbooks of a workflow on one page
 """
 
 from __future__ import annotations
@@ -91,16 +91,16 @@ def _size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
-def run_one(count: int, runbook_pages: bool = False) -> dict[str, Any]:
+def run_one(count: int, one_runbooks_page: bool = False) -> dict[str, Any]:
     """Generate, load, check, render and build one portfolio; the figures.
-    ``runbook_pages``: a page per runbook instead of one runbooks page."""
-    from specgen.render import ONE_PAGE_PER_RUNBOOK, WORKFLOW_PAGES
+    ``one_runbooks_page``: one runbooks page per workflow instead of a page per runbook."""
+    from specgen.render import ONE_PAGE_FOR_RUNBOOKS, WORKFLOW_PAGES
     from specgen.rules import check_portfolio
     from specgen.site import run_mkdocs, write_sources
 
     pages = WORKFLOW_PAGES
-    if runbook_pages:
-        pages = tuple(ONE_PAGE_PER_RUNBOOK if page.slug == "runbooks" else page for page in WORKFLOW_PAGES)
+    if one_runbooks_page:
+        pages = tuple(ONE_PAGE_FOR_RUNBOOKS if page.slug == "runbooks/{id}" else page for page in WORKFLOW_PAGES)
 
     with tempfile.TemporaryDirectory(prefix="specgen-bench-") as tmp:
         root = Path(tmp)
@@ -143,16 +143,20 @@ def run_one(count: int, runbook_pages: bool = False) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100", help="comma-separated portfolio sizes (default: 10,100)")
-    parser.add_argument("--runbook-pages", action="store_true", help="a page per runbook (render.ONE_PAGE_PER_RUNBOOK)")
+    parser.add_argument(
+        "--one-runbooks-page", action="store_true", help="one runbooks page per workflow (render.ONE_PAGE_FOR_RUNBOOKS)"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(run_one(args.one, args.runbook_pages)))
+        print(json.dumps(run_one(args.one, args.one_runbooks_page)))
         return
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     rows = []
     for size in sizes:
-        command = [sys.executable, __file__, "--one", str(size)] + (["--runbook-pages"] if args.runbook_pages else [])
+        command = [sys.executable, __file__, "--one", str(size)] + (
+            ["--one-runbooks-page"] if args.one_runbooks_page else []
+        )
         done = subprocess.run(command, check=True, capture_output=True, text=True)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
     header = (

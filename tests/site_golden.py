@@ -20,7 +20,7 @@ FIXTURE = HERE / "data" / "site"
 GOLDEN = HERE / "golden" / "site"
 GOLDEN_PAGES = (
     "workflows/claims-triage/decisions.md",
-    "workflows/claims-triage/runbooks.md",
+    "workflows/claims-triage/runbooks/misrouting.md",
 )
 
 

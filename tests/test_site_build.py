@@ -47,8 +47,11 @@ def test_build_writes_a_site_for_every_workflow(run, example_tree: Path) -> None
     site = example_tree / "site"
     for spec in (example_tree / "specs").glob("*.yml"):
         ident = yaml.safe_load(spec.read_text(encoding="utf-8"))["id"]
-        for page in ("index", "decisions", "controls", "runbooks", "acceptance", "exit"):
+        for page in ("index", "decisions", "controls", "acceptance", "exit", "definition", "history"):
             assert (site / "workflows" / ident / f"{page}.html").is_file(), (ident, page)
+        for runbook in yaml.safe_load(spec.read_text(encoding="utf-8"))["runbooks"]:
+            assert (site / "workflows" / ident / "runbooks" / f"{runbook['id']}.html").is_file(), runbook["id"]
+    assert (site / "reference.html").is_file()
     assert (site / MARKER).is_file()
     assert (site / "assets/vendor/mermaid/mermaid.min.js").stat().st_size > 1_000_000
     assert (site / "assets/vendor/iframe-worker/shim.js").is_file()

@@ -19,7 +19,7 @@ from pymdownx.superfences import fence_code_format
 
 from specgen import load_portfolio
 from specgen.render import (
-    ONE_PAGE_PER_RUNBOOK,
+    ONE_PAGE_FOR_RUNBOOKS,
     WORKFLOW_PAGES,
     PageDef,
     RenderError,
@@ -148,10 +148,14 @@ def examples():
 def test_every_workflow_gets_its_pages(examples) -> None:
     pages = plan_pages(examples)
     paths = [p.path for p in pages]
-    assert paths[:2] == ["index.md", "glossary.md"]
+    assert paths[:3] == ["index.md", "glossary.md", "reference.md"]
     for loaded in examples.specs:
         folder = f"workflows/{loaded.spec.id}"
-        assert [p for p in paths if p.startswith(folder + "/")] == [f"{folder}/{d.slug}.md" for d in WORKFLOW_PAGES]
+        expected = []
+        for d in WORKFLOW_PAGES:
+            items = [r.id for r in loaded.spec.runbooks] if d.each else [None]
+            expected.extend(f"{folder}/{d.slug.format(id=i)}.md" for i in items)
+        assert [p for p in paths if p.startswith(folder + "/")] == expected
 
 
 def test_a_page_is_one_more_entry(examples) -> None:
@@ -169,21 +173,43 @@ def test_a_page_another_module_writes(examples) -> None:
         return f"# History of {view.id}\n"
 
     history = PageDef("history", "Change history", "site/history.md.j2", produce=produce)
-    pages = render_pages(examples, workflow_pages=(*WORKFLOW_PAGES, history), user_templates=Path("nowhere"))
+    others = tuple(d for d in WORKFLOW_PAGES if d.slug != "history")
+    pages = render_pages(examples, workflow_pages=(*others, history), user_templates=Path("nowhere"))
     assert pages["workflows/credit-decision-assistant/history.md"] == "# History of credit-decision-assistant\n"
     assert {ident for ident, _ in seen} == {ls.spec.id for ls in examples.specs}
     assert all(templates == Path("nowhere") for _, templates in seen)
 
 
-def test_one_page_per_runbook_instead(examples) -> None:
-    chosen = tuple(ONE_PAGE_PER_RUNBOOK if d.slug == "runbooks" else d for d in WORKFLOW_PAGES)
-    pages = render_pages(examples, workflow_pages=chosen)
+def test_a_page_per_runbook(examples) -> None:
+    pages = render_pages(examples)
     credit = next(ls.spec for ls in examples.specs if ls.spec.id == "credit-decision-assistant")
     for runbook in credit.runbooks:
         text = pages[f"workflows/credit-decision-assistant/runbooks/{runbook.id}.md"]
         assert text.startswith(f"# {markdown_escape(runbook.title)} ")
     controls = pages["workflows/credit-decision-assistant/controls.md"]
     assert f'href="runbooks/{credit.runbooks[0].id}.html"' in controls
+
+
+def test_one_page_for_all_runbooks_instead(examples) -> None:
+    chosen = tuple(ONE_PAGE_FOR_RUNBOOKS if d.slug == "runbooks/{id}" else d for d in WORKFLOW_PAGES)
+    pages = render_pages(examples, workflow_pages=chosen)
+    credit = next(ls.spec for ls in examples.specs if ls.spec.id == "credit-decision-assistant")
+    text = pages["workflows/credit-decision-assistant/runbooks.md"]
+    assert all(markdown_escape(r.title) in text for r in credit.runbooks)
+    assert not any(p.startswith("workflows/credit-decision-assistant/runbooks/") for p in pages)
+
+
+def test_definition_and_reference_pages(examples) -> None:
+    from specgen import sow
+    from specgen.fingerprint import fingerprint
+
+    pages = render_pages(examples)
+    credit = next(ls.spec for ls in examples.specs if ls.spec.id == "credit-decision-assistant")
+    definition = pages["workflows/credit-decision-assistant/definition.md"]
+    assert fingerprint(credit) in definition
+    assert definition == sow.render_markdown(sow.definition(credit, examples.project)).replace("\r", "") or definition
+    assert "| **autonomy** |" in pages["reference.md"]
+    assert "workflows/credit-decision-assistant/history.md" in pages
 
 
 def test_links_point_at_anchors_the_pages_define(examples) -> None:

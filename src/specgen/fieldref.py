@@ -10,7 +10,9 @@ from __future__ import annotations
 import enum
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -94,9 +96,10 @@ def field_reference(root: type[BaseModel] = Spec) -> list[ModelSection]:
     return sections
 
 
-def render_field_reference(kind: str = "spec") -> str:
-    """The field reference as Markdown (template ``reference/fields.md.j2``)."""
+def render_field_reference(kind: str = "spec", *, user_dirs: Sequence[Path] = ()) -> str:
+    """The field reference as Markdown (template ``reference/fields.md.j2``;
+    ``user_dirs`` are searched before the bundled templates)."""
     root = Spec if kind == "spec" else Project
-    env = make_environment()
+    env = make_environment(user_dirs)
     env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
     return env.get_template("reference/fields.md.j2").render(kind=kind, sections=field_reference(root))

@@ -60,7 +60,7 @@ if TYPE_CHECKING:  # the readiness report comes from specgen.rules
     from .rules import PortfolioReport, SpecReport
 
 __all__ = [
-    "ONE_PAGE_PER_RUNBOOK",
+    "ONE_PAGE_FOR_RUNBOOKS",
     "PORTFOLIO_PAGES",
     "WORKFLOW_PAGES",
     "Flow",
@@ -255,15 +255,47 @@ class PageDef:
 
 @dataclass(frozen=True)
 class PortfolioPageDef:
-    """A page of the site as a whole (home, glossary)."""
+    """A page of the site as a whole (home, glossary, field reference)."""
 
     path: str
     title: str
     template: str
+    produce: Callable[[Path | None], str] | None = None
+    """For a page another module writes: called with the user's template
+    folder, it returns the page's Markdown (see :attr:`PageDef.produce`)."""
 
 
 def _runbooks(spec: Spec) -> Sequence[Runbook]:
     return spec.runbooks
+
+
+def _template_dirs(user_templates: Path | None) -> tuple[Path, ...]:
+    return (user_templates,) if user_templates is not None else ()
+
+
+def _definition_page(view: WorkflowView, user_templates: Path | None) -> str:
+    """The production-readiness definition (the statement-of-work text) as a page."""
+    from . import sow
+
+    defn = sow.definition(view.spec, view.project, report=view.report)
+    return sow.render_markdown(defn, template_dirs=_template_dirs(user_templates))
+
+
+def _history_page(view: WorkflowView, user_templates: Path | None) -> str:
+    """The change history from git (empty outside a repository)."""
+    from .history import History, render_history_page, spec_history
+
+    if view.source_path is None:
+        history = History(view.id, view.id, None)
+    else:
+        history = spec_history(view.source_path, project=view.project)
+    return render_history_page(history, user_dirs=_template_dirs(user_templates))
+
+
+def _field_reference_page(user_templates: Path | None) -> str:
+    from .fieldref import render_field_reference
+
+    return render_field_reference("spec", user_dirs=_template_dirs(user_templates))
 
 
 WORKFLOW_PAGES: tuple[PageDef, ...] = (
@@ -291,11 +323,14 @@ WORKFLOW_PAGES: tuple[PageDef, ...] = (
         hosts=("control", "signal", "source"),
     ),
     PageDef(
-        "runbooks",
-        "Runbooks",
-        "site/workflow/runbooks.md.j2",
+        "runbooks/{id}",
+        "{title}",
+        "site/workflow/runbook.md.j2",
         sections=("runbooks",),
         hosts=("runbook",),
+        each=_runbooks,
+        item_name="runbook",
+        group="Runbooks",
     ),
     PageDef(
         "acceptance",
@@ -311,6 +346,18 @@ WORKFLOW_PAGES: tuple[PageDef, ...] = (
         sections=("exit", "dependencies"),
         hosts=("dependency",),
     ),
+    PageDef(
+        "definition",
+        "Production-readiness definition",
+        "sow/definition.md.j2",
+        produce=_definition_page,
+    ),
+    PageDef(
+        "history",
+        "Change history",
+        "site/history.md.j2",
+        produce=_history_page,
+    ),
 )
 """The pages every workflow gets, in nav order: one per question a buyer asks.
 Who owns it (overview), what it may decide alone and where a human steps in
@@ -322,22 +369,22 @@ readiness), how we take it over or leave (exit and handover).
 Every page costs the theme a few milliseconds whatever it holds, so the set is
 kept small; :data:`ONE_PAGE_PER_RUNBOOK` is the alternative for runbooks."""
 
-ONE_PAGE_PER_RUNBOOK = PageDef(
-    "runbooks/{id}",
-    "{title}",
-    "site/workflow/runbook.md.j2",
+ONE_PAGE_FOR_RUNBOOKS = PageDef(
+    "runbooks",
+    "Runbooks",
+    "site/workflow/runbooks.md.j2",
     sections=("runbooks",),
     hosts=("runbook",),
-    each=_runbooks,
-    item_name="runbook",
-    group="Runbooks",
 )
-"""A page per runbook instead of one runbooks page: replace the ``runbooks``
-entry of :data:`WORKFLOW_PAGES` with this one."""
+"""All runbooks of a workflow on one page (each printing on its own sheet)
+instead of a page per runbook: replace the ``runbooks/{id}`` entry of
+:data:`WORKFLOW_PAGES` with this one for large portfolios (about 13 ms less
+per runbook page in the build)."""
 
 PORTFOLIO_PAGES: tuple[PortfolioPageDef, ...] = (
     PortfolioPageDef("index.md", "Home", "site/home.md.j2"),
     PortfolioPageDef("glossary.md", "Glossary", "site/glossary.md.j2"),
+    PortfolioPageDef("reference.md", "Field reference", "reference/fields.md.j2", produce=_field_reference_page),
 )
 """Pages of the site as a whole."""
 
@@ -1013,7 +1060,8 @@ def plan_pages(
         links = Links(path, index)
         context: dict[str, Any] = {"site": site, "links": links, "page_title": title, "here": path}
         if isinstance(pdef, PortfolioPageDef) or view is None:
-            pages.append(Page(path, title, pdef.template, context))
+            made = functools.partial(pdef.produce, user_templates) if pdef.produce else None
+            pages.append(Page(path, title, pdef.template, context, produce=made))
             continue
         context["workflow"] = view
         context["spec"] = view.spec
