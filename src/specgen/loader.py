@@ -8,13 +8,11 @@ at ``file:line:column`` with the field path. It never raises for bad input.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import gc
 import os
 import types
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Level, format_path
+from .gcpause import paused_gc
 from .schema import Project, Spec
 from .yamlsrc import Path_, SourceMap, YamlError, load_yaml
 
@@ -363,24 +362,6 @@ def load_spec_text(raw: str | bytes, name: str, path: Path | None = None) -> tup
     return LoadedSpec(spec, source), []
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while loading.
-
-    Loading builds hundreds of thousands of small, acyclic objects (values,
-    positions, models) that stay alive; each collection pass re-scans all of
-    them, which doubled the time of validating 1,000 specs
-    (bench/bench_validate.py). Reference counting still frees everything.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_portfolio(
     paths: Sequence[Path | str] = ("specs",),
     *,
@@ -392,7 +373,7 @@ def load_portfolio(
     The project file is ``project_file`` when given, else the nearest
     ``specgen.yml`` above the first path (when ``discover_project``).
     """
-    with _gc_paused():
+    with paused_gc():
         return _load_portfolio(paths, project_file=project_file, discover_project=discover_project)
 
 

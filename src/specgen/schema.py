@@ -67,11 +67,15 @@ class Stage(str, Enum):
 
     @property
     def rank(self) -> int:
-        return list(Stage).index(self)
+        """0, 1, 2 from experimentation to system of record."""
+        return _STAGE_RANK[self.value]
 
     @property
     def label(self) -> str:
         return self.value.replace("_", " ")
+
+
+_STAGE_RANK = {"experimentation": 0, "limited_rollout": 1, "system_of_record": 2}
 
 
 class Consequence(str, Enum):

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ..diagnostics import Diagnostic, Level, format_path
+from ..gcpause import paused_gc
 from ..loader import LoadedSpec, Portfolio
 from ..schema import Project, Stage, Waiver
 from .context import Gap, NotApplicable, RuleContext
@@ -147,5 +148,8 @@ def check_portfolio(
         *policy_diagnostics(portfolio.project, portfolio.project_source, day, builtin_ids),
     ]
     diagnostics.sort(key=Diagnostic.sort_key)
-    specs = [check_spec(loaded, portfolio.project, stage=stage, today=day, rules=rules) for loaded in portfolio.specs]
+    with paused_gc():  # findings are many small long-lived objects; see specgen.gcpause
+        specs = [
+            check_spec(loaded, portfolio.project, stage=stage, today=day, rules=rules) for loaded in portfolio.specs
+        ]
     return PortfolioReport(specs=specs, diagnostics=diagnostics, rules=rules)
