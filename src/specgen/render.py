@@ -281,14 +281,24 @@ def _definition_page(view: WorkflowView, user_templates: Path | None) -> str:
     return sow.render_markdown(defn, template_dirs=_template_dirs(user_templates))
 
 
+@functools.lru_cache(maxsize=256)
+def _repo_root(folder: Path) -> Path | None:
+    """The git work tree holding ``folder`` (one ``git`` call per folder and build:
+    :func:`plan_pages` clears the cache)."""
+    from .gitsrc import repo_root
+
+    return repo_root(folder)
+
+
 def _history_page(view: WorkflowView, user_templates: Path | None) -> str:
     """The change history from git (empty outside a repository)."""
     from .history import History, render_history_page, spec_history
 
-    if view.source_path is None:
+    root = _repo_root(view.source_path.resolve().parent) if view.source_path is not None else None
+    if view.source_path is None or root is None:
         history = History(view.id, view.id, None)
     else:
-        history = spec_history(view.source_path, project=view.project)
+        history = spec_history(view.source_path, root, project=view.project)
     return render_history_page(history, user_dirs=_template_dirs(user_templates))
 
 
@@ -1025,6 +1035,7 @@ def plan_pages(
     (None: the pages say the workflow was not checked).
     """
     reports = _reports_by_id(report)
+    _repo_root.cache_clear()
     views = sorted(
         (
             WorkflowView(ls.spec, portfolio.project, reports.get(ls.spec.id), ls.source.name, ls.source.path)

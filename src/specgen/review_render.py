@@ -9,6 +9,7 @@ inject HTML or script into a rendered page nor break a Markdown table.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,7 +77,17 @@ def _plain(value: Any) -> str:
 
 
 def review_environment(user_dirs: Sequence[Path] = ()) -> jinja2.Environment:
-    """The template environment with the review filters (``md``, ``code``, ``show``)."""
+    """The template environment with the review filters (``md``, ``code``, ``show``).
+
+    One environment per set of folders, kept: Jinja compiles each template once
+    per environment (and still reloads a template whose file changed), so the
+    site's history pages do not recompile it per workflow.
+    """
+    return _review_environment(tuple(Path(d) for d in user_dirs))
+
+
+@functools.lru_cache(maxsize=16)
+def _review_environment(user_dirs: tuple[Path, ...]) -> jinja2.Environment:
     env = make_environment(user_dirs, filters={"md": md_inline, "code": md_code, "show": show})
     env.globals.update(md_esc=md_inline, code_esc=md_code, plain=_plain)
     return env
