@@ -78,6 +78,7 @@ __all__ = [
     "plan_pages",
     "render_page",
     "render_pages",
+    "render_planned_pages",
 ]
 
 
@@ -1126,6 +1127,26 @@ def render_pages(
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
 ) -> dict[str, str]:
     """Every page of the site as ``{docs-relative path: Markdown}``, in nav order."""
+    rendered = render_planned_pages(
+        portfolio,
+        report=report,
+        user_templates=user_templates,
+        workflow_pages=workflow_pages,
+        portfolio_pages=portfolio_pages,
+    )
+    return {page.path: text for page, text in rendered}
+
+
+def render_planned_pages(
+    portfolio: Portfolio,
+    *,
+    report: PortfolioReport | None = None,
+    user_templates: Path | None = None,
+    workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
+    portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
+) -> list[tuple[Page, str]]:
+    """Every page of the site with its Markdown, in nav order (what the site
+    build writes; :func:`render_pages` is the same as a mapping)."""
     env = make_site_environment(user_templates)
     pages = plan_pages(
         portfolio,
@@ -1135,4 +1156,4 @@ def render_pages(
         portfolio_pages=portfolio_pages,
         user_templates=user_templates,
     )
-    return {page.path: render_page(env, page) for page in pages}
+    return [(page, render_page(env, page)) for page in pages]

@@ -44,10 +44,7 @@ from .render import (
     PageDef,
     PortfolioPageDef,
     RenderError,
-    load_glossary,
-    make_site_environment,
-    plan_pages,
-    render_page,
+    render_planned_pages,
     site_name,
 )
 from .resources import bundled_templates
@@ -396,21 +393,19 @@ def write_sources(
     """
     if user_templates is None:
         user_templates = default_user_templates(portfolio)
-    env = make_site_environment(user_templates)
     try:
-        pages = plan_pages(
+        rendered = render_planned_pages(
             portfolio,
             report=report,
-            glossary=load_glossary(env),
+            user_templates=user_templates,
             workflow_pages=workflow_pages,
             portfolio_pages=portfolio_pages,
-            user_templates=user_templates,
         )
-        rendered = [(page, render_page(env, page)) for page in pages]
     except RenderError as exc:
         raise SiteBuildError(f"cannot render the site: {exc}") from exc
     logo_path = _logo(portfolio.project, portfolio.root)
     logo = f"assets/logo{logo_path.suffix.lower()}" if logo_path else None
+    pages = [page for page, _ in rendered]
     config = mkdocs_config(portfolio.project, pages, logo=logo)
 
     folder.mkdir(parents=True)
