@@ -181,3 +181,17 @@ def test_field_reference_lists_every_field_of_every_section(run) -> None:
     assert "| approver | role id | Role that approves when a human must approve. |" in text
     project = run("schema", "--format", "markdown", "--project-file").output
     assert "\n## Waiver\n" in project and "| **expires** | date |" in project
+
+
+def test_unwritable_output_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """Through the console script's entry point, as a user runs it."""
+    target = tmp_path / "file"
+    target.write_text("x", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", "from specgen.cli import main; main()", "schema", "-o", str(target / "schema.json")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("specgen: Not a directory: ")

@@ -35,6 +35,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except OSError as exc:  # a file that cannot be read or written: the user's to fix, not a bug
+        if "--debug" in args:
+            traceback.print_exc()
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"specgen: {exc.strerror or exc}{where}", err=True)
+        sys.exit(ExitCode.FAILED)
     except Exception as exc:  # the one place every unexpected error ends up
         if "--debug" in args:
             traceback.print_exc()
