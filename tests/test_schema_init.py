@@ -194,4 +194,4 @@ def test_unwritable_output_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert done.stderr.startswith("specgen: Not a directory: ")
+    assert done.stderr.startswith("specgen: File exists: ")  # the parent folder is a file
