@@ -63,11 +63,14 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _git(args: Sequence[str], cwd: Path, *, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+def _git(
+    args: Sequence[str], cwd: Path, *, check: bool = True, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     try:
         done = subprocess.run(
             ["git", "--no-pager", *args],
             cwd=cwd,
+            input=stdin,
             capture_output=True,
             env=_env(),
             timeout=_TIMEOUT,
@@ -154,22 +157,7 @@ def read_blobs_at(items: Sequence[tuple[str, str]], root: Path) -> list[bytes | 
     if not items:
         return []
     request = "".join(f"{rev}:{path}\n" for rev, path in items).encode("utf-8")
-    try:
-        done = subprocess.run(
-            ["git", "--no-pager", "cat-file", "--batch"],
-            cwd=root,
-            input=request,
-            capture_output=True,
-            env=_env(),
-            timeout=_TIMEOUT,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed (it is needed to read specs from revisions)") from None
-    except subprocess.TimeoutExpired:
-        raise GitError(f"git cat-file took longer than {_TIMEOUT}s") from None
-    if done.returncode != 0:
-        raise GitError(done.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
+    done = _git(["cat-file", "--batch"], root, stdin=request)
     out: list[bytes | None] = []
     data, pos = done.stdout, 0
     for _ in items:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BeforeValidator,
@@ -52,13 +52,41 @@ _UNIT_SECONDS = {
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mo|s|m|h|d|w|y)\s*$")
 
 
+class _WrittenValue:
+    """A value written as text in YAML (``15m``, ``2%``): pydantic validates it
+    with ``parse``, serialises it back with ``str``, and describes it in the JSON
+    Schema as a string of ``_PATTERN`` with ``_EXAMPLES``."""
+
+    _PATTERN: str = ""
+    _EXAMPLES: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, value: Any) -> Any:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": cls._PATTERN, "examples": list(cls._EXAMPLES)}
+
+
 @dataclass(frozen=True, order=True)
-class Duration:
+class Duration(_WrittenValue):
     """A span of time written as a number and a unit: ``30s``, ``15m``, ``4h``,
     ``2d``, ``1w``, ``3mo``, ``7y``. Compares by length; prints as written."""
 
     seconds: float
     text: str
+    _PATTERN: ClassVar[str] = _DURATION_RE.pattern
+    _EXAMPLES: ClassVar[tuple[str, ...]] = ("15m", "4h", "2d", "7y")
 
     @classmethod
     def parse(cls, value: Any) -> Duration:
@@ -81,32 +109,17 @@ class Duration:
     def __str__(self) -> str:
         return self.text
 
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse,
-            serialization=core_schema.plain_serializer_function_ser_schema(str),
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {
-            "type": "string",
-            "pattern": _DURATION_RE.pattern,
-            "examples": ["15m", "4h", "2d", "7y"],
-        }
-
 
 _PERCENT_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 
 
 @dataclass(frozen=True, order=True)
-class Percent:
+class Percent(_WrittenValue):
     """A share written as ``2%`` or ``99.5%``; ``fraction`` is 0..1."""
 
     fraction: float
+    _PATTERN: ClassVar[str] = _PERCENT_RE.pattern
+    _EXAMPLES: ClassVar[tuple[str, ...]] = ("2%", "99.5%")
 
     @classmethod
     def parse(cls, value: Any) -> Percent:
@@ -125,19 +138,6 @@ class Percent:
 
     def __str__(self) -> str:
         return f"{self.fraction * 100:g}%"
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse,
-            serialization=core_schema.plain_serializer_function_ser_schema(str),
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {"type": "string", "pattern": _PERCENT_RE.pattern, "examples": ["2%", "99.5%"]}
 
 
 def _ratio(value: Any) -> Any:
