@@ -400,3 +400,21 @@ def test_fixture_text_is_escaped_in_golden_pages() -> None:
     assert "<beta>" not in decisions
     assert html.unescape("&#60;beta&#62;") == "<beta>"
     assert FIXTURE.is_dir()
+
+
+def test_overview_shows_approvals_recorded_by_specgen_approve(example_tree: Path) -> None:
+    import datetime as dt
+
+    from specgen.approvals import approve
+
+    spec_file = example_tree / "specs" / "support-ticket-triage.yml"
+    approve(spec_file, "model-risk-lead", "hannah-schmidt", date=dt.date(2026, 11, 2))
+    portfolio = load_portfolio([example_tree / "specs"])
+    overview = render_pages(portfolio)["workflows/support-ticket-triage/index.md"]
+    assert (
+        "- Approved by Hannah Schmidt (Northbank) as Model Risk Management Lead (Hannah Schmidt) "
+        "on 2026-11-02: this version of the spec" in overview
+    )
+    spec_file.write_text(spec_file.read_text(encoding="utf-8").replace("threshold: 94", "threshold: 90"), encoding="utf-8")
+    overview = render_pages(load_portfolio([example_tree / "specs"]))["workflows/support-ticket-triage/index.md"]
+    assert "on 2026-11-02: an earlier version; the spec changed since" in overview

@@ -107,6 +107,19 @@ def _as_approval_problem(d: Diagnostic) -> Diagnostic:
     return Diagnostic(d.file, d.line, d.column, d.path, d.message, d.level, CODE)
 
 
+def sidecar_approvals(spec_file: Path, spec_id: str | None = None) -> list[SpecApproval]:
+    """The approvals in the approvals file beside ``spec_file`` (none when there
+    is no such file, or it is invalid, or for another spec than ``spec_id``
+    when given: ``validate`` reports those)."""
+    sidecar = approvals_path(spec_file)
+    if not sidecar.is_file():
+        return []
+    model, _, _ = load_approvals(sidecar)
+    if model is None or (spec_id is not None and model.spec != spec_id):
+        return []
+    return list(model.approvals)
+
+
 @dataclass(frozen=True)
 class RecordedApproval:
     """An approval and where it is written (inline in the spec or in the sidecar)."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import gitsrc
-from .approvals import ApprovalsFile, approvals_path, load_approvals
+from .approvals import sidecar_approvals
 from .diff import Change, Effect, diff_specs
 from .fingerprint import fingerprint
 from .loader import discover_spec_files, find_project_file, load_project, load_spec_text
@@ -130,14 +130,6 @@ def _spec_path(spec: Path | str, root: Path | None) -> Path | None:
     return None
 
 
-def _sidecar_approvals(spec_file: Path) -> list[SpecApproval]:
-    sidecar = approvals_path(spec_file)
-    if not sidecar.is_file():
-        return []
-    model, _, _ = load_approvals(sidecar)
-    return list(model.approvals) if isinstance(model, ApprovalsFile) else []
-
-
 def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Project | None = None) -> History:
     """The versions of a spec (a file path, or a spec id looked up under the
     repository) recorded in git, newest first. Empty when there is no repository
@@ -160,7 +152,7 @@ def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Pr
         blobs = gitsrc.read_blobs_at([(c.sha, c.path) for c in commits], root)
     except gitsrc.GitError:
         return History(label, label, rel)
-    current_approvals = _sidecar_approvals(path)
+    current_approvals = sidecar_approvals(path)
     versions: list[Version] = []
     previous: Spec | None = None
     for commit, blob in zip(commits, blobs, strict=True):

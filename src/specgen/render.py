@@ -52,6 +52,7 @@ from .schema import (
     Role,
     Runbook,
     Spec,
+    SpecApproval,
     Stage,
 )
 from .templating import make_environment
@@ -707,6 +708,15 @@ class WorkflowView:
     def fingerprint(self) -> str:
         """Content fingerprint of the spec, to match against signed documents."""
         return fingerprint(self.spec)
+
+    @functools.cached_property
+    def approvals(self) -> list[SpecApproval]:
+        """Approvals written in the spec, then those recorded by ``specgen approve``
+        in the approvals file beside it."""
+        from .approvals import sidecar_approvals
+
+        recorded = sidecar_approvals(self.source_path, self.spec.id) if self.source_path is not None else []
+        return [*self.spec.approvals, *recorded]
 
     def approval_current(self, approval_fingerprint: str) -> bool:
         """Whether an approval was given to the spec as it is now."""
