@@ -94,9 +94,9 @@ def _size_mb(folder: Path) -> float:
 def run_one(count: int, one_runbooks_page: bool = False) -> dict[str, Any]:
     """Generate, load, check, render and build one portfolio; the figures.
     ``one_runbooks_page``: one runbooks page per workflow instead of a page per runbook."""
-    from specgen.render import ONE_PAGE_FOR_RUNBOOKS, WORKFLOW_PAGES
     from specgen.rules import check_portfolio
-    from specgen.site import run_mkdocs, write_sources
+    from specgen.site.build import run_mkdocs, write_sources
+    from specgen.site.render import ONE_PAGE_FOR_RUNBOOKS, WORKFLOW_PAGES
 
     pages = WORKFLOW_PAGES
     if one_runbooks_page:

@@ -4,11 +4,11 @@ Builds a temporary git repository with N specs the size of the credit example
 (copies with their own ids) and C commits, each changing every spec (a
 threshold, the version), then times, as the median of the repeats:
 
-* diff: ``specgen.diff.diff_revisions`` between the first and last commit
+* diff: ``specgen.review.diff.diff_revisions`` between the first and last commit
   (every spec loaded from git twice, compared and classified);
 * diff (working tree): the same against the working tree;
 * render: the Markdown pull-request comment of that diff;
-* history: ``specgen.history.spec_history`` of one spec over all C commits,
+* history: ``specgen.review.history.spec_history`` of one spec over all C commits,
   and its page.
 
 Run on demand (not part of the tests):
@@ -33,9 +33,9 @@ from typing import Any
 
 import yaml
 
-from specgen.diff import diff_revisions
-from specgen.history import render_history_page, spec_history
-from specgen.review_render import render_diff
+from specgen.review.diff import diff_revisions
+from specgen.review.history import render_history_page, spec_history
+from specgen.review.render import render_diff
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -3,12 +3,12 @@
 Generates N specs the size of the bundled examples (copies with their own ids)
 in a temporary folder, then times, per spec and in total:
 
-* definition: building the clauses as data (``specgen.sow.definitions``);
+* definition: building the clauses as data (``specgen.sow.clauses.definitions``);
 * markdown: rendering them through the template;
 * docx: rendering them to Word (python-docx, then the reproducible re-zip);
-* bundle: ``specgen.bundle.build_bundle`` (definitions in both formats, export,
+* bundle: ``specgen.bundle.archive.build_bundle`` (definitions in both formats, export,
   schema, manifest, zip, and the handover site unless ``--no-site``);
-* verify: ``specgen.bundle.verify_bundle`` on the archive.
+* verify: ``specgen.bundle.archive.verify_bundle`` on the archive.
 
 Run on demand (not part of the tests):
 
@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_validate import make_portfolio
 
 from specgen import load_portfolio
-from specgen.bundle import build_bundle, verify_bundle
-from specgen.sow import definitions, render_markdown
-from specgen.sow_docx import render_docx
+from specgen.bundle.archive import build_bundle, verify_bundle
+from specgen.sow.clauses import definitions, render_markdown
+from specgen.sow.docx import render_docx
 
 
 def _time(action: Callable[[], Any], repeat: int) -> tuple[float, Any]:

@@ -12,7 +12,7 @@ import yaml
 from specgen import load_portfolio
 from specgen.diagnostics import Level
 from specgen.rules import PortfolioReport, SpecReport, check_portfolio
-from specgen.schema import Stage
+from specgen.spec.schema import Stage
 from tests.conftest import PROJECT_FILE
 
 TODAY = dt.date(2026, 11, 15)

@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from specgen import load_portfolio
-from specgen.approvals import approval_diagnostics, approvals_path, approve
 from specgen.diagnostics import Level
-from specgen.fingerprint import fingerprint, section_fingerprints
-from specgen.schema import Spec
+from specgen.spec.approvals import approval_diagnostics, approvals_path, approve
+from specgen.spec.fingerprint import fingerprint, section_fingerprints
+from specgen.spec.schema import Spec
 from tests.review_helpers import CREDIT, credit
 
 SPEC = "specs/credit-decision-assistant.yml"

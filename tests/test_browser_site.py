@@ -28,8 +28,8 @@ import yaml
 
 from specgen import load_portfolio
 from specgen.rules import check_portfolio
-from specgen.schema import Project, Spec
-from specgen.site import build_site
+from specgen.site.build import build_site
+from specgen.spec.schema import Project, Spec
 from tests.conftest import EXAMPLES, PROJECT_FILE
 from tests.site_support import PROBE, inject_markup
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from specgen.diff import SPEC_RULES, Change, DiffReport, Effect, SpecStatus, diff_revisions
-from specgen.diff_rules import PROJECT_RULES
-from specgen.schema import Model, Project, Spec
+from specgen.review.classify import PROJECT_RULES
+from specgen.review.diff import SPEC_RULES, Change, DiffReport, Effect, SpecStatus, diff_revisions
+from specgen.spec.schema import Model, Project, Spec
 from tests.review_helpers import GitRepo, credit
 
 SIGNOFF = ("model-risk-lead", "ciso")

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from specgen.approvals import approve
-from specgen.diff import Effect
-from specgen.history import History, render_history_page, spec_history
+from specgen.review.diff import Effect
+from specgen.review.history import History, render_history_page, spec_history
+from specgen.spec.approvals import approve
 from tests.review_helpers import GitRepo, credit
 
 

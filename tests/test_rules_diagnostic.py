@@ -9,7 +9,7 @@ import pytest
 
 from specgen.diagnostics import Level
 from specgen.rules import RuleKind, reading_for
-from specgen.rules.diagnostic import QUESTIONS
+from specgen.rules.questionnaire import QUESTIONS
 from tests.rules_support import check_data, drop, get, put
 
 

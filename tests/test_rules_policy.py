@@ -11,7 +11,7 @@ import pytest
 
 from specgen.diagnostics import Level
 from specgen.rules import Dimension, RuleKind, all_rules
-from specgen.schema import Project, Stage
+from specgen.spec.schema import Project, Stage
 from tests.rules_support import TODAY, check_file, drop, failing_ids, get, project_data, put, write_project
 
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from specgen import load_portfolio
-from specgen.schema import json_schema, json_schema_text
+from specgen.spec.schema import json_schema, json_schema_text
 from tests.conftest import EXAMPLES, PROJECT_FILE, REPO
 
 
@@ -168,7 +168,7 @@ def test_wheel_ships_templates_and_examples_and_runs_from_anywhere(tmp_path: Pat
 
 
 def test_field_reference_lists_every_field_of_every_section(run) -> None:
-    from specgen import schema as s
+    from specgen.spec import schema as s
 
     result = run("schema", "--format", "markdown")
     assert result.exit_code == 0

@@ -18,8 +18,8 @@ import yaml
 
 from specgen import load_portfolio
 from specgen.rules import check_portfolio
-from specgen.schema import Project, Spec
-from specgen.site import MARKER, OutputNotOurs, Preview, build_site, run_mkdocs
+from specgen.site.build import MARKER, OutputNotOurs, Preview, build_site, run_mkdocs
+from specgen.spec.schema import Project, Spec
 from tests.site_support import PAYLOAD, PROBE, broken_links, inject_markup, scan_site
 
 

@@ -1,7 +1,7 @@
 """Rendering the handover site's pages: escaping, the page set, templates, golden pages.
 
 No mkdocs build here (see test_site_build.py): these tests render Markdown
-through :mod:`specgen.render` and, for escaping, convert it with Python-Markdown
+through :mod:`specgen.site.render` and, for escaping, convert it with Python-Markdown
 configured like the site.
 """
 
@@ -18,7 +18,8 @@ import pytest
 from pymdownx.superfences import fence_code_format
 
 from specgen import load_portfolio
-from specgen.render import (
+from specgen.rules import check_portfolio
+from specgen.site.render import (
     ONE_PAGE_FOR_RUNBOOKS,
     WORKFLOW_PAGES,
     PageDef,
@@ -30,8 +31,7 @@ from specgen.render import (
     plan_pages,
     render_pages,
 )
-from specgen.rules import check_portfolio
-from specgen.schema import Autonomy
+from specgen.spec.schema import Autonomy
 from tests.conftest import EXAMPLES, PROJECT_FILE
 from tests.site_golden import FIXTURE, GOLDEN, GOLDEN_PAGES, golden_name, render_fixture
 
@@ -200,8 +200,8 @@ def test_one_page_for_all_runbooks_instead(examples) -> None:
 
 
 def test_definition_and_reference_pages(examples) -> None:
-    from specgen import sow
-    from specgen.fingerprint import fingerprint
+    from specgen.sow import clauses as sow
+    from specgen.spec.fingerprint import fingerprint
 
     pages = render_pages(examples)
     credit = next(ls.spec for ls in examples.specs if ls.spec.id == "credit-decision-assistant")
@@ -405,7 +405,7 @@ def test_fixture_text_is_escaped_in_golden_pages() -> None:
 def test_overview_shows_approvals_recorded_by_specgen_approve(example_tree: Path) -> None:
     import datetime as dt
 
-    from specgen.approvals import approve
+    from specgen.spec.approvals import approve
 
     spec_file = example_tree / "specs" / "support-ticket-triage.yml"
     approve(spec_file, "model-risk-lead", "hannah-schmidt", date=dt.date(2026, 11, 2))

@@ -10,9 +10,8 @@ import markdown
 import pytest
 
 from specgen import load_portfolio
-from specgen.fingerprint import fingerprint
 from specgen.rules import check_portfolio
-from specgen.sow import (
+from specgen.sow.clauses import (
     Definition,
     SowError,
     definition,
@@ -21,6 +20,7 @@ from specgen.sow import (
     markdown_is_generated,
     render_markdown,
 )
+from specgen.spec.fingerprint import fingerprint
 from tests.conftest import EXAMPLES, PROJECT_FILE
 
 CLAUSE_TITLES = [

@@ -1,7 +1,7 @@
 """specgen: production-readiness specs for AI workflows.
 
 The public API: load and validate specs (:func:`load_portfolio`), and the
-models they become (:mod:`specgen.schema`). The CLI (:mod:`specgen.cli`) is a
+models they become (:mod:`specgen.spec.schema`). The CLI (:mod:`specgen.cli`) is a
 thin layer over these functions.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .diagnostics import Diagnostic, Level, format_diagnostics
-from .loader import LoadedSpec, Portfolio, load_portfolio, load_spec_text
-from .schema import Project, Spec, Stage, json_schema
+from specgen.diagnostics import Diagnostic, Level, format_diagnostics
+from specgen.spec.loader import LoadedSpec, Portfolio, load_portfolio, load_spec_text
+from specgen.spec.schema import Project, Spec, Stage, json_schema
 
 __all__ = [
     "Diagnostic",

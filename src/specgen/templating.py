@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from .resources import bundled_templates
+from specgen.resources import bundled_templates
 
 __all__ = ["make_environment", "template_search_path"]
 

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 import click
 
-from . import check_commands, review_commands, site_commands, sow_commands, spec_commands
-from .app import ExitCode, cli
+from specgen.cli import check_commands, review_commands, site_commands, sow_commands, spec_commands
+from specgen.cli.app import ExitCode, cli
 
 __all__ = ["ExitCode", "cli", "main"]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
-from ..diagnostics import Diagnostic, Level
-from ..loader import Portfolio, load_portfolio
+from specgen import __version__
+from specgen.diagnostics import Diagnostic, Level
+from specgen.spec.loader import Portfolio, load_portfolio
 
 
 class ExitCode(IntEnum):

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import format_diagnostics
-from ..loader import find_project_file, load_project
-from ..rules import all_rules, check_portfolio
-from ..rules.report import REPORT_FORMATS, RULES_FORMATS, format_report, format_rules
-from ..schema import Stage
-from .app import ExitCode, _emit, _load, cli, paths_argument, project_option
+from specgen.cli.app import ExitCode, _emit, _load, cli, paths_argument, project_option
+from specgen.diagnostics import format_diagnostics
+from specgen.rules import all_rules, check_portfolio
+from specgen.rules.report import REPORT_FORMATS, RULES_FORMATS, format_report, format_rules
+from specgen.spec.loader import find_project_file, load_project
+from specgen.spec.schema import Stage
 
 STAGES = tuple(s.value for s in Stage)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import format_diagnostics
-from ..loader import find_project_file
-from .app import DEFAULT_SPECS, ExitCode, _emit, cli, project_option
+from specgen.cli.app import DEFAULT_SPECS, ExitCode, _emit, cli, project_option
+from specgen.diagnostics import format_diagnostics
+from specgen.spec.loader import find_project_file
 
 
 def _template_dirs(anchor: Path | None) -> list[Path]:
@@ -23,7 +23,7 @@ def _template_dirs(anchor: Path | None) -> list[Path]:
 
 def _split_arguments(base: str, more: Sequence[str]) -> tuple[str | None, list[Path]]:
     """HEAD is the first argument after BASE when it names a revision and no file or folder."""
-    from ..gitsrc import is_revision, repo_root
+    from specgen.git import is_revision, repo_root
 
     root = repo_root(Path.cwd())
     if root is None:
@@ -61,9 +61,9 @@ def diff_command(base: str, more: tuple[str, ...], project_file: Path | None, fm
     Exits 0 when nothing needs sign-off, 1 when something does or a spec does
     not validate, 2 on a usage error.
     """
-    from ..diff import diff_files, diff_revisions
-    from ..gitsrc import GitError
-    from ..review_render import render_diff
+    from specgen.git import GitError
+    from specgen.review.diff import diff_files, diff_revisions
+    from specgen.review.render import render_diff
 
     if Path(base).is_file():
         if len(more) != 1 or not Path(more[0]).is_file():
@@ -101,8 +101,8 @@ def approve(spec: Path, role: str, person: str, when: dt.datetime | None, projec
     changes. Exits 0 when recorded (or already recorded), 1 when the spec has
     errors, 2 for an unknown role or person.
     """
-    from ..approvals import ApprovalError, ApprovalUsageError
-    from ..approvals import approve as record
+    from specgen.spec.approvals import ApprovalError, ApprovalUsageError
+    from specgen.spec.approvals import approve as record
 
     try:
         outcome = record(spec, role, person, project_file=project_file, date=when.date() if when else None)
@@ -142,8 +142,8 @@ def history(spec: str, project_file: Path | None, fmt: str) -> None:
     which version. Outside a git repository the history is empty. Exits 0, or
     2 when SPEC is neither a file nor a spec id.
     """
-    from ..history import render_history_page, spec_history
-    from ..loader import load_project
+    from specgen.review.history import render_history_page, spec_history
+    from specgen.spec.loader import load_project
 
     project = load_project(project_file)[0] if project_file else None
     result = spec_history(spec, project=project)

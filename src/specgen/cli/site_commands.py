@@ -10,11 +10,11 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import format_diagnostics
-from ..loader import Portfolio, load_portfolio
-from ..reproducible import source_date_epoch
-from ..rules import PortfolioReport, check_portfolio
-from .app import ExitCode, _emit, _load, _paths, _summary, cli, paths_argument, project_option
+from specgen.cli.app import ExitCode, _emit, _load, _paths, _summary, cli, paths_argument, project_option
+from specgen.diagnostics import format_diagnostics
+from specgen.reproducible import source_date_epoch
+from specgen.rules import PortfolioReport, check_portfolio
+from specgen.spec.loader import Portfolio, load_portfolio
 
 templates_option = click.option(
     "--templates",
@@ -87,7 +87,7 @@ def build(
     is left as it was), 2 on a usage error such as an OUTPUT folder specgen
     did not build.
     """
-    from ..site import InvalidPortfolio, OutputNotOurs, SiteBuildError, build_site
+    from specgen.site.build import InvalidPortfolio, OutputNotOurs, SiteBuildError, build_site
 
     portfolio = _load(paths, project_file)
     if not portfolio.ok:
@@ -140,8 +140,8 @@ def serve(
     invalid prints the problems and keeps the last good site. Exits 2 on a
     usage error.
     """
-    from ..site import PreviewBuild, default_user_templates
-    from ..site import serve as serve_site
+    from specgen.site.build import PreviewBuild, default_user_templates
+    from specgen.site.build import serve as serve_site
 
     chosen = _paths(paths)
     today = _today(as_of)

@@ -10,15 +10,15 @@ from typing import NoReturn
 
 import click
 
-from ..diagnostics import format_diagnostics
-from ..loader import Portfolio
-from ..reproducible import source_date_epoch
-from ..rules import PortfolioReport, check_portfolio
-from .app import ExitCode, _emit, _load, _summary, cli, paths_argument, project_option
+from specgen.cli.app import ExitCode, _emit, _load, _summary, cli, paths_argument, project_option
+from specgen.diagnostics import format_diagnostics
+from specgen.reproducible import source_date_epoch
+from specgen.rules import PortfolioReport, check_portfolio
+from specgen.spec.loader import Portfolio
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
-    from ..sow import FORMATS
+    from specgen.sow.clauses import FORMATS
 
     chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
@@ -95,7 +95,7 @@ def sow(spec: Path, project_file: Path | None, folder: Path, formats: tuple[str,
     --force). Exits 0 when written, 1 when the spec is invalid, 2 on a usage
     error or a file that would be overwritten.
     """
-    from ..sow import OverwriteError, SowError, definitions, write_definition_files
+    from specgen.sow.clauses import OverwriteError, SowError, definitions, write_definition_files
 
     portfolio = _valid_portfolio((spec,), project_file)
     report = _readiness(portfolio)
@@ -138,7 +138,7 @@ def bundle(paths: tuple[Path, ...], project_file: Path | None, output: Path, no_
     it is a specgen bundle (else pass --force). Exits 0 when written, 1 when a
     spec is invalid, 2 on a usage error.
     """
-    from ..bundle import BundleError, OutputExistsError, build_bundle
+    from specgen.bundle.archive import BundleError, OutputExistsError, build_bundle
 
     portfolio = _valid_portfolio(paths, project_file)
     report = _readiness(portfolio)
@@ -182,7 +182,7 @@ def verify(archive: Path, fmt: str) -> None:
     Exits 0 when the archive matches its manifest, 1 when it does not, 2 on a
     usage error.
     """
-    from ..bundle import verify_bundle
+    from specgen.bundle.archive import verify_bundle
 
     result = verify_bundle(archive)
     if fmt == "json":

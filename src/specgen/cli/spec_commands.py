@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import FORMATS, format_diagnostics
-from .app import ExitCode, _emit, _load, _summary, cli, paths_argument, project_option
+from specgen.cli.app import ExitCode, _emit, _load, _summary, cli, paths_argument, project_option
+from specgen.diagnostics import FORMATS, format_diagnostics
 
 
 @cli.command()
@@ -61,8 +61,8 @@ def validate(paths: tuple[Path, ...], project_file: Path | None, fmt: str) -> No
 def schema(output: Path | None, of_project: bool, force: bool, fmt: str) -> None:
     """Print the JSON Schema of a spec (for editors and other tools),
     or the field reference (--format markdown)."""
-    from ..fieldref import render_field_reference
-    from ..schema import json_schema_text
+    from specgen.spec.fieldref import render_field_reference
+    from specgen.spec.schema import json_schema_text
 
     kind = "project" if of_project else "spec"
     text = json_schema_text(kind) if fmt == "json" else render_field_reference(kind).rstrip("\n")
@@ -100,7 +100,7 @@ def init(name: str, stage: str, folder: Path) -> None:
     NAME is the workflow id (lower-case, digits, '-'); the file is never
     overwritten.
     """
-    from ..scaffold import ScaffoldError, write_new_spec
+    from specgen.spec.scaffold import ScaffoldError, write_new_spec
 
     try:
         path = write_new_spec(name, stage=stage, folder=folder)
@@ -116,7 +116,7 @@ def examples(folder: Path) -> None:
 
     Never overwrites: stops before writing if any file is already there.
     """
-    from ..scaffold import ScaffoldError, copy_examples
+    from specgen.spec.scaffold import ScaffoldError, copy_examples
 
     try:
         written = copy_examples(folder)

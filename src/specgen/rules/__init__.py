@@ -18,11 +18,10 @@ waivers in the project file (:mod:`.policy`).
 
 from __future__ import annotations
 
-from . import builtin, signs
-from .context import Gap, NotApplicable, RuleContext
-from .diagnostic import diagnose, reading_for
-from .engine import all_rules, check_portfolio, check_spec
-from .model import (
+from specgen.rules import builtin, signs
+from specgen.rules.context import Gap, NotApplicable, RuleContext
+from specgen.rules.engine import all_rules, check_portfolio, check_spec
+from specgen.rules.model import (
     DiagnosticAnswer,
     DiagnosticReading,
     Dimension,
@@ -32,7 +31,8 @@ from .model import (
     RuleKind,
     SpecReport,
 )
-from .registry import rule
+from specgen.rules.questionnaire import diagnose, reading_for
+from specgen.rules.registry import rule
 
 RULE_MODULES = (*builtin.MODULES, signs)
 """Modules whose import registers rules."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..schema import Person, Project, Role, Spec, Thresholds
-from ..yamlsrc import Path_
+from specgen.spec.schema import Person, Project, Role, Spec, Thresholds
+from specgen.spec.yamlsrc import Path_
 
 __all__ = ["Gap", "NotApplicable", "RuleContext"]
 

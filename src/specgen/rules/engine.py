@@ -14,15 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from ..diagnostics import Diagnostic, Level, format_path
-from ..gcpause import paused_gc
-from ..loader import LoadedSpec, Portfolio
-from ..schema import Project, Stage, Waiver
-from .context import Gap, NotApplicable, RuleContext
-from .diagnostic import diagnose
-from .model import Finding, PortfolioReport, Rule, RuleKind, SpecReport
-from .policy import policy_diagnostics, policy_rules, waivers_for
-from .registry import BUILTIN
+from specgen.diagnostics import Diagnostic, Level, format_path
+from specgen.gcpause import paused_gc
+from specgen.rules.context import Gap, NotApplicable, RuleContext
+from specgen.rules.model import Finding, PortfolioReport, Rule, RuleKind, SpecReport
+from specgen.rules.policy import policy_diagnostics, policy_rules, waivers_for
+from specgen.rules.questionnaire import diagnose
+from specgen.rules.registry import BUILTIN
+from specgen.spec.loader import LoadedSpec, Portfolio
+from specgen.spec.schema import Project, Stage, Waiver
 
 __all__ = ["all_rules", "check_portfolio", "check_spec"]
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Diagnostic, Level
-from ..schema import Stage, Waiver
+from specgen.diagnostics import Diagnostic, Level
+from specgen.spec.schema import Stage, Waiver
 
 if TYPE_CHECKING:
-    from .context import Gap, NotApplicable, RuleContext
+    from specgen.rules.context import Gap, NotApplicable, RuleContext
 
 __all__ = [
     "CheckFn",

@@ -19,13 +19,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..diagnostics import Diagnostic, Level, format_path
-from ..loader import Source
-from ..schema import PolicyRule, Project, Spec, Waiver
-from ..types import Duration, Percent
-from ..yamlsrc import Path_
-from .context import Gap, NotApplicable, RuleContext
-from .model import Dimension, Rule, RuleKind
+from specgen.diagnostics import Diagnostic, Level, format_path
+from specgen.rules.context import Gap, NotApplicable, RuleContext
+from specgen.rules.model import Dimension, Rule, RuleKind
+from specgen.spec.loader import Source
+from specgen.spec.schema import PolicyRule, Project, Spec, Waiver
+from specgen.spec.values import Duration, Percent
+from specgen.spec.yamlsrc import Path_
 
 __all__ = [
     "SECTION_DIMENSIONS",

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from ..diagnostics import Level
-from ..schema import Stage
-from .model import CheckFn, Dimension, Rule, RuleKind
+from specgen.diagnostics import Level
+from specgen.rules.model import CheckFn, Dimension, Rule, RuleKind
+from specgen.spec.schema import Stage
 
 __all__ = ["BUILTIN", "RuleSet", "rule"]
 

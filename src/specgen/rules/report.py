@@ -16,9 +16,9 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
 
-from .. import __version__
-from ..diagnostics import Diagnostic, Level, format_diagnostics
-from .model import Dimension, Finding, PortfolioReport, Rule, RuleKind, SpecReport
+from specgen import __version__
+from specgen.diagnostics import Diagnostic, Level, format_diagnostics
+from specgen.rules.model import Dimension, Finding, PortfolioReport, Rule, RuleKind, SpecReport
 
 __all__ = ["REPORT_FORMATS", "RULES_FORMATS", "format_report", "format_rules", "sarif_log"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..schema import Autonomy, ControlKind, Stage
-from .context import Gap, NotApplicable, RuleContext
-from .registry import rule
+from specgen.rules.context import Gap, NotApplicable, RuleContext
+from specgen.rules.registry import rule
+from specgen.spec.schema import Autonomy, ControlKind, Stage
 
 __all__ = ["SIGN_IDS"]
 

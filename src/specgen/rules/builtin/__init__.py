@@ -5,7 +5,7 @@ Importing this package registers every rule in :data:`specgen.rules.registry.BUI
 
 from __future__ import annotations
 
-from . import decisions, evaluation, exit, governance, ownership, runtime, support
+from specgen.rules.builtin import decisions, evaluation, exit, governance, ownership, runtime, support
 
 __all__ = ["MODULES"]
 

@@ -6,9 +6,9 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 
-from ...schema import ArtifactKind, DependencyKind, Spec, Stage
-from ..context import Gap, NotApplicable, RuleContext
-from ..registry import rule
+from specgen.rules.context import Gap, NotApplicable, RuleContext
+from specgen.rules.registry import rule
+from specgen.spec.schema import ArtifactKind, DependencyKind, Spec, Stage
 
 Outcomes = Iterator[Gap | NotApplicable]
 LR, SOR = Stage.limited_rollout, Stage.system_of_record

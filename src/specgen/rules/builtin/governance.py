@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...schema import AuditField, Autonomy, ChangeKind, ControlKind, PathKind, PolicyAsCode, SignoffArea, Stage
-from ...yamlsrc import Path_
-from ..context import Gap, NotApplicable, RuleContext
-from ..registry import rule
+from specgen.rules.context import Gap, NotApplicable, RuleContext
+from specgen.rules.registry import rule
+from specgen.spec.schema import (
+    AuditField,
+    Autonomy,
+    ChangeKind,
+    ControlKind,
+    PathKind,
+    PolicyAsCode,
+    SignoffArea,
+    Stage,
+)
+from specgen.spec.yamlsrc import Path_
 
 Outcomes = Iterator[Gap | NotApplicable]
 LR, SOR = Stage.limited_rollout, Stage.system_of_record

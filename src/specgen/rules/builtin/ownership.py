@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...schema import DecisionStatus, SignoffArea, Stage
-from ..context import Gap, NotApplicable, RuleContext
-from ..registry import rule
+from specgen.rules.context import Gap, NotApplicable, RuleContext
+from specgen.rules.registry import rule
+from specgen.spec.schema import DecisionStatus, SignoffArea, Stage
 
 Outcomes = Iterator[Gap | NotApplicable]
 EXP, LR, SOR = Stage.experimentation, Stage.limited_rollout, Stage.system_of_record

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...schema import Stage
-from ..context import Gap, NotApplicable, RuleContext
-from ..registry import rule
+from specgen.rules.context import Gap, NotApplicable, RuleContext
+from specgen.rules.registry import rule
+from specgen.spec.schema import Stage
 
 Outcomes = Iterator[Gap | NotApplicable]
 LR, SOR = Stage.limited_rollout, Stage.system_of_record

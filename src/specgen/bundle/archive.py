@@ -33,13 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import __version__
-from .fingerprint import fingerprint
-from .loader import LoadedSpec, Portfolio
-from .reproducible import ZIP_EPOCH, build_datetime, source_date_epoch_default, write_atomic, zip_bytes
-from .rules import PortfolioReport
-from .schema import json_schema_text
-from .sow import FORMATS, SowError, definition_files, definitions, render_template
+from specgen import __version__
+from specgen.reproducible import ZIP_EPOCH, build_datetime, source_date_epoch_default, write_atomic, zip_bytes
+from specgen.rules import PortfolioReport
+from specgen.sow.clauses import FORMATS, SowError, definition_files, definitions, render_template
+from specgen.spec.fingerprint import fingerprint
+from specgen.spec.loader import LoadedSpec, Portfolio
+from specgen.spec.schema import json_schema_text
 
 __all__ = [
     "MANIFEST_FORMAT",
@@ -120,7 +120,7 @@ def _site_files(
     clock; the build is given the bundle's own date so the archive does not
     depend on the day it was built.
     """
-    from .site import MARKER, SiteError, build_site
+    from specgen.site.build import MARKER, SiteError, build_site
 
     user_templates = template_dirs[0] if template_dirs else None
     with tempfile.TemporaryDirectory(prefix="specgen-bundle-") as tmp, source_date_epoch_default(built):

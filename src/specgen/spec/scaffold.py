@@ -6,9 +6,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .loader import load_spec_text
-from .schema import Stage
-from .templating import make_environment
+from specgen.spec.loader import load_spec_text
+from specgen.spec.schema import Stage
+from specgen.templating import make_environment
 
 __all__ = ["ScaffoldError", "render_new_spec", "write_new_spec"]
 
@@ -56,7 +56,7 @@ def copy_examples(folder: Path) -> list[Path]:
 
     Refuses (before writing anything) when any of the files already exists.
     """
-    from .resources import bundled_examples, bundled_project_file
+    from specgen.resources import bundled_examples, bundled_project_file
 
     sources = [(bundled_project_file(), folder / "specgen.yml")]
     for spec in sorted(bundled_examples().glob("*.yml")):

@@ -31,9 +31,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
-from . import gitsrc, schema
-from .diagnostics import Diagnostic
-from .diff_rules import (
+from specgen import git
+from specgen.diagnostics import Diagnostic
+from specgen.review.classify import (
     PROJECT_RULES,
     SPEC_RULES,
     ChangeKind,
@@ -48,8 +48,9 @@ from .diff_rules import (
     path_pattern,
     path_text,
 )
-from .fingerprint import EXCLUDED
-from .loader import (
+from specgen.spec import schema
+from specgen.spec.fingerprint import EXCLUDED
+from specgen.spec.loader import (
     PROJECT_FILENAMES,
     SPEC_SUFFIXES,
     LoadedSpec,
@@ -60,7 +61,7 @@ from .loader import (
     read_source,
     validation_diagnostics,
 )
-from .types import Duration, Percent, Ref
+from specgen.spec.values import Duration, Percent, Ref
 
 __all__ = [
     "PROJECT_RULES",
@@ -493,15 +494,15 @@ def _is_spec_name(name: str) -> bool:
 
 def revision_side(rev: str, root: Path, prefixes: Sequence[str] = ("specs",), project_path: str | None = None) -> Side:
     """The specs under ``prefixes`` (repository paths) as they are in revision ``rev``."""
-    commit = gitsrc.resolve_revision(rev, root)
+    commit = git.resolve_revision(rev, root)
     wanted = [p for p in prefixes if p]
     whole = not wanted or len(wanted) < len(prefixes)
-    names = [n for n in gitsrc.list_files(commit, root, [] if whole else wanted) if _is_spec_name(n)]
-    blobs = gitsrc.read_blobs(commit, names, root)
+    names = [n for n in git.list_files(commit, root, [] if whole else wanted) if _is_spec_name(n)]
+    blobs = git.read_blobs(commit, names, root)
     files = [_load_file(blob, name) for name, blob in zip(names, blobs, strict=True) if blob is not None]
     project = None
     if project_path:
-        project = _project_from(gitsrc.read_blob(commit, project_path, root), project_path)
+        project = _project_from(git.read_blob(commit, project_path, root), project_path)
     return Side(rev, files, project)
 
 
@@ -512,7 +513,7 @@ def worktree_side(
     found, _ = discover_spec_files(paths)
     files = []
     for path in found:
-        name = gitsrc.relative_to_root(path, root) if root else path.as_posix()
+        name = git.relative_to_root(path, root) if root else path.as_posix()
         source, problems = read_source(path, name)
         if source is None:
             files.append(SideFile(name, None, problems))
@@ -660,9 +661,9 @@ def compare_sides(base: Side, head: Side, *, single: bool = False) -> DiffReport
 def _repo_paths(paths: Sequence[Path], root: Path) -> list[str]:
     out = []
     for p in paths:
-        rel = gitsrc.relative_to_root(p, root)
+        rel = git.relative_to_root(p, root)
         if rel.startswith(".."):
-            raise gitsrc.GitError(f"{p} is outside the git repository at {root}")
+            raise git.GitError(f"{p} is outside the git repository at {root}")
         out.append(rel)
     return out
 
@@ -676,23 +677,23 @@ def diff_revisions(
     cwd: Path | None = None,
 ) -> DiffReport:
     """Compare the specs under ``paths`` in revision ``base`` with revision ``head``
-    (the working tree when None). Raises :class:`specgen.gitsrc.GitError` for a
+    (the working tree when None). Raises :class:`specgen.git.GitError` for a
     folder outside git or an unknown revision; never for specs that do not validate.
 
     Sign-off roles come from the *base* revision's project file, so a change
     cannot choose who signs it off.
     """
     here = (cwd or Path.cwd()).resolve()
-    root = gitsrc.repo_root(here)
+    root = git.repo_root(here)
     if root is None:
-        raise gitsrc.GitError(f"{here} is not inside a git repository")
+        raise git.GitError(f"{here} is not inside a git repository")
     as_paths = [p if p.is_absolute() else here / p for p in map(Path, paths)] or [here]
     prefixes = _repo_paths(as_paths, root)
     if project_file is not None:
         project = Path(project_file) if Path(project_file).is_absolute() else here / project_file
     else:
         project = find_project_file(as_paths[0]) or root / PROJECT_FILENAMES[0]
-    project_rel = gitsrc.relative_to_root(project, root)
+    project_rel = git.relative_to_root(project, root)
     base_side = revision_side(base, root, prefixes, project_rel)
     if head is None:
         head_side = worktree_side([p for p in as_paths if p.exists()], project, root=root)

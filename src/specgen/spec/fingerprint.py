@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import Any
 
-from .schema import Spec
+from specgen.spec.schema import Spec
 
 __all__ = ["EXCLUDED", "changed_sections", "fingerprint", "normalised", "section_fingerprints"]
 

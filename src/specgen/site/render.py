@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import yaml
 
-from .fingerprint import fingerprint
-from .loader import Portfolio
-from .schema import (
+from specgen.spec.fingerprint import fingerprint
+from specgen.spec.loader import Portfolio
+from specgen.spec.schema import (
     AcceptanceCondition,
     AuditField,
     Autonomy,
@@ -55,10 +55,10 @@ from .schema import (
     SpecApproval,
     Stage,
 )
-from .templating import make_environment
+from specgen.templating import make_environment
 
 if TYPE_CHECKING:  # the readiness report comes from specgen.rules
-    from .rules import PortfolioReport, SpecReport
+    from specgen.rules import PortfolioReport, SpecReport
 
 __all__ = [
     "ONE_PAGE_FOR_RUNBOOKS",
@@ -277,7 +277,7 @@ def _template_dirs(user_templates: Path | None) -> tuple[Path, ...]:
 
 def _definition_page(view: WorkflowView, user_templates: Path | None) -> str:
     """The production-readiness definition (the statement-of-work text) as a page."""
-    from . import sow
+    from specgen.sow import clauses as sow
 
     defn = sow.definition(view.spec, view.project, report=view.report)
     return sow.render_markdown(defn, template_dirs=_template_dirs(user_templates))
@@ -287,14 +287,14 @@ def _definition_page(view: WorkflowView, user_templates: Path | None) -> str:
 def _repo_root(folder: Path) -> Path | None:
     """The git work tree holding ``folder`` (one ``git`` call per folder and build:
     :func:`plan_pages` clears the cache)."""
-    from .gitsrc import repo_root
+    from specgen.git import repo_root
 
     return repo_root(folder)
 
 
 def _history_page(view: WorkflowView, user_templates: Path | None) -> str:
     """The change history from git (empty outside a repository)."""
-    from .history import History, render_history_page, spec_history
+    from specgen.review.history import History, render_history_page, spec_history
 
     root = _repo_root(view.source_path.resolve().parent) if view.source_path is not None else None
     if view.source_path is None or root is None:
@@ -305,7 +305,7 @@ def _history_page(view: WorkflowView, user_templates: Path | None) -> str:
 
 
 def _field_reference_page(user_templates: Path | None) -> str:
-    from .fieldref import render_field_reference
+    from specgen.spec.fieldref import render_field_reference
 
     return render_field_reference("spec", user_dirs=_template_dirs(user_templates))
 
@@ -713,7 +713,7 @@ class WorkflowView:
     def approvals(self) -> list[SpecApproval]:
         """Approvals written in the spec, then those recorded by ``specgen approve``
         in the approvals file beside it."""
-        from .approvals import sidecar_approvals
+        from specgen.spec.approvals import sidecar_approvals
 
         recorded = sidecar_approvals(self.source_path, self.spec.id) if self.source_path is not None else []
         return [*self.spec.approvals, *recorded]

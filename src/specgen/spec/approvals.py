@@ -2,7 +2,7 @@
 
 An approval records who (a person, for a role) approved which content of a
 spec: the spec's fingerprint and its per-section fingerprints
-(:mod:`specgen.fingerprint`), so cosmetic edits (comments, key order,
+(:mod:`specgen.spec.fingerprint`), so cosmetic edits (comments, key order,
 whitespace) keep it valid and any content edit makes it stale, naming the
 sections that changed since.
 
@@ -11,7 +11,7 @@ written by :func:`approve` (``specgen approve``) so that the hand-written
 spec, with its comments, is never rewritten. Approvals written inline in the
 spec (``approvals:``) count too. :func:`approval_diagnostics` reports, for
 every role, a latest approval whose fingerprint no longer matches the spec;
-:func:`specgen.loader.load_portfolio` calls it, so ``validate`` and every
+:func:`specgen.spec.loader.load_portfolio` calls it, so ``validate`` and every
 other command see stale approvals.
 """
 
@@ -29,12 +29,12 @@ from typing import Annotated
 import yaml
 from pydantic import Field, ValidationError
 
-from .diagnostics import Diagnostic, Level
-from .fingerprint import changed_sections, fingerprint, section_fingerprints
-from .loader import LoadedSpec, Portfolio, Source, read_source, validation_diagnostics
-from .schema import Model, Project, SpecApproval
-from .types import Id
-from .yamlsrc import Path_
+from specgen.diagnostics import Diagnostic, Level
+from specgen.spec.fingerprint import changed_sections, fingerprint, section_fingerprints
+from specgen.spec.loader import LoadedSpec, Portfolio, Source, read_source, validation_diagnostics
+from specgen.spec.schema import Model, Project, SpecApproval
+from specgen.spec.values import Id
+from specgen.spec.yamlsrc import Path_
 
 __all__ = [
     "APPROVALS_SUFFIX",
@@ -311,7 +311,7 @@ def approve(
     errors; :class:`ApprovalUsageError` for an unknown role or person. The spec
     itself is never written.
     """
-    from .loader import load_portfolio
+    from specgen.spec.loader import load_portfolio
 
     if not spec_file.is_file():
         raise ApprovalUsageError(f"{spec_file} is not a spec file")

@@ -3,7 +3,7 @@
 :func:`spec_history` walks ``git log --follow`` of a spec file. Every commit in
 which the spec validates and its ``version`` or content fingerprint changed is
 a :class:`Version`, with the governance-relevant changes since the previous
-version (from :mod:`specgen.diff`) and the approvals whose fingerprint matches
+version (from :mod:`specgen.review.diff`) and the approvals whose fingerprint matches
 that content. :func:`render_history_page` renders the handover site's
 change-history page through ``templates/site/history.md.j2``. Outside a git
 repository the history is empty; nothing here raises for that.
@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import gitsrc
-from .approvals import sidecar_approvals
-from .diff import Change, Effect, diff_specs
-from .fingerprint import fingerprint
-from .loader import discover_spec_files, find_project_file, load_project, load_spec_text
-from .review_render import review_environment
-from .schema import Project, Spec, SpecApproval
+from specgen import git
+from specgen.review.diff import Change, Effect, diff_specs
+from specgen.review.render import review_environment
+from specgen.spec.approvals import sidecar_approvals
+from specgen.spec.fingerprint import fingerprint
+from specgen.spec.loader import discover_spec_files, find_project_file, load_project, load_spec_text
+from specgen.spec.schema import Project, Spec, SpecApproval
 
 __all__ = ["History", "Version", "render_history_page", "spec_history"]
 
@@ -125,7 +125,7 @@ def _spec_path(spec: Path | str, root: Path | None) -> Path | None:
     if path.is_file():
         return path.resolve()
     if isinstance(spec, str) and "/" not in spec and not path.suffix:
-        base = root or gitsrc.repo_root(Path.cwd())
+        base = root or git.repo_root(Path.cwd())
         return _find_by_id(spec, base) if base else None
     return None
 
@@ -140,17 +140,17 @@ def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Pr
     roles and the names of people (default: the nearest ``specgen.yml``).
     """
     path = _spec_path(spec, repo_root)
-    root = repo_root.resolve() if repo_root else gitsrc.repo_root(path if path else Path.cwd())
+    root = repo_root.resolve() if repo_root else git.repo_root(path if path else Path.cwd())
     label = str(spec)
     if path is None or root is None:
         return History(label, label, None)
     if project is None:
         project, _, _ = load_project(find_project_file(path))
-    rel = gitsrc.relative_to_root(path, root)
+    rel = git.relative_to_root(path, root)
     try:
-        commits = list(reversed(gitsrc.file_history(rel, root)))
-        blobs = gitsrc.read_blobs_at([(c.sha, c.path) for c in commits], root)
-    except gitsrc.GitError:
+        commits = list(reversed(git.file_history(rel, root)))
+        blobs = git.read_blobs_at([(c.sha, c.path) for c in commits], root)
+    except git.GitError:
         return History(label, label, rel)
     current_approvals = sidecar_approvals(path)
     versions: list[Version] = []

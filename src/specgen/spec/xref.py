@@ -1,7 +1,7 @@
 """Cross-reference check: ids are unique within their kind, references resolve.
 
 Which fields are references is read from the schema itself (fields typed
-``RoleRef``, ``RunbookRef``... carry a :class:`specgen.types.Ref` marker), so
+``RoleRef``, ``RunbookRef``... carry a :class:`specgen.spec.values.Ref` marker), so
 this module holds no list of fields to keep in step with the schema.
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from .diagnostics import Diagnostic
-from .loader import LoadedSpec, Portfolio, Source
-from .schema import (
+from specgen.diagnostics import Diagnostic
+from specgen.spec.loader import LoadedSpec, Portfolio, Source
+from specgen.spec.schema import (
     AcceptanceCondition,
     Control,
     DataSource,
@@ -31,8 +31,8 @@ from .schema import (
     Signal,
     Spec,
 )
-from .types import Ref
-from .yamlsrc import Path_
+from specgen.spec.values import Ref
+from specgen.spec.yamlsrc import Path_
 
 __all__ = ["ENTITY_KINDS", "Registry", "check_portfolio", "iter_refs", "registry_for"]
 

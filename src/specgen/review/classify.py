@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import schema
-from .types import Duration, Percent
+from specgen.spec import schema
+from specgen.spec.values import Duration, Percent
 
 __all__ = [
     "PROJECT_RULES",

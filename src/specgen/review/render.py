@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from .templating import make_environment
+from specgen.templating import make_environment
 
 __all__ = ["DIFF_FORMATS", "md_code", "md_inline", "render_diff", "review_environment", "show"]
 
@@ -94,7 +94,7 @@ def _review_environment(user_dirs: tuple[Path, ...]) -> jinja2.Environment:
 
 
 def render_diff(report: Any, fmt: str = "text", *, user_dirs: Sequence[Path] = ()) -> str:
-    """A :class:`specgen.diff.DiffReport` as text, Markdown (a pull-request comment) or JSON."""
+    """A :class:`specgen.review.diff.DiffReport` as text, Markdown (a pull-request comment) or JSON."""
     if fmt == "json":
         return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, sort_keys=False)
     if fmt not in DIFF_FORMATS:

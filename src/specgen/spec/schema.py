@@ -21,7 +21,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .types import (
+from specgen.spec.values import (
     ControlRef,
     DecisionRef,
     Duration,

@@ -1,7 +1,7 @@
 """The handover site: a generated mkdocs project, built with mkdocs-material.
 
 :func:`write_sources` turns a portfolio into an mkdocs project — ``docs/``
-(the pages of :mod:`specgen.render` plus the assets), ``theme/`` (overrides of
+(the pages of :mod:`specgen.site.render` plus the assets), ``theme/`` (overrides of
 the material theme) and ``mkdocs.yml`` — byte-identical for the same inputs.
 :func:`run_mkdocs` builds it through mkdocs' Python API. :func:`build_site`
 does both in a temporary folder next to the output and only then swaps the
@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .diagnostics import Diagnostic
-from .loader import Portfolio
-from .render import (
+from specgen.diagnostics import Diagnostic
+from specgen.resources import bundled_templates
+from specgen.site.render import (
     PORTFOLIO_PAGES,
     WORKFLOW_PAGES,
     Page,
@@ -47,11 +47,11 @@ from .render import (
     render_planned_pages,
     site_name,
 )
-from .resources import bundled_templates
-from .schema import Project, Stage
+from specgen.spec.loader import Portfolio
+from specgen.spec.schema import Project, Stage
 
 if TYPE_CHECKING:
-    from .rules import PortfolioReport
+    from specgen.rules import PortfolioReport
 
 __all__ = [
     "MARKER",

@@ -1,7 +1,7 @@
 """From files to typed models: the only place YAML becomes a :class:`Spec`.
 
 :func:`load_portfolio` reads the project file and every spec under the given
-paths, validates them against :mod:`specgen.schema`, runs the cross-reference
+paths, validates them against :mod:`specgen.spec.schema`, runs the cross-reference
 check, and returns the models together with every problem found, each located
 at ``file:line:column`` with the field path. It never raises for bad input.
 """
@@ -19,10 +19,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, Level, format_path
-from .gcpause import paused_gc
-from .schema import Project, Spec
-from .yamlsrc import Path_, SourceMap, YamlError, load_yaml
+from specgen.diagnostics import Diagnostic, Level, format_path
+from specgen.gcpause import paused_gc
+from specgen.spec.schema import Project, Spec
+from specgen.spec.yamlsrc import Path_, SourceMap, YamlError, load_yaml
 
 __all__ = [
     "PROJECT_FILENAMES",
@@ -319,7 +319,7 @@ def discover_spec_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
                 if p.suffix in SPEC_SUFFIXES
                 and p.is_file()
                 and p.name not in PROJECT_FILENAMES
-                and not p.stem.endswith(".approvals")  # approvals sidecars (specgen.approvals)
+                and not p.stem.endswith(".approvals")  # approvals sidecars (specgen.spec.approvals)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             files.extend(found)
@@ -380,8 +380,8 @@ def load_portfolio(
 def _load_portfolio(
     paths: Sequence[Path | str], *, project_file: Path | str | None, discover_project: bool
 ) -> Portfolio:
-    from .approvals import approval_diagnostics  # local: approvals depends on this module
-    from .xref import check_portfolio  # local: xref depends on this module's types
+    from specgen.spec.approvals import approval_diagnostics  # local: approvals depends on this module
+    from specgen.spec.xref import check_portfolio  # local: xref depends on this module's types
 
     as_paths = [Path(p) for p in paths]
     if project_file is not None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..schema import ControlKind, EvalTrigger
-from .context import RuleContext
-from .model import DiagnosticAnswer, DiagnosticReading
+from specgen.rules.context import RuleContext
+from specgen.rules.model import DiagnosticAnswer, DiagnosticReading
+from specgen.spec.schema import ControlKind, EvalTrigger
 
 __all__ = ["QUESTIONS", "diagnose", "reading_for"]
 

@@ -8,7 +8,7 @@ evidence to be delivered and the responsible party; an annex with the open
 readiness findings and active waivers; and the sign-off table. The clause list
 is built once, as data, and rendered twice: to Markdown by
 :func:`render_markdown` (through the user-overridable template
-``sow/definition.md.j2``) and to Word by :mod:`specgen.sow_docx`.
+``sow/definition.md.j2``) and to Word by :mod:`specgen.sow.docx`.
 
 Every rendering states the spec's version and content fingerprint, so a signed
 document is tied to exactly one version of the spec. Spec text is untrusted:
@@ -30,11 +30,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .fingerprint import fingerprint
-from .loader import Portfolio
-from .reproducible import write_atomic
-from .rules import PortfolioReport, SpecReport
-from .schema import (
+from specgen.reproducible import write_atomic
+from specgen.rules import PortfolioReport, SpecReport
+from specgen.spec.fingerprint import fingerprint
+from specgen.spec.loader import Portfolio
+from specgen.spec.schema import (
     AttackClass,
     Autonomy,
     Cadence,
@@ -47,7 +47,7 @@ from .schema import (
     Spec,
     Stage,
 )
-from .templating import make_environment
+from specgen.templating import make_environment
 
 __all__ = [
     "FORMATS",
@@ -1083,7 +1083,7 @@ def definition_files(
     defn: Definition, formats: Sequence[str] = FORMATS, *, template_dirs: Sequence[Path] = ()
 ) -> dict[str, bytes]:
     """File name → content for ``defn`` in each of ``formats`` (``md``, ``docx``)."""
-    from .sow_docx import render_docx
+    from specgen.sow.docx import render_docx
 
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -1097,7 +1097,7 @@ def definition_files(
 
 
 def _is_generated(name: str, data: bytes) -> bool:
-    from .sow_docx import docx_is_generated
+    from specgen.sow.docx import docx_is_generated
 
     return docx_is_generated(data) if name.endswith(".docx") else markdown_is_generated(data)
 

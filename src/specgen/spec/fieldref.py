@@ -1,7 +1,7 @@
 """The field reference: every field of the spec format, as data and as Markdown.
 
-Walks the pydantic models from :class:`~specgen.schema.Spec` (or
-:class:`~specgen.schema.Project`) down, so the reference can never disagree
+Walks the pydantic models from :class:`~specgen.spec.schema.Spec` (or
+:class:`~specgen.spec.schema.Project`) down, so the reference can never disagree
 with the schema; the field docstrings are the descriptions.
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .schema import Project, Spec
-from .templating import make_environment
-from .types import Duration, Percent, Ref
+from specgen.spec.schema import Project, Spec
+from specgen.spec.values import Duration, Percent, Ref
+from specgen.templating import make_environment
 
 __all__ = ["FieldRow", "ModelSection", "field_reference", "render_field_reference"]
 

@@ -154,7 +154,7 @@ Ratio = Annotated[float, BeforeValidator(_ratio)]
 class Ref:
     """Marks an id field as a reference to an entity of one of ``kinds``.
 
-    The cross-reference check (:mod:`specgen.xref`) finds these markers in the
+    The cross-reference check (:mod:`specgen.spec.xref`) finds these markers in the
     schema, so a new reference field is checked as soon as it is declared.
     """
 
