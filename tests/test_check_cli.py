@@ -151,7 +151,7 @@ def test_spec_text_cannot_inject_terminal_escapes(run, tmp_path, credit_data, wr
     spec = write_spec(credit_data, "credit")
     text = run("check", spec, *AS_OF).output
     assert "\x1b" not in text and "\x07" not in text
-    assert "Credit [2J]0;owned <script>alert(1)</script>" in text  # plain text, nothing executed
+    assert "Credit \\x1b[2J\\x1b]0;owned\\x07 <script>alert(1)</script>" in text  # shown, never executed
     data = json.loads(run("check", spec, "--format", "json", *AS_OF).output)
     assert data["specs"][0]["title"] == credit_data["title"]  # data keeps the text; renderers escape it
 

@@ -26,12 +26,12 @@ from specgen.site.render import (
     RenderError,
     WorkflowView,
     make_site_environment,
-    markdown_escape,
-    mermaid_label,
     plan_pages,
     render_pages,
 )
 from specgen.spec.schema import Autonomy
+from specgen.text import mermaid_label
+from specgen.text import site_markdown as markdown_escape
 from tests.conftest import EXAMPLES, PROJECT_FILE
 from tests.site_golden import FIXTURE, GOLDEN, GOLDEN_PAGES, golden_name, render_fixture
 
@@ -415,6 +415,8 @@ def test_overview_shows_approvals_recorded_by_specgen_approve(example_tree: Path
         "- Approved by Hannah Schmidt (Northbank) as Model Risk Management Lead (Hannah Schmidt) "
         "on 2026-11-02: this version of the spec" in overview
     )
-    spec_file.write_text(spec_file.read_text(encoding="utf-8").replace("threshold: 94", "threshold: 90"), encoding="utf-8")
+    spec_file.write_text(
+        spec_file.read_text(encoding="utf-8").replace("threshold: 94", "threshold: 90"), encoding="utf-8"
+    )
     overview = render_pages(load_portfolio([example_tree / "specs"]))["workflows/support-ticket-triage/index.md"]
     assert "on 2026-11-02: an earlier version; the spec changed since" in overview

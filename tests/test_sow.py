@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,11 +17,11 @@ from specgen.sow.clauses import (
     SowError,
     definition,
     definitions,
-    escape_markdown,
     markdown_is_generated,
     render_markdown,
 )
 from specgen.spec.fingerprint import fingerprint
+from specgen.text import sow_markdown
 from tests.conftest import EXAMPLES, PROJECT_FILE
 
 CLAUSE_TITLES = [
@@ -280,27 +281,29 @@ def test_spec_text_cannot_inject_html_or_markup(credit_data: dict, write_spec) -
     assert _structure(hostile) == _structure(plain)
     assert all(attrs == () for _, attrs in _structure(hostile))
     # and the words are still there, as text
-    assert "&lt;script&gt;alert('title')&lt;/script&gt;" in hostile
-    assert "a | b {: onclick=alert(3) } `code` **bold** _em_ &lt;https://evil.example&gt;" in hostile
-    assert "- a list # a heading &lt;iframe src=//evil&gt; 1. one" in hostile
+    shown = html.unescape(hostile)
+    assert "<script>alert('title')</script>" in shown
+    assert "a | b {: onclick=alert(3) } `code` **bold** _em_ <https://evil.example>" in shown
+    assert "- a list # a heading <iframe src=//evil> 1. one" in shown
 
 
 @pytest.mark.parametrize(
     ("raw", "escaped"),
     [
         ("2.3.0", "2.3.0"),
-        ("1. first", "1\\. first"),
-        ("- item", "\\- item"),
+        ("1. first", "1&#46; first"),
+        ("- item", "&#45; item"),
         ("a\nb", "a b"),
-        ("<b>", "&lt;b&gt;"),
-        ("R&D", "R&amp;D"),
-        ("[x](y)", "\\[x\\](y)"),
-        ("a|b", "a\\|b"),
+        ("<b>", "&#60;b&#62;"),
+        ("R&D", "R&#38;D"),
+        ("[x](y)", "&#91;x&#93;(y)"),
+        ("a|b", "a&#124;b"),
+        ("@team", "&#64;team"),
         ("bell\x07 and nul\x00", "bell and nul"),
     ],
 )
-def test_escape_markdown(raw: str, escaped: str) -> None:
-    assert escape_markdown(raw) == escaped
+def test_sow_markdown(raw: str, escaped: str) -> None:
+    assert sow_markdown(raw) == escaped
 
 
 def test_a_user_template_replaces_the_bundled_one(tmp_path: Path) -> None:

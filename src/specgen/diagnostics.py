@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
 
+from specgen.text import annotation_data, annotation_property, terminal
+
 __all__ = ["FORMATS", "Diagnostic", "Level", "format_diagnostics", "format_path"]
 
 
@@ -63,17 +65,11 @@ def format_path(path: Sequence[str | int]) -> str:
 
 
 def _text(d: Diagnostic) -> str:
-    where = f"{d.path}: " if d.path else ""
+    """One line per diagnostic: every part that came from input is escaped
+    (:func:`specgen.text.terminal`), so none can start a line of its own."""
+    where = f"{terminal(d.path)}: " if d.path else ""
     level = "" if d.level is Level.error else f"{d.level.value}: "
-    return f"{d.location}: {level}{where}{d.message}"
-
-
-def _escape_property(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
-
-
-def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"{terminal(d.location)}: {level}{where}{terminal(d.message)}"
 
 
 def _github(d: Diagnostic) -> str:
@@ -81,8 +77,8 @@ def _github(d: Diagnostic) -> str:
     title = f"specgen {d.code}"
     message = f"{d.path}: {d.message}" if d.path else d.message
     return (
-        f"::{command} file={_escape_property(d.file)},line={d.line},col={d.column},"
-        f"title={_escape_property(title)}::{_escape_data(message)}"
+        f"::{command} file={annotation_property(d.file)},line={d.line},col={d.column},"
+        f"title={annotation_property(title)}::{annotation_data(message)}"
     )
 
 

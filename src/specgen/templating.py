@@ -16,8 +16,9 @@ from typing import Any
 import jinja2
 
 from specgen.resources import bundled_templates
+from specgen.text import Md
 
-__all__ = ["make_environment", "template_search_path"]
+__all__ = ["make_environment", "printer", "template_search_path"]
 
 
 def template_search_path(user_dirs: Sequence[Path] = ()) -> list[Path]:
@@ -25,22 +26,42 @@ def template_search_path(user_dirs: Sequence[Path] = ()) -> list[Path]:
     return [d for d in user_dirs if d.is_dir()] + [bundled_templates()]
 
 
+def printer(escape: Callable[[Any], str]) -> Callable[[Any], Any]:
+    """What ``{{ value }}`` prints in an environment for one target: markup
+    specgen wrote (:class:`specgen.text.Md`, a macro's output) as is, nothing
+    for ``None``, and everything else through ``escape``."""
+
+    def finalize(value: Any) -> Any:
+        if hasattr(value, "__html__"):
+            return value
+        if value is None:
+            return Md("")
+        return Md(escape(value))
+
+    return finalize
+
+
 def make_environment(
     user_dirs: Sequence[Path] = (),
     *,
+    escape: Callable[[Any], str],
     filters: dict[str, Callable[..., Any]] | None = None,
-    autoescape: bool = False,
 ) -> jinja2.Environment:
-    """A Jinja environment over the search path.
+    """A Jinja environment over the search path that escapes every printed
+    value for its target.
 
-    ``autoescape`` is off because the outputs are Markdown and YAML, not
-    HTML; code that renders untrusted text into Markdown escapes it with an
-    explicit filter.
+    ``escape`` is one of :mod:`specgen.text`'s functions (or a finalizer
+    built on one); there is no environment without one, so a template that
+    forgets a filter still cannot let spec text become markup. Trusted markup
+    is an :class:`specgen.text.Md`. Jinja's own autoescaping is on only so
+    that a macro's output counts as markup already escaped (it is never
+    HTML-escaped twice: :class:`~specgen.text.Md` has ``__html__``).
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in template_search_path(user_dirs)]),
         undefined=jinja2.StrictUndefined,
-        autoescape=autoescape,
+        autoescape=True,
+        finalize=printer(escape),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -194,5 +194,5 @@ def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Pr
 
 def render_history_page(history: History, *, user_dirs: Sequence[Path] = ()) -> str:
     """The change-history page (Markdown) of one workflow, from ``site/history.md.j2``."""
-    template = review_environment(user_dirs).get_template("site/history.md.j2")
+    template = review_environment(user_dirs, "site").get_template("site/history.md.j2")
     return template.render(history=history).rstrip("\n") + "\n"

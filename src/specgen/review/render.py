@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from specgen.templating import make_environment
+from specgen.text import Md, one_line, pr_comment, site_markdown, terminal
 
 __all__ = ["DIFF_FORMATS", "md_code", "md_inline", "render_diff", "review_environment", "show"]
 
@@ -25,25 +26,24 @@ DIFF_FORMATS = ("text", "markdown", "json")
 
 _MAX_SHOWN = 160
 
-# Every character with a meaning in Markdown or HTML becomes a numeric entity:
-# entities are literal text in GitHub's Markdown and in Python-Markdown (mkdocs)
-# alike, and a '|' written as an entity does not split a table cell in either.
-_SPECIAL = "&<>|@\"'\\`*_[]{}#~$:"
-_ENTITIES = {ch: f"&#{ord(ch)};" for ch in _SPECIAL}
+
+def md_inline(value: Any) -> Md:
+    """Untrusted text as inert inline Markdown for a pull-request comment."""
+    return pr_comment(value)
 
 
-def md_inline(value: Any) -> str:
-    """Untrusted text as inert inline Markdown: one line, no HTML, no markup."""
-    text = " ".join(str(value).split())
-    return "".join(_ENTITIES.get(ch, ch) for ch in text)
+def _code_span(escape: Callable[[Any], Md]) -> Callable[[Any], Md]:
+    def code(value: Any) -> Md:
+        """Text as an inline code span, or as escaped text when it cannot be one safely."""
+        text = one_line(value).strip()
+        if not text or "`" in text or "|" in text or "&" in text:
+            return escape(text)
+        return Md(f"`{text}`")
+
+    return code
 
 
-def md_code(value: Any) -> str:
-    """Text as an inline code span, or as escaped text when it cannot be one safely."""
-    text = " ".join(str(value).split())
-    if not text or "`" in text or "|" in text:
-        return md_inline(text)
-    return f"`{text}`"
+md_code = _code_span(pr_comment)
 
 
 _NAME_FIELDS = ("title", "name", "activity", "system", "attack_class", "severity", "change", "area", "role", "rule")
@@ -72,24 +72,27 @@ def show(value: Any) -> str:
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
 
 
-def _plain(value: Any) -> str:
-    return " ".join(str(value).split())
+_TARGETS: dict[str, Callable[[Any], Any]] = {"markdown": pr_comment, "site": site_markdown, "text": terminal}
 
 
-def review_environment(user_dirs: Sequence[Path] = ()) -> jinja2.Environment:
-    """The template environment with the review filters (``md``, ``code``, ``show``).
+def review_environment(user_dirs: Sequence[Path] = (), target: str = "markdown") -> jinja2.Environment:
+    """The template environment with the review filters (``md``, ``code``, ``show``)
+    for one target: ``markdown`` (the pull-request comment), ``site`` (the
+    history page) or ``text`` (the terminal). Every printed value is escaped for it.
 
     One environment per set of folders, kept: Jinja compiles each template once
     per environment (and still reloads a template whose file changed), so the
     site's history pages do not recompile it per workflow.
     """
-    return _review_environment(tuple(Path(d) for d in user_dirs))
+    return _review_environment(tuple(Path(d) for d in user_dirs), target)
 
 
 @functools.lru_cache(maxsize=16)
-def _review_environment(user_dirs: tuple[Path, ...]) -> jinja2.Environment:
-    env = make_environment(user_dirs, filters={"md": md_inline, "code": md_code, "show": show})
-    env.globals.update(md_esc=md_inline, code_esc=md_code, plain=_plain)
+def _review_environment(user_dirs: tuple[Path, ...], target: str) -> jinja2.Environment:
+    escape = _TARGETS[target]
+    code = _code_span(escape) if target != "text" else escape
+    env = make_environment(user_dirs, escape=escape, filters={"md": escape, "code": code, "show": show})
+    env.globals.update(md_esc=escape, code_esc=code, plain=terminal)
     return env
 
 
@@ -100,4 +103,5 @@ def render_diff(report: Any, fmt: str = "text", *, user_dirs: Sequence[Path] = (
     if fmt not in DIFF_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(DIFF_FORMATS)}")
     name = "review/diff.md.j2" if fmt == "markdown" else "review/diff.txt.j2"
-    return review_environment(user_dirs).get_template(name).render(report=report).rstrip("\n") + "\n"
+    target = "markdown" if fmt == "markdown" else "text"
+    return review_environment(user_dirs, target).get_template(name).render(report=report).rstrip("\n") + "\n"

@@ -10,7 +10,6 @@ and JSON/SARIF are produced by the JSON encoder only.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePath
@@ -19,6 +18,7 @@ from typing import Any
 from specgen import __version__
 from specgen.diagnostics import Diagnostic, Level, format_diagnostics
 from specgen.rules.model import Dimension, Finding, PortfolioReport, Rule, RuleKind, SpecReport
+from specgen.text import one_line, terminal
 
 __all__ = ["REPORT_FORMATS", "RULES_FORMATS", "format_report", "format_rules", "sarif_log"]
 
@@ -27,13 +27,7 @@ RULES_FORMATS = ("text", "json")
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {Level.error: "error", Level.warning: "warning", Level.info: "note"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INDENT = "    "
-
-
-def clean(text: str) -> str:
-    """Text safe to print on a terminal: control characters (escape sequences) removed."""
-    return _CONTROL.sub("", text)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -46,13 +40,15 @@ def _plural(count: int, noun: str) -> str:
 def _finding_lines(finding: Finding) -> list[str]:
     pad = _INDENT + " " * 20
     sign = " [warning sign]" if finding.kind is RuleKind.warning_sign else ""
-    head = f"{_INDENT}{finding.severity.value:<8} {finding.rule_id:<10} {clean(finding.title)}{sign}"
+    head = f"{_INDENT}{finding.severity.value:<8} {finding.rule_id:<10} {terminal(finding.title)}{sign}"
     where = f"{finding.location} {finding.path}".rstrip()
-    lines = [head, f"{pad}{clean(where)}", f"{pad}{clean(finding.message)}"]
+    lines = [head, f"{pad}{terminal(where)}", f"{pad}{terminal(finding.message)}"]
     if finding.waiver is not None:
         w = finding.waiver
-        lines.append(f"{pad}waived to {w.severity} by {w.approved_by} until {w.expires}: {clean(w.reason)}")
-    lines.append(f"{pad}why: {clean(finding.rationale)} (source: {clean(finding.source)})")
+        lines.append(
+            f"{pad}waived to {w.severity} by {terminal(w.approved_by)} until {w.expires}: {terminal(w.reason)}"
+        )
+    lines.append(f"{pad}why: {terminal(finding.rationale)} (source: {terminal(finding.source)})")
     return lines
 
 
@@ -86,7 +82,7 @@ def _not_applicable_lines(report: SpecReport, rules_by_id: dict[str, Rule]) -> l
         return []
     lines = [f"  Not applicable: {len(report.not_applicable)}"]
     for rule_id, reason in reasoned:
-        lines.append(f"{_INDENT}{rule_id:<10} {clean(reason)}")
+        lines.append(f"{_INDENT}{rule_id:<10} {terminal(reason)}")
     for stage_value, count in by_stage.items():
         label = stage_value.replace("_", " ")
         lines.append(
@@ -101,7 +97,7 @@ def _waiver_lines(report: SpecReport) -> list[str]:
     if report.waived:
         lines.append(f"  Switched off by a waiver: {len(report.waived)}")
         for finding in report.waived:
-            lines.append(f"{_INDENT}{finding.rule_id:<10} {finding.location} {clean(finding.message)}")
+            lines.append(f"{_INDENT}{finding.rule_id:<10} {terminal(finding.location)} {terminal(finding.message)}")
     for title, waivers in (
         ("Waivers in force", report.waivers),
         ("Expired waivers (rules apply again)", report.expired_waivers),
@@ -111,7 +107,7 @@ def _waiver_lines(report: SpecReport) -> list[str]:
             for w in waivers:
                 lines.append(
                     f"{_INDENT}{w.rule:<10} {w.severity}, approved by {w.approved_by}, "
-                    f"expires {w.expires}: {clean(w.reason)}"
+                    f"expires {w.expires}: {terminal(w.reason)}"
                 )
     return lines
 
@@ -122,7 +118,7 @@ def _diagnostic_lines(report: SpecReport) -> list[str]:
     for answer in reading.answers:
         word = "yes" if answer.answer else "no"
         lines.append(f"{_INDENT}{word:<4}{answer.number:>2}. {answer.question}")
-        lines.append(f"{_INDENT}        {clean(answer.evidence)}")
+        lines.append(f"{_INDENT}        {terminal(answer.evidence)}")
     return lines
 
 
@@ -145,7 +141,7 @@ def format_spec_text(report: SpecReport, rules: Sequence[Rule]) -> str:
     """The readable report of one spec."""
     rules_by_id = {r.id: r for r in rules}
     lines = [
-        f"{clean(report.spec_id)}: {clean(report.title)} ({clean(report.file)})",
+        f"{terminal(report.spec_id)}: {terminal(report.title)} ({terminal(report.file)})",
         _stage_line(report),
         _result_line(report),
         "",
@@ -178,7 +174,7 @@ def _summary(report: PortfolioReport) -> str:
 def _portfolio_text(report: PortfolioReport, rules: Sequence[Rule]) -> str:
     sections: list[str] = []
     if report.diagnostics:
-        sections.append(clean(format_diagnostics(report.diagnostics, "text")))
+        sections.append(format_diagnostics(report.diagnostics, "text"))
     sections.extend(format_spec_text(s, rules) for s in report.specs)
     sections.append(_summary(report))
     return "\n\n".join(sections)
@@ -188,10 +184,10 @@ def _portfolio_text(report: PortfolioReport, rules: Sequence[Rule]) -> str:
 
 
 def _github(report: PortfolioReport) -> str:
-    items = [replace(d, message=clean(d.message)) for d in report.diagnostics]
+    items = [replace(d, message=one_line(d.message)) for d in report.diagnostics]
     for spec in report.specs:
         items.extend(
-            Diagnostic(f.file, f.line, f.column, f.path, clean(f"{f.message} ({f.title})"), f.severity, f.rule_id)
+            Diagnostic(f.file, f.line, f.column, f.path, one_line(f"{f.message} ({f.title})"), f.severity, f.rule_id)
             for f in spec.findings
         )
     return format_diagnostics(items, "github")
@@ -325,9 +321,9 @@ def format_rules(rules: Sequence[Rule], fmt: str = "text") -> str:
         for r in chosen:
             stages = ", ".join(s.label for s in r.stages)
             kind = "" if r.kind.value == "builtin" else f" [{r.kind.value.replace('_', ' ')}]"
-            lines.append(f"  {r.id:<10} {r.severity.value:<7} {clean(r.title)}{kind}")
+            lines.append(f"  {r.id:<10} {r.severity.value:<7} {terminal(r.title)}{kind}")
             lines.append(f"{pad}stages: {stages}")
-            lines.append(f"{pad}why: {clean(r.rationale)}")
-            lines.append(f"{pad}source: {clean(r.source)}")
+            lines.append(f"{pad}why: {terminal(r.rationale)}")
+            lines.append(f"{pad}source: {terminal(r.source)}")
     lines.extend(["", f"{_plural(len(rules), 'rule')}"])
     return "\n".join(lines)

@@ -56,6 +56,7 @@ from specgen.spec.schema import (
     Stage,
 )
 from specgen.templating import make_environment
+from specgen.text import Md, mermaid_label, site_markdown
 
 if TYPE_CHECKING:  # the readiness report comes from specgen.rules
     from specgen.rules import PortfolioReport, SpecReport
@@ -74,8 +75,6 @@ __all__ = [
     "WorkflowView",
     "label",
     "make_site_environment",
-    "markdown_escape",
-    "mermaid_label",
     "plan_pages",
     "render_page",
     "render_pages",
@@ -88,64 +87,6 @@ class RenderError(Exception):
 
 
 # ---------------------------------------------------------------- escaping
-
-
-class Md(str):
-    """Markdown specgen wrote itself: printed as is. Spec text never is one."""
-
-    __slots__ = ()
-
-
-_ALWAYS = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]<>#|&~"}
-"""Characters that are markup wherever they stand: emphasis, code, links,
-attribute lists, raw HTML, entities, headings' closing hashes, table cells,
-fences."""
-_LEADING = frozenset("-+=!?:")
-"""Characters that start a block when they come first (list, setext rule,
-admonition, collapsible block, definition)."""
-_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-_WHITESPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-"""Control characters, dropped: Python-Markdown uses STX and ETX to mark its placeholders."""
-
-
-def markdown_escape(value: object) -> Md:
-    """Spec text as inline Markdown that shows exactly that text.
-
-    Runs of whitespace (line breaks included) become one space, so a value
-    cannot break out of a table cell or a list item; HTML and Markdown syntax
-    becomes numeric character references, which Markdown leaves alone and the
-    browser shows as the characters they stand for; control characters are
-    dropped. The result is also valid HTML text, so the same escaping serves
-    the HTML tables of the pages.
-    """
-    return _escape_text(str(value))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _escape_text(text: str) -> Md:
-    """:func:`markdown_escape` of a string (pages repeat many strings: role names...)."""
-    text = _WHITESPACE.sub(" ", _CONTROL.sub("", text))
-    escaped = text.translate(_ALWAYS)
-    match = _ORDERED.match(escaped)
-    if match:
-        escaped = f"{match.group(1)}&#{ord(match.group(2))};{escaped[match.end() :]}"
-    elif escaped[:1] in _LEADING:
-        escaped = f"&#{ord(escaped[0])};{escaped[1:]}"
-    return Md(escaped)
-
-
-_MERMAID_PLAIN = re.compile(r"[^\w ,.\-/()?'+]")
-
-
-def mermaid_label(value: object, limit: int = 90) -> Md:
-    """Text for a quoted Mermaid label (``id["..."]``): every character that
-    Mermaid or HTML could read as syntax becomes a Mermaid entity code
-    (``#60;``), which Mermaid shows as the character. Long text is cut."""
-    text = " ".join(_CONTROL.sub("", str(value)).split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return Md(_MERMAID_PLAIN.sub(lambda m: f"#{ord(m.group(0))};", text))
 
 
 _COMPARATOR_TEXT = {Comparator.ge: "≥", Comparator.gt: ">", Comparator.le: "≤", Comparator.lt: "<", Comparator.eq: "="}
@@ -168,24 +109,22 @@ def _number(value: float) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
-def _finalize(value: Any) -> str:
+def _finalize(value: Any) -> Md:
     """What ``{{ value }}`` prints: trusted Markdown as is, everything else escaped."""
     kind = type(value)
-    if kind is str:
-        return _escape_text(value)
-    if kind is Md:
-        return value
+    if kind is str or kind is Md:
+        return site_markdown(value)
     if value is None:
-        return ""
+        return Md("")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return Md("yes" if value else "no")
     if isinstance(value, (int, float)):
-        return _number(value)
+        return Md(_number(value))
     if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
+        return Md(value.isoformat())
     if isinstance(value, Enum):
-        return markdown_escape(label(value))
-    return markdown_escape(value)
+        return site_markdown(label(value))
+    return site_markdown(value)
 
 
 _ANCHOR = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -992,10 +931,11 @@ def _sort_key(view: WorkflowView) -> tuple[int, str, str]:
 def make_site_environment(user_templates: Path | None = None) -> jinja2.Environment:
     """The Jinja environment for site pages: the user's templates first, the
     bundled ones second, every printed value escaped unless it is :class:`Md`."""
-    base = make_environment(
+    env = make_environment(
         [user_templates] if user_templates is not None else [],
+        escape=_finalize,
         filters={
-            "md": markdown_escape,
+            "md": site_markdown,
             "mermaid": mermaid_label,
             "label": label,
             "cell": _cell,
@@ -1003,7 +943,6 @@ def make_site_environment(user_templates: Path | None = None) -> jinja2.Environm
             "num": _number_filter,
         },
     )
-    env = base.overlay(finalize=_finalize)
     env.globals.update(anchor=_anchor, admonition=_admonition, br=Md("<br>"), Md=Md)
     return env
 

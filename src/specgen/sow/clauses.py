@@ -12,7 +12,7 @@ is built once, as data, and rendered twice: to Markdown by
 
 Every rendering states the spec's version and content fingerprint, so a signed
 document is tied to exactly one version of the spec. Spec text is untrusted:
-everything it contributes to the Markdown is escaped (see :func:`escape_markdown`).
+everything it contributes to the Markdown is escaped (see :func:`specgen.text.sow_markdown`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from specgen.reproducible import write_atomic
 from specgen.rules import PortfolioReport, SpecReport
@@ -48,6 +47,7 @@ from specgen.spec.schema import (
     Stage,
 )
 from specgen.templating import make_environment
+from specgen.text import sow_markdown
 
 __all__ = [
     "FORMATS",
@@ -63,7 +63,6 @@ __all__ = [
     "definition",
     "definition_files",
     "definitions",
-    "escape_markdown",
     "markdown_is_generated",
     "render_markdown",
     "render_template",
@@ -991,31 +990,6 @@ def definitions(portfolio: Portfolio, *, report: PortfolioReport | None = None) 
 # ---------------------------------------------------------------- Markdown
 
 
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
-_MD_INLINE = re.compile(r"[\\`*_{}\[\]|#]")
-_MD_BLOCK_START = re.compile(r"^([-+:=]|\d+[.)])(?=\s|$)")
-
-
-def escape_markdown(value: Any) -> str:
-    """Untrusted text made inert in Markdown: one line, no HTML, no markup.
-
-    HTML's ``& < >`` become entities, Markdown punctuation (emphasis, links,
-    code, tables, headings, attribute lists) is backslash-escaped, control
-    characters are dropped, line breaks become spaces and a leading list or quote marker is neutralised, so the
-    text renders as the same words and nothing else.
-    """
-    if isinstance(value, Markup):
-        return str(value)
-    text = " ".join(_CONTROL.sub("", str(value)).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
-    match = _MD_BLOCK_START.match(text)
-    if match:  # '- x', '1. x', ': x' would start a list or a definition
-        marker = match.group(1)
-        text = marker[:-1] + "\\" + marker[-1] + text[match.end() :]
-    return text
-
-
 def render_markdown(defn: Definition, *, template_dirs: Sequence[Path] = ()) -> str:
     """The definition as a Markdown page (template ``sow/definition.md.j2``).
 
@@ -1040,9 +1014,7 @@ def _template_error(name: str, exc: jinja2.TemplateError) -> SowError:
 @functools.lru_cache(maxsize=16)
 def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     """One environment per search path; Jinja reloads a template whose file changed."""
-    env = make_environment(template_dirs)
-    env.finalize = escape_markdown  # applies to every {{ ... }}; set before any template compiles
-    return env
+    return make_environment(template_dirs, escape=sow_markdown)
 
 
 def render_template(name: str, template_dirs: Sequence[Path] = (), **context: Any) -> str:

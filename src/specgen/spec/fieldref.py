@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from specgen.spec.schema import Project, Spec
 from specgen.spec.values import Duration, Percent, Ref
 from specgen.templating import make_environment
+from specgen.text import Md, site_markdown
 
 __all__ = ["FieldRow", "ModelSection", "field_reference", "render_field_reference"]
 
@@ -96,10 +97,16 @@ def field_reference(root: type[BaseModel] = Spec) -> list[ModelSection]:
     return sections
 
 
+def _cell(text: str) -> Md:
+    """A table cell of the reference. Its text is specgen's own (the schema's
+    docstrings, with their code spans), never a spec's: trusted, with only the
+    cell delimiter escaped."""
+    return Md(str(text).replace("|", "\\|").replace("\n", " "))
+
+
 def render_field_reference(kind: str = "spec", *, user_dirs: Sequence[Path] = ()) -> str:
     """The field reference as Markdown (template ``reference/fields.md.j2``;
     ``user_dirs`` are searched before the bundled templates)."""
     root = Spec if kind == "spec" else Project
-    env = make_environment(user_dirs)
-    env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
+    env = make_environment(user_dirs, escape=site_markdown, filters={"cell": _cell})
     return env.get_template("reference/fields.md.j2").render(kind=kind, sections=field_reference(root))

@@ -9,6 +9,7 @@ from pathlib import Path
 from specgen.spec.loader import load_spec_text
 from specgen.spec.schema import Stage
 from specgen.templating import make_environment
+from specgen.text import yaml_plain
 
 __all__ = ["ScaffoldError", "render_new_spec", "write_new_spec"]
 
@@ -24,7 +25,7 @@ def render_new_spec(name: str, *, stage: str = "experimentation", today: dt.date
     if not _NAME.match(name):
         raise ScaffoldError(f"'{name}' is not a valid workflow id: use lower-case letters, digits and '-'")
     stage_value = Stage(stage)
-    env = make_environment([Path("templates")])
+    env = make_environment([Path("templates")], escape=yaml_plain)
     text = env.get_template("init/spec.yml.j2").render(
         id=name,
         title=name.replace("-", " ").capitalize(),
