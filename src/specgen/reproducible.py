@@ -17,50 +17,15 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from specgen.clock import ZIP_EPOCH
+
 __all__ = [
-    "ZIP_EPOCH",
-    "build_datetime",
-    "source_date_epoch",
     "source_date_epoch_default",
     "write_atomic",
     "zip_bytes",
 ]
 
-ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
-"""The earliest time a zip entry can carry; the fallback build time."""
-
 _ZIP_LAST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.timezone.utc)
-
-
-def source_date_epoch() -> dt.datetime | None:
-    """``SOURCE_DATE_EPOCH`` as an aware UTC datetime, or None when unset or empty.
-
-    Raises ValueError with a readable message when it is not a whole number.
-    """
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
-        return None
-    try:
-        seconds = int(raw)
-    except ValueError:
-        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {raw!r}") from None
-    try:
-        return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        raise ValueError(f"SOURCE_DATE_EPOCH is out of range: {raw!r}") from None
-
-
-def build_datetime(fallback: dt.date | dt.datetime | None = None) -> dt.datetime:
-    """The time stamped on generated files: ``SOURCE_DATE_EPOCH``, else ``fallback``
-    (midnight UTC for a date), else 1980-01-01. Never the clock."""
-    chosen = source_date_epoch()
-    if chosen is not None:
-        return chosen
-    if isinstance(fallback, dt.datetime):
-        return fallback if fallback.tzinfo else fallback.replace(tzinfo=dt.timezone.utc)
-    if isinstance(fallback, dt.date):
-        return dt.datetime(fallback.year, fallback.month, fallback.day, tzinfo=dt.timezone.utc)
-    return ZIP_EPOCH
 
 
 @contextlib.contextmanager

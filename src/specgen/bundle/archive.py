@@ -34,7 +34,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from specgen import __version__
-from specgen.reproducible import ZIP_EPOCH, build_datetime, source_date_epoch_default, write_atomic, zip_bytes
+from specgen.clock import ZIP_EPOCH, build_datetime
+from specgen.reproducible import source_date_epoch_default, write_atomic, zip_bytes
 from specgen.rules import PortfolioReport
 from specgen.sow.clauses import FORMATS, SowError, definition_files, definitions, render_template
 from specgen.spec.fingerprint import fingerprint

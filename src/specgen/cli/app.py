@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 
 import click
 
-from specgen import __version__
+from specgen import __version__, clock
 from specgen.diagnostics import Diagnostic, Level
 from specgen.spec.loader import Portfolio, load_portfolio
+
+
+def today(as_of: dt.datetime | dt.date | None = None) -> dt.date:
+    """The date decisions are taken at (waivers, approvals): ``--as-of``, else
+    ``SOURCE_DATE_EPOCH``'s day, else today. A malformed ``SOURCE_DATE_EPOCH``
+    is a usage error."""
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    try:
+        return clock.today(as_of)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 class ExitCode(IntEnum):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from specgen.cli.app import ExitCode, _emit, _load, cli, paths_argument, project_option
+from specgen.cli.app import ExitCode, _emit, _load, cli, paths_argument, project_option, today
 from specgen.diagnostics import format_diagnostics
 from specgen.rules import all_rules, check_portfolio
 from specgen.rules.report import REPORT_FORMATS, RULES_FORMATS, format_report, format_rules
@@ -55,7 +55,7 @@ def check(
     report = check_portfolio(
         portfolio,
         stage=Stage(stage) if stage else None,
-        today=as_of.date() if as_of else None,
+        today=today(as_of),
     )
     _emit(format_report(report, fmt))
     sys.exit(ExitCode.OK if report.ok else ExitCode.FAILED)

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import click
 
-from specgen.cli.app import ExitCode, _emit, _load, _paths, _summary, cli, paths_argument, project_option
+from specgen.cli.app import ExitCode, _emit, _load, _paths, _summary, cli, paths_argument, project_option, today
 from specgen.diagnostics import format_diagnostics
-from specgen.reproducible import source_date_epoch
 from specgen.rules import PortfolioReport, check_portfolio
 from specgen.spec.loader import Portfolio, load_portfolio
 
@@ -28,16 +27,6 @@ as_of_option = click.option(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Date waivers are checked against, YYYY-MM-DD (default: SOURCE_DATE_EPOCH's date, else today).",
 )
-
-
-def _today(as_of: dt.datetime | None) -> dt.date:
-    if as_of is not None:
-        return as_of.date()
-    try:
-        epoch = source_date_epoch()
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    return epoch.date() if epoch else dt.date.today()
 
 
 def _report(portfolio: Portfolio, today: dt.date) -> PortfolioReport:
@@ -92,7 +81,7 @@ def build(
     portfolio = _load(paths, project_file)
     if not portfolio.ok:
         _invalid(portfolio)
-    report = _report(portfolio, _today(as_of))
+    report = _report(portfolio, today(as_of))
     try:
         result = build_site(
             portfolio,
@@ -144,7 +133,7 @@ def serve(
     from specgen.site.build import serve as serve_site
 
     chosen = _paths(paths)
-    today = _today(as_of)
+    day = today(as_of)
     first = load_portfolio(chosen, project_file=project_file)
     templates = templates_dir or default_user_templates(first)
     watch: list[Path] = [*chosen, templates]
@@ -153,7 +142,7 @@ def serve(
 
     def load() -> tuple[Portfolio, PortfolioReport | None]:
         portfolio = load_portfolio(chosen, project_file=project_file)
-        return portfolio, (_report(portfolio, today) if portfolio.ok else None)
+        return portfolio, (_report(portfolio, day) if portfolio.ok else None)
 
     def on_build(outcome: PreviewBuild) -> None:
         if outcome.ok and outcome.result is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -10,9 +9,8 @@ from typing import NoReturn
 
 import click
 
-from specgen.cli.app import ExitCode, _emit, _load, _summary, cli, paths_argument, project_option
+from specgen.cli.app import ExitCode, _emit, _load, _summary, cli, paths_argument, project_option, today
 from specgen.diagnostics import format_diagnostics
-from specgen.reproducible import source_date_epoch
 from specgen.rules import PortfolioReport, check_portfolio
 from specgen.spec.loader import Portfolio
 
@@ -45,18 +43,9 @@ def _fail(message: str) -> NoReturn:
     sys.exit(ExitCode.FAILED)
 
 
-def _today() -> dt.date | None:
-    """The date waivers are judged at: SOURCE_DATE_EPOCH's when set (reproducible), else today."""
-    try:
-        when = source_date_epoch()
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    return when.date() if when else None
-
-
 def _readiness(portfolio: Portfolio) -> PortfolioReport:
     """The readiness report for the annex of open findings and waivers."""
-    return check_portfolio(portfolio, today=_today())
+    return check_portfolio(portfolio, today=today())
 
 
 def _template_dirs(portfolio: Portfolio) -> list[Path]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from specgen import clock
 from specgen.diagnostics import Diagnostic, Level, format_path
 from specgen.gcpause import paused_gc
 from specgen.rules.context import Gap, NotApplicable, RuleContext
@@ -80,7 +81,7 @@ def check_spec(
     """Check one spec at ``stage`` (default: its declared stage)."""
     spec = loaded.spec
     evaluated = stage or spec.stage
-    active, expired = waivers_for(project, spec.id, today or dt.date.today())
+    active, expired = waivers_for(project, spec.id, clock.today(today))
     waiver_by_rule: dict[str, Waiver] = {}
     for waiver in active:
         waiver_by_rule.setdefault(waiver.rule, waiver)
@@ -140,7 +141,7 @@ def check_portfolio(
     ``stage=None`` checks each spec at its declared stage; ``today=None`` is
     today's date, used only to tell whether a waiver has expired.
     """
-    day = today or dt.date.today()
+    day = clock.today(today)
     rules = all_rules(portfolio.project)
     builtin_ids = frozenset(r.id for r in BUILTIN)
     diagnostics: list[Diagnostic] = [

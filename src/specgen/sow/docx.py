@@ -32,7 +32,8 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from specgen.reproducible import build_datetime, zip_bytes
+from specgen.clock import build_datetime
+from specgen.reproducible import zip_bytes
 from specgen.sow.clauses import Clause, Definition
 
 __all__ = ["CORE_PART", "docx_is_generated", "render_docx"]

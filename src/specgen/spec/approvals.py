@@ -29,6 +29,7 @@ from typing import Annotated
 import yaml
 from pydantic import Field, ValidationError
 
+from specgen import clock
 from specgen.diagnostics import Diagnostic, Level
 from specgen.spec.fingerprint import changed_sections, fingerprint, section_fingerprints
 from specgen.spec.loader import LoadedSpec, Portfolio, Source, read_source, validation_diagnostics
@@ -51,7 +52,6 @@ __all__ = [
     "new_approval",
     "recorded_approvals",
     "render_approvals_file",
-    "today",
 ]
 
 APPROVALS_SUFFIX = ".approvals"
@@ -79,14 +79,6 @@ def approvals_path(spec_file: Path) -> Path:
 def is_approvals_file(path: Path) -> bool:
     """Whether ``path`` is an approvals sidecar (not a spec)."""
     return Path(path.name).stem.endswith(APPROVALS_SUFFIX)
-
-
-def today() -> dt.date:
-    """Today, or the day of ``SOURCE_DATE_EPOCH`` when it is set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    return dt.date.today()
 
 
 # ---------------------------------------------------------------- reading
@@ -325,7 +317,7 @@ def approve(
     roles, people = _roles(loaded, portfolio.project), _people(loaded, portfolio.project)
     role_id = _resolve("role", role, roles)
     person_id = _resolve("person", by, people)
-    approval = new_approval(loaded, role_id, person_id, date or today())
+    approval = new_approval(loaded, role_id, person_id, date or clock.today())
     sidecar = approvals_path(spec_file)
     existing = ApprovalsFile(spec=loaded.spec.id)
     if sidecar.is_file():

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from specgen import clock
 from specgen.spec.loader import load_spec_text
 from specgen.spec.schema import Stage
 from specgen.templating import make_environment
@@ -31,7 +32,7 @@ def render_new_spec(name: str, *, stage: str = "experimentation", today: dt.date
         title=name.replace("-", " ").capitalize(),
         stage=stage_value.value,
         stage_rank=stage_value.rank,
-        today=(today or dt.date.today()).isoformat(),
+        today=clock.today(today).isoformat(),
     )
     loaded, problems = load_spec_text(text, f"{name}.yml")
     if loaded is None:  # a broken template is a bug, never the user's fault
