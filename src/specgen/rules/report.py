@@ -51,7 +51,7 @@ def _finding_lines(finding: Finding) -> list[str]:
     lines = [head, f"{pad}{clean(where)}", f"{pad}{clean(finding.message)}"]
     if finding.waiver is not None:
         w = finding.waiver
-        lines.append(f"{pad}waived to {w.severity} by {w.approved_by} until {w.expires}: {clean(w.reason)}")
+        lines.append(f"{pad}waived to {w.severity.value} by {w.approved_by} until {w.expires}: {clean(w.reason)}")
     lines.append(f"{pad}why: {clean(finding.rationale)} (source: {clean(finding.source)})")
     return lines
 
@@ -110,7 +110,7 @@ def _waiver_lines(report: SpecReport) -> list[str]:
             lines.append(f"  {title}: {len(waivers)}")
             for w in waivers:
                 lines.append(
-                    f"{_INDENT}{w.rule:<10} {w.severity}, approved by {w.approved_by}, "
+                    f"{_INDENT}{w.rule:<10} {w.severity.value}, approved by {w.approved_by}, "
                     f"expires {w.expires}: {clean(w.reason)}"
                 )
     return lines

@@ -38,6 +38,7 @@ from specgen.spec.schema.acceptance import (
     Comparator,
     EvalMetric,
     EvalResult,
+    EvalScoring,
     EvalTrigger,
     EvaluationHarness,
     GoldenSet,
@@ -58,7 +59,7 @@ from specgen.spec.schema.exit import (
     SpecApproval,
 )
 from specgen.spec.schema.export import SCHEMA_ID, json_schema, json_schema_text
-from specgen.spec.schema.identity import Integration, Intent, PathKind
+from specgen.spec.schema.identity import Integration, IntegrationAccess, Intent, PathKind
 from specgen.spec.schema.operations import (
     AuditField,
     AuditQuery,
@@ -88,7 +89,17 @@ from specgen.spec.schema.ownership import (
     Signature,
     UnitCost,
 )
-from specgen.spec.schema.project import Policy, PolicyRule, Project, SiteSettings, Thresholds, Waiver
+from specgen.spec.schema.project import (
+    Policy,
+    PolicyRequirement,
+    PolicyRule,
+    Project,
+    RuleSeverity,
+    SiteSettings,
+    Thresholds,
+    Waiver,
+    WaiverSeverity,
+)
 from specgen.spec.schema.runtime import (
     Control,
     ControlKind,
@@ -97,6 +108,7 @@ from specgen.spec.schema.runtime import (
     PolicyAsCode,
     Rollout,
     RolloutStep,
+    RolloutStrategy,
     RuntimeControls,
     Signal,
     SignalKind,
@@ -138,6 +150,7 @@ __all__ = [
     "EscalationStep",
     "EvalMetric",
     "EvalResult",
+    "EvalScoring",
     "EvalTrigger",
     "EvaluationHarness",
     "ExitPlan",
@@ -145,6 +158,7 @@ __all__ = [
     "Handover",
     "HandoverMilestone",
     "Integration",
+    "IntegrationAccess",
     "Intent",
     "KillSwitch",
     "Metric",
@@ -157,6 +171,7 @@ __all__ = [
     "Person",
     "Policy",
     "PolicyAsCode",
+    "PolicyRequirement",
     "PolicyRule",
     "ProbeSet",
     "Project",
@@ -167,6 +182,8 @@ __all__ = [
     "Role",
     "Rollout",
     "RolloutStep",
+    "RolloutStrategy",
+    "RuleSeverity",
     "Runbook",
     "RuntimeControls",
     "Scorecard",
@@ -184,6 +201,7 @@ __all__ = [
     "Thresholds",
     "UnitCost",
     "Waiver",
+    "WaiverSeverity",
     "json_schema",
     "json_schema_text",
 ]

@@ -43,6 +43,14 @@ class EvalTrigger(str, Enum):
     scheduled = "scheduled"
 
 
+class EvalScoring(str, Enum):
+    """Who scores evaluation results."""
+
+    automated = "automated"
+    human = "human"
+    mixed = "mixed"
+
+
 class AcceptanceCondition(Model):
     """A measurable condition for release."""
 
@@ -116,7 +124,7 @@ class EvaluationHarness(Model):
 
     golden_set: GoldenSet | None = None
     """The golden set."""
-    scoring: Annotated[str, Field(pattern="^(automated|human|mixed)$")] | None = None
+    scoring: EvalScoring | None = None
     """automated, human or mixed."""
     runs_on: list[EvalTrigger] = []
     """What makes it run."""

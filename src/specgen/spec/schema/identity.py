@@ -4,9 +4,6 @@ systems of record it is integrated into (``intent``, ``integrations``)."""
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
-
-from pydantic import Field
 
 from specgen.spec.schema.base import Model, Text
 
@@ -19,6 +16,14 @@ class PathKind(str, Enum):
     hybrid = "hybrid"
 
 
+class IntegrationAccess(str, Enum):
+    """How the workflow uses a system of record."""
+
+    read = "read"
+    write = "write"
+    read_write = "read_write"
+
+
 class Integration(Model):
     """A system of record the workflow reads from or writes to."""
 
@@ -26,7 +31,7 @@ class Integration(Model):
     """System name: 'Salesforce', 'SAP S/4', 'ServiceNow'."""
     kind: Text
     """What kind of system: crm, erp, ticketing, core-banking..."""
-    access: Annotated[str, Field(pattern="^(read|write|read_write)$")] = "read"
+    access: IntegrationAccess = IntegrationAccess.read
     """read, write or read_write."""
 
 

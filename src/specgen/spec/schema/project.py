@@ -5,6 +5,7 @@ declarative policy rules)."""
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Annotated
 
 from pydantic import Field
@@ -12,6 +13,36 @@ from pydantic import Field
 from specgen.spec.schema.base import SCHEMA_VERSION, Model, Stage, Text
 from specgen.spec.schema.ownership import Person, Role
 from specgen.spec.values import Duration, Id, RoleOrPersonRef, RoleRef
+
+
+class WaiverSeverity(str, Enum):
+    """What a waived rule becomes, from switched off to error."""
+
+    off = "off"
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+class RuleSeverity(str, Enum):
+    """The severity of a policy rule's findings, from info to error."""
+
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+class PolicyRequirement(str, Enum):
+    """What a policy rule requires of its field."""
+
+    present = "present"
+    """The field is set (a list: not empty)."""
+    min_items = "min_items"
+    """The field holds at least ``value`` items."""
+    min_value = "min_value"
+    """The field's number, duration or percentage is at least ``value``."""
+    equals = "equals"
+    """The field equals ``value``."""
 
 
 class Waiver(Model):
@@ -27,7 +58,7 @@ class Waiver(Model):
     """Role or person who approved the waiver."""
     expires: dt.date
     """After this date the waiver stops applying."""
-    severity: Annotated[str, Field(pattern="^(off|info|warning|error)$")] = "off"
+    severity: WaiverSeverity = WaiverSeverity.off
     """What the rule becomes while waived: off, info, warning or error."""
 
 
@@ -40,13 +71,13 @@ class PolicyRule(Model):
     """What it requires."""
     field: Text
     """Dotted path into the spec: 'audit.retention', 'acceptance.conditions'."""
-    require: Annotated[str, Field(pattern="^(present|min_items|min_value|equals)$")] = "present"
+    require: PolicyRequirement = PolicyRequirement.present
     """present, min_items, min_value or equals."""
     value: float | str | bool | None = None
     """The number or value for min_items, min_value and equals."""
     from_stage: Stage = Stage.experimentation
     """The first stage it applies at."""
-    severity: Annotated[str, Field(pattern="^(info|warning|error)$")] = "error"
+    severity: RuleSeverity = RuleSeverity.error
     """info, warning or error."""
     rationale: Text
     """Why the organisation requires it."""

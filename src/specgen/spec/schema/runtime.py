@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated
-
-from pydantic import Field
 
 from specgen.spec.schema.base import Model, Text
 from specgen.spec.values import Duration, Id, Percent, RoleRef, RunbookRef
@@ -95,6 +92,16 @@ class KillSwitch(Model):
     """When it was last tested."""
 
 
+class RolloutStrategy(str, Enum):
+    """How a new version reaches users."""
+
+    canary = "canary"
+    staged = "staged"
+    blue_green = "blue_green"
+    shadow = "shadow"
+    big_bang = "big_bang"
+
+
 class RolloutStep(Model):
     """One step of a staged rollout."""
 
@@ -109,7 +116,7 @@ class RolloutStep(Model):
 class Rollout(Model):
     """How a new version reaches users, and how it is rolled back."""
 
-    strategy: Annotated[str, Field(pattern="^(canary|staged|blue_green|shadow|big_bang)$")]
+    strategy: RolloutStrategy
     """canary, staged, blue_green, shadow or big_bang."""
     steps: list[RolloutStep] = []
     """The steps."""
