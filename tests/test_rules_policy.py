@@ -11,6 +11,7 @@ import pytest
 
 from specgen.diagnostics import Level
 from specgen.rules import Dimension, RuleKind, all_rules
+from specgen.rules.report import format_report
 from specgen.spec.schema import Project, Stage
 from tests.rules_support import TODAY, check_file, drop, failing_ids, get, project_data, put, write_project
 
@@ -71,6 +72,14 @@ def test_a_waiver_can_lower_the_severity(policy_tree) -> None:
     assert finding.rule_id == "RED-002" and finding.severity is Level.warning
     assert finding.waiver is not None and finding.waiver.severity == "warning"
     assert spec.ok
+
+
+def test_the_text_report_writes_the_waived_severity_as_written(policy_tree) -> None:
+    report = policy_tree(waivers=[_waiver("RED-002", severity="warning")], edits=[FEW_PROBES])
+    text = format_report(report, "text")
+    assert "waived to warning by ciso until 2026-12-31" in text
+    assert "RED-002    warning, approved by ciso" in text
+    assert "WaiverSeverity" not in text
 
 
 def test_a_waiver_can_raise_the_severity(policy_tree) -> None:

@@ -289,7 +289,8 @@ def _decision_added_or_removed(c: RawChange) -> Verdict | None:
 
 _SEVERITY_RANK = {s: len(schema.Severity) - i for i, s in enumerate(schema.Severity)}
 _CONSEQUENCE_RANK = {c: i for i, c in enumerate(schema.Consequence)}
-_LEVEL_RANK = {"off": 0, "info": 1, "warning": 2, "error": 3}
+_WAIVER_SEVERITY_RANK = {s: i for i, s in enumerate(schema.WaiverSeverity)}
+_RULE_SEVERITY_RANK = {s: i for i, s in enumerate(schema.RuleSeverity)}
 
 SPEC_RULES: Mapping[str, Classifier] = {
     # identity and stage
@@ -513,11 +514,11 @@ PROJECT_RULES: Mapping[str, Classifier] = {
         Impact.policy, "waiver expiry", looser="higher", up="extended", down="brought forward"
     ),
     "policy.waivers[*].severity": ranked(
-        Impact.policy, "waived severity", _LEVEL_RANK.__getitem__, up="raised", down="lowered", up_effect=_T
+        Impact.policy, "waived severity", _WAIVER_SEVERITY_RANK.__getitem__, up="raised", down="lowered", up_effect=_T
     ),
     "policy.rules[*]": presence(Impact.policy, "organisation rule removed", "organisation rule added"),
     "policy.rules[*].severity": ranked(
-        Impact.policy, "rule severity", _LEVEL_RANK.__getitem__, up="raised", down="lowered", up_effect=_T
+        Impact.policy, "rule severity", _RULE_SEVERITY_RANK.__getitem__, up="raised", down="lowered", up_effect=_T
     ),
     "policy.rules[*].from_stage": ranked(
         Impact.policy, "rule's first stage", lambda s: s.rank, up="raised", down="lowered", up_effect=_L

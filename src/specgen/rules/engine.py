@@ -23,7 +23,7 @@ from specgen.rules.policy import policy_diagnostics, policy_rules, waivers_for
 from specgen.rules.questionnaire import diagnose
 from specgen.rules.registry import BUILTIN
 from specgen.spec.loader import LoadedSpec, Portfolio
-from specgen.spec.schema import Project, Stage, Waiver
+from specgen.spec.schema import Project, Stage, Waiver, WaiverSeverity
 
 __all__ = ["all_rules", "check_portfolio", "check_spec"]
 
@@ -40,7 +40,7 @@ def _effective(rule: Rule, waiver: Waiver | None) -> Level | None:
     """The severity a rule's findings get under a waiver; None when the waiver turns it off."""
     if waiver is None:
         return rule.severity
-    return None if waiver.severity == "off" else Level(waiver.severity)
+    return None if waiver.severity is WaiverSeverity.off else Level(waiver.severity.value)
 
 
 def _finding(rule: Rule, gap: Gap, loaded: LoadedSpec, severity: Level, waiver: Waiver | None) -> Finding:

@@ -23,7 +23,7 @@ from specgen.diagnostics import Diagnostic, Level, format_path
 from specgen.rules.context import Gap, NotApplicable, RuleContext
 from specgen.rules.model import Dimension, Rule, RuleKind
 from specgen.spec.loader import Source
-from specgen.spec.schema import PolicyRule, Project, Spec, Waiver
+from specgen.spec.schema import PolicyRequirement, PolicyRule, Project, Spec, Waiver
 from specgen.spec.values import Duration, Percent
 from specgen.spec.yamlsrc import Path_
 
@@ -133,15 +133,15 @@ def policy_rule_problems(rule: PolicyRule) -> list[tuple[str, str]]:
     field_problem = _field_problem(rule.field)
     if field_problem:
         problems.append(("field", field_problem))
-    if rule.require == "min_items" and (
+    if rule.require is PolicyRequirement.min_items and (
         isinstance(rule.value, bool) or not isinstance(rule.value, (int, float)) or rule.value < 0
     ):
         problems.append(("value", f"min_items needs a whole number as 'value'; got {rule.value!r}"))
-    if rule.require == "min_value" and _target_number(rule.value) is None:
+    if rule.require is PolicyRequirement.min_value and _target_number(rule.value) is None:
         problems.append(
             ("value", f"min_value needs a number, duration ('1y') or percentage as 'value'; got {rule.value!r}")
         )
-    if rule.require == "equals" and rule.value is None:
+    if rule.require is PolicyRequirement.equals and rule.value is None:
         problems.append(("value", "equals needs a 'value' to compare with"))
     return problems
 
@@ -211,19 +211,19 @@ def _empty(value: Any) -> bool:
 def _check_policy_rule(rule: PolicyRule, ctx: RuleContext) -> Iterator[Gap | NotApplicable]:
     for path, value in _values(ctx.spec, tuple(rule.field.split(".")), ()):
         where = format_path(path)
-        if rule.require == "present":
+        if rule.require is PolicyRequirement.present:
             if _empty(value):
                 yield Gap(path, f"{where} is not set")
-        elif rule.require == "min_items":
+        elif rule.require is PolicyRequirement.min_items:
             count = 0 if _empty(value) else len(value) if isinstance(value, list) else 1
             if count < float(rule.value or 0):
                 yield Gap(path, f"{where} has {count} item(s); the policy asks for at least {_show(rule.value)}")
-        elif rule.require == "min_value":
+        elif rule.require is PolicyRequirement.min_value:
             number, target = _number(None if value is _ABSENT else value), _target_number(rule.value)
             if number is None or target is None or number < target:
                 shown = "nothing" if _empty(value) else _plain(value)
                 yield Gap(path, f"{where} is {_show(shown)}; the policy asks for at least {_show(rule.value)}")
-        elif rule.require == "equals":
+        elif rule.require is PolicyRequirement.equals:
             actual = None if value is _ABSENT else _plain(value)
             if not _equal(actual, rule.value):
                 yield Gap(path, f"{where} is {_quoted(actual)}; the policy asks for {_quoted(rule.value)}")
@@ -234,7 +234,7 @@ def _policy_rule(rule: PolicyRule) -> Rule:
     return Rule(
         id=rule.id,
         title=rule.title,
-        severity=Level(rule.severity),
+        severity=Level(rule.severity.value),
         from_stage=rule.from_stage,
         dimension=SECTION_DIMENSIONS.get(section, Dimension.governance_design),
         rationale=rule.rationale,

@@ -46,7 +46,7 @@ def _finding_lines(finding: Finding) -> list[str]:
     if finding.waiver is not None:
         w = finding.waiver
         lines.append(
-            f"{pad}waived to {w.severity} by {terminal(w.approved_by)} until {w.expires}: {terminal(w.reason)}"
+            f"{pad}waived to {w.severity.value} by {terminal(w.approved_by)} until {w.expires}: {terminal(w.reason)}"
         )
     lines.append(f"{pad}why: {terminal(finding.rationale)} (source: {terminal(finding.source)})")
     return lines
@@ -106,7 +106,7 @@ def _waiver_lines(report: SpecReport) -> list[str]:
             lines.append(f"  {title}: {len(waivers)}")
             for w in waivers:
                 lines.append(
-                    f"{_INDENT}{w.rule:<10} {w.severity}, approved by {w.approved_by}, "
+                    f"{_INDENT}{w.rule:<10} {w.severity.value}, approved by {terminal(w.approved_by)}, "
                     f"expires {w.expires}: {terminal(w.reason)}"
                 )
     return lines

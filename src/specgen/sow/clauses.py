@@ -39,6 +39,7 @@ from specgen.spec.schema import (
     Cadence,
     ChangeKind,
     Comparator,
+    IntegrationAccess,
     Person,
     Project,
     Role,
@@ -226,7 +227,11 @@ _AREA_LABELS = {
     SignoffArea.finance: "Finance (scorecard)",
 }
 
-_ACCESS_WORDS = {"read": "read only", "write": "write only", "read_write": "read and write"}
+_ACCESS_WORDS = {
+    IntegrationAccess.read: "read only",
+    IntegrationAccess.write: "write only",
+    IntegrationAccess.read_write: "read and write",
+}
 
 
 def _label(value: Any) -> str:
@@ -323,8 +328,7 @@ def _scope(ctx: _Context, number: int) -> Clause:
             measure += f"; acts only at confidence ≥ {_num(decision.confidence_threshold)}"
         criteria.append(Criterion("; ".join(parts) + ".", measure))
     criteria += [
-        Criterion(f"Integrated with {i.system} ({i.kind}).", _ACCESS_WORDS.get(i.access, i.access))
-        for i in spec.integrations
+        Criterion(f"Integrated with {i.system} ({i.kind}).", _ACCESS_WORDS[i.access]) for i in spec.integrations
     ]
     open_items = []
     if not intent.in_scope:
@@ -437,7 +441,7 @@ def _evaluation(ctx: _Context, number: int) -> Clause:
         else:
             open_items.append("The golden set is not described.")
         if harness.scoring:
-            criteria.append(Criterion("Results are scored.", harness.scoring))
+            criteria.append(Criterion("Results are scored.", harness.scoring.value))
         if harness.runs_on:
             criteria.append(
                 Criterion("The harness runs automatically.", "on " + _join(_label(t) for t in harness.runs_on))
@@ -910,7 +914,7 @@ def _annex(ctx: _Context, report: SpecReport | None) -> Annex:
             reason=w.reason,
             approved_by=ctx.who(w.approved_by),
             expires=w.expires.isoformat(),
-            treated_as=w.severity,
+            treated_as=w.severity.value,
         )
         for w in report.waivers
     ]

@@ -6,7 +6,15 @@ from collections.abc import Iterator
 
 from specgen.rules.context import Gap, NotApplicable, RuleContext
 from specgen.rules.registry import rule
-from specgen.spec.schema import AttackClass, EvalTrigger, EvaluationHarness, RedTeamHarness, Severity, Stage
+from specgen.spec.schema import (
+    AttackClass,
+    EvalScoring,
+    EvalTrigger,
+    EvaluationHarness,
+    RedTeamHarness,
+    Severity,
+    Stage,
+)
 
 Outcomes = Iterator[Gap | NotApplicable]
 LR, SOR = Stage.limited_rollout, Stage.system_of_record
@@ -49,7 +57,7 @@ def _harness_exists(ctx: RuleContext) -> Outcomes:
             (*EVAL, "golden_set", "size"),
             f"the golden set holds {harness.golden_set.size} inputs; limited rollout needs at least {minimum}",
         )
-    if harness.scoring not in ("automated", "mixed"):
+    if harness.scoring not in (EvalScoring.automated, EvalScoring.mixed):
         yield Gap((*EVAL, "scoring"), "scoring is not automated (automated or mixed)")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from specgen.rules.context import Gap, NotApplicable, RuleContext
 from specgen.rules.registry import rule
-from specgen.spec.schema import ControlKind, DependencyKind, SignalKind, Stage
+from specgen.spec.schema import ControlKind, DependencyKind, RolloutStrategy, SignalKind, Stage
 
 Outcomes = Iterator[Gap | NotApplicable]
 LR, SOR = Stage.limited_rollout, Stage.system_of_record
@@ -79,7 +79,7 @@ def _staged_rollout(ctx: RuleContext) -> Outcomes:
     rollout = runtime.rollout if runtime else None
     if rollout is None:
         yield Gap(("runtime", "rollout"), "no rollout strategy")
-    elif rollout.strategy == "big_bang":
+    elif rollout.strategy is RolloutStrategy.big_bang:
         yield Gap(("runtime", "rollout", "strategy"), "big_bang rollout: every user gets a new version at once")
 
 
