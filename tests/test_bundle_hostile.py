@@ -24,6 +24,7 @@ a corrupt MANIFEST (same corruptions)               1      handover/MANIFEST.jso
 a device, FIFO or folder-with-data entry            1      the entry as an unsafe path
 bundle -o over a corrupt zip / a FIFO               2      the output ("not a specgen bundle"); kept as is
    ... with --force                                 0      the output is replaced by a bundle
+control characters in names and manifest text       0/1    escaped: no raw C0/C1/DEL, no forged line
 ==================================================  =====  ==================================================
 """
 
@@ -489,3 +490,57 @@ def test_bundle_over_a_fifo_keeps_it(project: Path) -> None:
     done = _subprocess("bundle", project / "specs", "-o", fifo, "--no-site", timeout=120)
     _refused(done.stdout + done.stderr, 2, done.returncode, "exists and is not a specgen bundle")
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+# ---------------------------------------------------------------- text from the archive
+
+
+HOSTILE_TEXT = [
+    "x\n::error file=x::forged",
+    "x\r::error file=x::forged",
+    "x\x1b[2J\x1b]0;title\x07",
+    "x\x9b31m\x7f\x00",
+    "x\u2028::error file=x::forged\u2029",
+    "x\u202ereversed",
+]
+
+
+def _assert_no_raw_control(output: str) -> None:
+    for line in output.split("\n"):
+        assert not line.startswith("::error"), output
+        assert not any(c in line for c in "\r\x1b\x07\x9b\x7f\x00\u2028\u2029\u202e\x85"), repr(line)
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_entry_names_are_printed_escaped(tampered, text: str) -> None:
+    target, entries = tampered
+    _write(target, entries, [(_info(f"handover/{text}"), b"x")])
+    result = _run("verify", target)
+    _refused(result.output, 1, result.exit_code, "added: handover/x")
+    _assert_no_raw_control(result.output)
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_manifest_text_is_printed_escaped(tampered, text: str) -> None:
+    target, entries = tampered
+    manifest = json.loads(entries[MANIFEST])
+    manifest["specs"][0]["version"] = text
+    manifest["specs"][0]["title"] = text
+    entries[MANIFEST] = json.dumps(manifest).encode()
+    _write(target, entries)
+    result = _run("verify", target)
+    assert result.exit_code == 0, result.output
+    assert "credit-decision-assistant x" in result.output
+    _assert_no_raw_control(result.output)
+    assert len(result.output.strip().splitlines()) == 1 + len(manifest["specs"])
+
+
+def test_problems_quoting_the_archive_are_printed_escaped(tampered) -> None:
+    target, entries = tampered
+    manifest = json.loads(entries[MANIFEST])
+    manifest["format"] = "evil\n::error file=x::forged"
+    entries[MANIFEST] = json.dumps(manifest).encode()
+    _write(target, entries)
+    result = _run("verify", target)
+    _refused(result.output, 1, result.exit_code, MANIFEST)
+    _assert_no_raw_control(result.output)
