@@ -8,7 +8,7 @@ in a temporary folder, then times, per spec and in total:
 * docx: rendering them to Word (python-docx, then the reproducible re-zip);
 * bundle: ``specgen.bundle.archive.build_bundle`` (definitions in both formats, export,
   schema, manifest, zip, and the handover site unless ``--no-site``);
-* verify: ``specgen.bundle.archive.verify_bundle`` on the archive.
+* verify: ``specgen.bundle.verify.verify_bundle`` on the archive.
 
 Run on demand (not part of the tests):
 
@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_validate import make_portfolio
 
 from specgen import load_portfolio
-from specgen.bundle.archive import build_bundle, verify_bundle
+from specgen.bundle import build_bundle, verify_bundle
 from specgen.sow.clauses import definitions, render_markdown
 from specgen.sow.docx import render_docx
 

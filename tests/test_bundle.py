@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from specgen import load_portfolio
-from specgen.bundle.archive import BundleError, build_bundle, verify_bundle
+from specgen.bundle import BundleError, build_bundle, verify_bundle
 from specgen.cli import cli
 from specgen.spec.fingerprint import fingerprint
 from tests.conftest import EXAMPLES, PROJECT_FILE

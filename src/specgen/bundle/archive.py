@@ -1,4 +1,4 @@
-"""The handover bundle: one reproducible archive the buyer keeps, and its check.
+"""The handover bundle: one reproducible archive the buyer keeps.
 
 :func:`build_bundle` packs, under ``handover/`` in a zip:
 
@@ -13,10 +13,9 @@
 
 The same inputs give a byte-identical archive: entries are sorted, every entry
 carries one timestamp (``SOURCE_DATE_EPOCH``, else the latest release date in
-the specs' change logs, else 1980-01-01) and mode 0644. :func:`verify_bundle`
-checks an archive against its manifest and names every file changed, missing
-or added, and every entry whose path would escape the folder it is unpacked
-into.
+the specs' change logs, else 1980-01-01) and mode 0644. The manifest is a
+:class:`specgen.bundle.manifest.Manifest`; :func:`specgen.bundle.verify.verify_bundle`
+checks an archive against it.
 """
 
 from __future__ import annotations
@@ -24,16 +23,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import stat
 import subprocess
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from specgen import __version__
+from specgen.bundle.manifest import (
+    MANIFEST,
+    MANIFEST_FORMAT,
+    PREFIX,
+    Generator,
+    Manifest,
+    ManifestError,
+    ManifestFile,
+    ManifestSpec,
+)
+from specgen.bundle.verify import ARCHIVE_ERRORS, EntryRefusedError, open_regular, read_manifest
 from specgen.clock import ZIP_EPOCH, build_datetime
 from specgen.reproducible import source_date_epoch_default, write_atomic, zip_bytes
 from specgen.rules import PortfolioReport
@@ -48,19 +57,13 @@ __all__ = [
     "BundleError",
     "BundleResult",
     "OutputExistsError",
-    "Verification",
     "build_bundle",
     "bundle_files",
     "git_commit",
     "is_bundle",
     "manifest_for",
-    "verify_bundle",
 ]
 
-PREFIX = "handover/"
-"""Every entry of the archive sits under this folder."""
-MANIFEST = "MANIFEST.json"
-MANIFEST_FORMAT = "specgen-handover/1"
 README_TEMPLATE = "sow/handover-readme.md.j2"
 
 
@@ -159,28 +162,28 @@ def manifest_for(
 
     ``sources`` maps each spec id to its path in the bundle.
     """
-    return {
-        "format": MANIFEST_FORMAT,
-        "generator": {"name": "specgen", "version": __version__},
-        "git_commit": commit,
-        "built": built.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "specs": [
-            {
-                "id": loaded.spec.id,
-                "title": loaded.spec.title,
-                "version": loaded.spec.version,
-                "stage": loaded.spec.stage.value,
-                "fingerprint": fingerprint(loaded.spec),
-                "source": sources[loaded.spec.id],
-                "definitions": [f"definitions/{loaded.spec.id}.{fmt}" for fmt in FORMATS],
-            }
+    return Manifest(
+        format=MANIFEST_FORMAT,
+        generator=Generator(name="specgen", version=__version__),
+        git_commit=commit,
+        built=built.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        specs=[
+            ManifestSpec(
+                id=loaded.spec.id,
+                title=loaded.spec.title,
+                version=loaded.spec.version,
+                stage=loaded.spec.stage.value,
+                fingerprint=fingerprint(loaded.spec),
+                source=sources[loaded.spec.id],
+                definitions=[f"definitions/{loaded.spec.id}.{fmt}" for fmt in FORMATS],
+            )
             for loaded in portfolio.specs
         ],
-        "files": [
-            {"path": path, "sha256": hashlib.sha256(files[path]).hexdigest(), "size": len(files[path])}
+        files=[
+            ManifestFile(path=path, sha256=hashlib.sha256(files[path]).hexdigest(), size=len(files[path]))
             for path in sorted(files)
         ],
-    }
+    ).to_json()
 
 
 def _readme(portfolio: Portfolio, manifest: Mapping[str, Any], template_dirs: Sequence[Path]) -> bytes:
@@ -255,13 +258,17 @@ def bundle_files(
 
 
 def is_bundle(path: Path) -> bool:
-    """True when ``path`` is a zip with a specgen handover manifest."""
+    """True when ``path`` is a regular file holding a zip with a valid specgen handover manifest.
+
+    Read as untrusted (bounded, never blocking on a FIFO): anything damaged,
+    hostile or unexpected is "not a bundle", so it is not overwritten unasked.
+    """
     try:
-        with zipfile.ZipFile(path) as archive:
-            manifest = json.loads(archive.read(PREFIX + MANIFEST))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, RuntimeError):
+        with open_regular(path) as handle, zipfile.ZipFile(handle) as archive:
+            read_manifest(archive, archive.getinfo(PREFIX + MANIFEST))
+    except (KeyError, ManifestError, EntryRefusedError, *ARCHIVE_ERRORS):
         return False
-    return isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT
+    return True
 
 
 @dataclass(frozen=True)
@@ -313,122 +320,3 @@ def build_bundle(
     data = zip_bytes({PREFIX + name: content for name, content in files.items()}, when=max(when, ZIP_EPOCH))
     write_atomic(output, data)
     return BundleResult(output, len(files), len(data), hashlib.sha256(data).hexdigest(), manifest)
-
-
-# ---------------------------------------------------------------- verifying
-
-
-@dataclass
-class Verification:
-    """The result of checking an archive against its manifest."""
-
-    path: Path
-    checked: int = 0
-    """Files whose hash matched."""
-    changed: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    unsafe: list[str] = field(default_factory=list)
-    """Entries (or manifest paths) that would escape the folder they are unpacked into."""
-    problems: list[str] = field(default_factory=list)
-    """Why the archive could not be checked at all (not a zip, no manifest...)."""
-    manifest: dict[str, Any] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not (self.changed or self.missing or self.added or self.unsafe or self.problems)
-
-
-def _unsafe(name: str) -> bool:
-    """True for a path that is absolute, climbs out with '..', or is not plain POSIX."""
-    if not name or name.startswith(("/", "\\")) or "\\" in name or "\0" in name:
-        return True
-    if len(name) > 1 and name[1] == ":":  # a Windows drive: C:...
-        return True
-    parts = name.rstrip("/").split("/")
-    return any(part in ("", ".", "..") for part in parts)
-
-
-def _is_symlink(info: zipfile.ZipInfo) -> bool:
-    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
-
-
-def _hash(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
-    digest = hashlib.sha256()
-    with archive.open(info) as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _manifest_files(manifest: Any) -> dict[str, str] | None:
-    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
-        return None
-    entries = manifest.get("files")
-    if not isinstance(entries, list):
-        return None
-    listed: dict[str, str] = {}
-    for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
-            return None
-        listed[entry["path"]] = str(entry.get("sha256", ""))
-    return listed
-
-
-def verify_bundle(path: Path) -> Verification:
-    """Check the archive at ``path`` against its ``handover/MANIFEST.json``.
-
-    Never raises for a bad archive: every problem is in the result. Nothing
-    is unpacked; entries are hashed as they are read.
-    """
-    result = Verification(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile, ValueError) as exc:
-        result.problems.append(f"not a zip archive ({exc})")
-        return result
-    with archive:
-        infos = archive.infolist()
-        seen: set[str] = set()
-        for info in infos:
-            if _unsafe(info.filename) or _is_symlink(info):
-                result.unsafe.append(info.filename)
-            elif info.filename in seen:
-                result.unsafe.append(f"{info.filename} (stored twice)")
-            seen.add(info.filename)
-        try:
-            manifest = json.loads(archive.read(PREFIX + MANIFEST))
-        except KeyError:
-            result.problems.append(f"no {PREFIX}{MANIFEST}: not a specgen handover bundle")
-            return result
-        except (ValueError, zipfile.BadZipFile, RuntimeError, OSError) as exc:
-            result.problems.append(f"{PREFIX}{MANIFEST} cannot be read: {exc}")
-            return result
-        listed = _manifest_files(manifest)
-        if listed is None:
-            result.problems.append(f"{PREFIX}{MANIFEST} is not a specgen handover manifest ({MANIFEST_FORMAT})")
-            return result
-        result.manifest = manifest
-        result.unsafe += [PREFIX + name for name in listed if _unsafe(name)]
-        present: set[str] = set()
-        for info in infos:
-            name = info.filename
-            if info.is_dir() or name == PREFIX + MANIFEST or name in present or name in result.unsafe:
-                continue
-            present.add(name)
-            relative = name[len(PREFIX) :] if name.startswith(PREFIX) else None
-            if relative is None or relative not in listed:
-                result.added.append(name)
-                continue
-            try:
-                digest = _hash(archive, info)
-            except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
-                digest = "unreadable"
-            if digest == listed[relative]:
-                result.checked += 1
-            else:
-                result.changed.append(name)
-        result.missing = [PREFIX + name for name in sorted(listed) if PREFIX + name not in present]
-    result.changed.sort()
-    result.added.sort()
-    return result

@@ -167,14 +167,15 @@ def verify(archive: Path, fmt: str) -> None:
     """Check a handover bundle against its MANIFEST.json.
 
     Names every file changed, missing or added since the bundle was built,
-    and every entry whose path would escape the folder it is unpacked into.
-    Exits 0 when the archive matches its manifest, 1 when it does not, 2 on a
-    usage error.
+    every entry whose path would escape the folder it is unpacked into or
+    that is not a regular file, and every entry refused unread (too large,
+    damaged, not deflated). Exits 0 when the archive matches its manifest, 1
+    when it does not (or is not a readable bundle), 2 on a usage error.
     """
-    from specgen.bundle.archive import verify_bundle
+    from specgen.bundle.verify import verify_bundle
 
     result = verify_bundle(archive)
-    if fmt == "json":
+    if fmt == "json":  # json.dumps escapes every control character and line break
         _emit(
             json.dumps(
                 {
@@ -185,6 +186,7 @@ def verify(archive: Path, fmt: str) -> None:
                     "missing": result.missing,
                     "added": result.added,
                     "unsafe": result.unsafe,
+                    "refused": result.refused,
                     "problems": result.problems,
                 },
                 indent=2,
@@ -193,19 +195,43 @@ def verify(archive: Path, fmt: str) -> None:
         sys.exit(ExitCode.OK if result.ok else ExitCode.FAILED)
     lines = [f"{archive}: {problem}" for problem in result.problems]
     lines += [f"unsafe path: {name}" for name in result.unsafe]
+    lines += [f"refused: {name}" for name in result.refused]
     lines += [f"changed: {name}" for name in result.changed]
     lines += [f"missing: {name}" for name in result.missing]
     lines += [f"added: {name}" for name in result.added]
     if result.ok:
-        specs = result.manifest["specs"] if result.manifest else []
-        _emit(f"{archive}: {result.checked} files match the manifest")
-        for spec in specs:
-            _emit(f"  {spec.get('id')} {spec.get('version')} {spec.get('fingerprint')}")
-        sys.exit(ExitCode.OK)
-    _emit("\n".join(lines))
-    if not result.problems:
-        _emit(
+        lines = [f"{archive}: {result.checked} files match the manifest"]
+        specs = result.manifest.specs if result.manifest else []
+        lines += [f"  {spec.id} {spec.version} {spec.fingerprint}" for spec in specs]
+    elif not result.problems:
+        lines.append(
             f"{archive} does not match its manifest: {len(result.changed)} changed, {len(result.missing)} missing, "
-            f"{len(result.added)} added, {len(result.unsafe)} unsafe"
+            f"{len(result.added)} added, {len(result.unsafe)} unsafe, {len(result.refused)} refused"
         )
-    sys.exit(ExitCode.FAILED)
+    _emit("\n".join(escape_archive_text(line) for line in lines))
+    sys.exit(ExitCode.OK if result.ok else ExitCode.FAILED)
+
+
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def escape_archive_text(text: str) -> str:
+    """``text`` taken from an archive, safe to print as (part of) one line.
+
+    Control characters (C0 with tab and line breaks, DEL, C1 with ESC-like CSI
+    and NEL), the Unicode line and paragraph separators and bidirectional
+    overrides become ``\\xNN`` / ``\\uNNNN``, so archive text can neither
+    start a line of its own (``::error ...`` in CI logs) nor drive the
+    terminal. Backslashes are left as they are.
+
+    To be replaced by the shared escaping module once it exists.
+    """
+    import unicodedata
+
+    def escaped(char: str) -> str:
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            code = ord(char)
+            return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+        return char
+
+    return "".join(escaped(char) for char in text)
