@@ -12,7 +12,8 @@ import yaml
 
 from specgen import load_portfolio
 from specgen.diagnostics import Level
-from specgen.spec.approvals import approval_diagnostics, approvals_path, approve
+from specgen.review.approve import approve
+from specgen.spec.approvals import approval_diagnostics, approvals_path
 from specgen.spec.fingerprint import fingerprint, section_fingerprints
 from specgen.spec.schema import Spec
 from tests.review_helpers import CREDIT, credit
@@ -201,3 +202,53 @@ def test_default_date_follows_source_date_epoch(tree: Path, monkeypatch: pytest.
     assert outcome.approval.date == dt.date(2027, 1, 1)
     assert outcome.path == approvals_path(tree / SPEC)
     assert outcome.created and outcome.recorded
+
+
+# ---------------------------------------------------------------- claims are checked (issue 12)
+
+
+def _edit_sidecar(tree: Path, **changes: Any) -> None:
+    path = tree / SIDECAR
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["approvals"][0].update(changes)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def _errors_at_sidecar(run: Callable[..., Any], tree: Path, command: str = "validate") -> list[str]:
+    result = run(command, "--as-of", "2026-11-30", cwd=tree) if command == "check" else run(command, cwd=tree)
+    assert result.exit_code == 1, result.output
+    return [line for line in result.output.splitlines() if line.startswith(f"{SIDECAR}:")]
+
+
+def test_an_approval_by_someone_who_does_not_hold_the_role_is_an_error(tree: Path, run: Callable[..., Any]) -> None:
+    assert _approve(run, tree, "--date", "2026-11-02").exit_code == 0
+    _edit_sidecar(tree, by="julia-berg")  # edited by hand: someone else claims the role
+    errors = _errors_at_sidecar(run, tree)
+    assert any(
+        "approvals[0]: approval by 'julia-berg' for role 'model-risk-lead', held by 'hannah-schmidt'" in e
+        and "does not hold the role" in e
+        for e in errors
+    ), errors
+    assert all(e.split(":")[1].isdigit() for e in errors)  # file:line:column
+
+
+def test_a_future_dated_approval_is_an_error_and_never_the_latest(tree: Path, run: Callable[..., Any]) -> None:
+    assert _approve(run, tree, "--date", "2026-11-02").exit_code == 0
+    _edit_sidecar(tree, date=dt.date(2099, 1, 1))
+    errors = _errors_at_sidecar(run, tree)
+    assert any("approval dated 2099-01-01, in the future" in e for e in errors), errors
+    # a real, later approval is what counts; the 2099 one cannot outrank it
+    portfolio = load_portfolio([tree / SPEC])
+    latest_stale = [d for d in approval_diagnostics(portfolio) if "is stale" in d.message]
+    assert latest_stale == []
+
+
+def test_an_approval_naming_an_unknown_section_is_an_error(tree: Path, run: Callable[..., Any]) -> None:
+    assert _approve(run, tree, "--date", "2026-11-02").exit_code == 0
+    path = tree / SIDECAR
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["approvals"][0]["sections"]["no_such_section"] = "sha256:" + "0" * 64
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    for command in ("validate", "check"):
+        errors = _errors_at_sidecar(run, tree, command)
+        assert any("approval names unknown section(s): no_such_section" in e for e in errors), (command, errors)

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from specgen.review.approve import approve
 from specgen.review.diff import Effect
 from specgen.review.history import History, render_history_page, spec_history
-from specgen.spec.approvals import approve
 from tests.review_helpers import GitRepo, credit
 
 

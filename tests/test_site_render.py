@@ -405,7 +405,7 @@ def test_fixture_text_is_escaped_in_golden_pages() -> None:
 def test_overview_shows_approvals_recorded_by_specgen_approve(example_tree: Path) -> None:
     import datetime as dt
 
-    from specgen.spec.approvals import approve
+    from specgen.review.approve import approve
 
     spec_file = example_tree / "specs" / "support-ticket-triage.yml"
     approve(spec_file, "model-risk-lead", "hannah-schmidt", date=dt.date(2026, 11, 2))

@@ -10,7 +10,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from specgen.diagnostics import Diagnostic, Level, format_diagnostics
-from specgen.spec.loader import LoadedSpec, Portfolio, load_portfolio, load_spec_text
+from specgen.spec.loader import LoadedSpec, Portfolio, load_spec_text
+from specgen.spec.portfolio import load_portfolio
 from specgen.spec.schema import Project, Spec, Stage, json_schema
 
 __all__ = [

@@ -11,7 +11,8 @@ import click
 
 from specgen import __version__, clock
 from specgen.diagnostics import Diagnostic, Level
-from specgen.spec.loader import Portfolio, load_portfolio
+from specgen.spec.loader import Portfolio
+from specgen.spec.portfolio import load_portfolio
 
 
 def today(as_of: dt.datetime | dt.date | None = None) -> dt.date:

@@ -101,8 +101,8 @@ def approve(spec: Path, role: str, person: str, when: dt.datetime | None, projec
     changes. Exits 0 when recorded (or already recorded), 1 when the spec has
     errors, 2 for an unknown role or person.
     """
-    from specgen.spec.approvals import ApprovalError, ApprovalUsageError
-    from specgen.spec.approvals import approve as record
+    from specgen.review.approve import ApprovalError, ApprovalUsageError
+    from specgen.review.approve import approve as record
 
     try:
         outcome = record(spec, role, person, project_file=project_file, date=when.date() if when else None)

@@ -13,7 +13,8 @@ import click
 from specgen.cli.app import ExitCode, _emit, _load, _paths, _summary, cli, paths_argument, project_option, today
 from specgen.diagnostics import format_diagnostics
 from specgen.rules import PortfolioReport, check_portfolio
-from specgen.spec.loader import Portfolio, load_portfolio
+from specgen.spec.loader import Portfolio
+from specgen.spec.portfolio import load_portfolio
 
 templates_option = click.option(
     "--templates",

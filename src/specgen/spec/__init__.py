@@ -13,10 +13,10 @@ from specgen.spec.loader import (
     Portfolio,
     Source,
     find_project_file,
-    load_portfolio,
     load_project,
     load_spec_text,
 )
+from specgen.spec.portfolio import load_portfolio
 from specgen.spec.schema import Project, Spec, Stage, json_schema, json_schema_text
 
 __all__ = [

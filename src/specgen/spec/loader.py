@@ -32,8 +32,8 @@ __all__ = [
     "Source",
     "discover_spec_files",
     "find_project_file",
-    "load_portfolio",
     "load_spec_text",
+    "read_portfolio",
 ]
 
 PROJECT_FILENAMES = ("specgen.yml", "specgen.yaml")
@@ -362,27 +362,26 @@ def load_spec_text(raw: str | bytes, name: str, path: Path | None = None) -> tup
     return LoadedSpec(spec, source), []
 
 
-def load_portfolio(
+def read_portfolio(
     paths: Sequence[Path | str] = ("specs",),
     *,
     project_file: Path | str | None = None,
     discover_project: bool = True,
 ) -> Portfolio:
-    """Load the project file and every spec under ``paths``; never raises for bad input.
+    """Read the project file and every spec under ``paths`` and validate each
+    against the schema; never raises for bad input. Cross-references and
+    approvals are checked by :func:`specgen.spec.portfolio.load_portfolio`.
 
     The project file is ``project_file`` when given, else the nearest
     ``specgen.yml`` above the first path (when ``discover_project``).
     """
     with paused_gc():
-        return _load_portfolio(paths, project_file=project_file, discover_project=discover_project)
+        return _read_portfolio(paths, project_file=project_file, discover_project=discover_project)
 
 
-def _load_portfolio(
+def _read_portfolio(
     paths: Sequence[Path | str], *, project_file: Path | str | None, discover_project: bool
 ) -> Portfolio:
-    from specgen.spec.approvals import approval_diagnostics  # local: approvals depends on this module
-    from specgen.spec.xref import check_portfolio  # local: xref depends on this module's types
-
     as_paths = [Path(p) for p in paths]
     if project_file is not None:
         project_path: Path | None = Path(project_file)
@@ -407,7 +406,5 @@ def _load_portfolio(
             portfolio.diagnostics.extend(validation_diagnostics(Spec, exc, source))
             continue
         portfolio.specs.append(LoadedSpec(spec, source))
-    portfolio.diagnostics.extend(check_portfolio(portfolio))
-    portfolio.diagnostics.extend(approval_diagnostics(portfolio))
     portfolio.diagnostics.sort(key=Diagnostic.sort_key)
     return portfolio

@@ -34,7 +34,7 @@ from specgen.spec.schema import (
 from specgen.spec.values import Ref
 from specgen.spec.yamlsrc import Path_
 
-__all__ = ["ENTITY_KINDS", "Registry", "check_portfolio", "iter_refs", "registry_for"]
+__all__ = ["ENTITY_KINDS", "Registry", "iter_refs", "reference_diagnostics", "registry_for"]
 
 ENTITY_KINDS: dict[type[BaseModel], str] = {
     Person: "person",
@@ -223,7 +223,7 @@ def check_project(project: Project, source: Source) -> list[Diagnostic]:
     return _duplicates(entities, source) + _unresolved_refs(refs, _registry(entities), source)
 
 
-def check_portfolio(portfolio: Portfolio) -> list[Diagnostic]:
+def reference_diagnostics(portfolio: Portfolio) -> list[Diagnostic]:
     """Cross-reference diagnostics for the whole portfolio."""
     out: list[Diagnostic] = []
     if portfolio.project_source is not None:
