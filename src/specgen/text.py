@@ -63,9 +63,10 @@ class Md(str):
 
 # ---------------------------------------------------------------- the core
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Control characters (C0 but tab/line breaks, DEL, C1) and bidirectional
-overrides, dropped: Python-Markdown uses STX and ETX to mark its placeholders,
+overrides, dropped (line breaks, NEL and the Unicode line separators are
+whitespace: they become spaces): Python-Markdown uses STX and ETX to mark its placeholders,
 ESC starts terminal sequences, and bidi overrides make text read differently
 from what it holds."""
 _WHITESPACE = re.compile(r"\s+")
@@ -238,11 +239,14 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
+_LINE_SEPARATORS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+
+
 def annotation_data(value: object) -> str:
     """A GitHub workflow command's message (after ``::``): the runner reads
     ``%``, CR and LF as escapes and line ends, so they are percent-encoded;
     other control characters are dropped."""
-    text = _CONTROL.sub("", str(value))
+    text = _LINE_SEPARATORS.sub(" ", _CONTROL.sub("", str(value)))
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -264,4 +268,4 @@ def yaml_plain(value: object) -> str:
     text = value
     if _YAML_PLAIN.match(text) and not text.endswith(" ") and yaml.safe_load(text) == text:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(text)  # \uXXXX escapes: YAML folds a raw NEL or U+2028

@@ -1,4 +1,6 @@
-"""How a change of a spec is classified: its governance area and whether it
+"""One cohesive table of data: the governance classification of every field path.
+
+How a change of a spec is classified: its governance area and whether it
 loosens governance.
 
 Classification is data: :data:`SPEC_RULES` maps a path pattern
