@@ -4,13 +4,19 @@ The words and layout live in Jinja templates (``templates/review/`` and
 ``templates/site/history.md.j2``) that a project overrides by dropping a file
 of the same name into its own ``templates/`` folder. Spec text is untrusted:
 the ``md`` and ``code`` filters defined here escape it so that it can neither
-inject HTML or script into a rendered page nor break a Markdown table.
+inject HTML or script into a rendered page nor break a Markdown table, and
+:func:`escape_controls` shows control characters (a newline, ESC, BEL...) as
+visible escapes, so spec text can neither start a line of its own (a fake CI
+annotation such as ``::error``) nor drive the terminal. In the text format
+every value a template writes goes through :func:`escape_controls` (the
+environment's ``finalize``), so a project's own ``diff.txt.j2`` is covered too.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +25,7 @@ import jinja2
 
 from specgen.templating import make_environment
 
-__all__ = ["DIFF_FORMATS", "md_code", "md_inline", "render_diff", "review_environment", "show"]
+__all__ = ["DIFF_FORMATS", "escape_controls", "md_code", "md_inline", "render_diff", "review_environment", "show"]
 
 DIFF_FORMATS = ("text", "markdown", "json")
 
@@ -32,16 +38,39 @@ _SPECIAL = "&<>|@\"'\\`*_[]{}#~$:"
 _ENTITIES = {ch: f"&#{ord(ch)};" for ch in _SPECIAL}
 
 
+# Control and format characters, surrogates (bytes that were not UTF-8) and
+# line/paragraph separators: none belongs in one line of review output.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    if ch in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[ch]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def escape_controls(value: Any) -> str:
+    """``value`` as text with every control or format character shown as an escape
+    (``\\n``, ``\\x1b``, ``\\u202e``...): the text stays on its line and sends
+    nothing to a terminal or a CI log parser."""
+    text = str(value)
+    if all(unicodedata.category(ch) not in _UNSAFE_CATEGORIES for ch in text):
+        return text
+    return "".join(_visible(ch) if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in text)
+
+
 def md_inline(value: Any) -> str:
-    """Untrusted text as inert inline Markdown: one line, no HTML, no markup."""
-    text = " ".join(str(value).split())
+    """Untrusted text as inert inline Markdown: one line, no HTML, no markup, no control characters."""
+    text = escape_controls(" ".join(str(value).split()))
     return "".join(_ENTITIES.get(ch, ch) for ch in text)
 
 
 def md_code(value: Any) -> str:
     """Text as an inline code span, or as escaped text when it cannot be one safely."""
     text = " ".join(str(value).split())
-    if not text or "`" in text or "|" in text:
+    if not text or "`" in text or "|" in text or escape_controls(text) != text:
         return md_inline(text)
     return f"`{text}`"
 
@@ -73,7 +102,7 @@ def show(value: Any) -> str:
 
 
 def _plain(value: Any) -> str:
-    return " ".join(str(value).split())
+    return escape_controls(" ".join(str(value).split()))
 
 
 def review_environment(user_dirs: Sequence[Path] = ()) -> jinja2.Environment:
@@ -87,9 +116,11 @@ def review_environment(user_dirs: Sequence[Path] = ()) -> jinja2.Environment:
 
 
 @functools.lru_cache(maxsize=16)
-def _review_environment(user_dirs: tuple[Path, ...]) -> jinja2.Environment:
+def _review_environment(user_dirs: tuple[Path, ...], text: bool = False) -> jinja2.Environment:
     env = make_environment(user_dirs, filters={"md": md_inline, "code": md_code, "show": show})
     env.globals.update(md_esc=md_inline, code_esc=md_code, plain=_plain)
+    if text:  # set before any template is compiled: Jinja builds finalize into the compiled code
+        env.finalize = escape_controls
     return env
 
 
@@ -99,5 +130,8 @@ def render_diff(report: Any, fmt: str = "text", *, user_dirs: Sequence[Path] = (
         return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, sort_keys=False)
     if fmt not in DIFF_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(DIFF_FORMATS)}")
-    name = "review/diff.md.j2" if fmt == "markdown" else "review/diff.txt.j2"
-    return review_environment(user_dirs).get_template(name).render(report=report).rstrip("\n") + "\n"
+    if fmt == "markdown":
+        template = review_environment(user_dirs).get_template("review/diff.md.j2")
+    else:
+        template = _review_environment(tuple(Path(d) for d in user_dirs), text=True).get_template("review/diff.txt.j2")
+    return template.render(report=report).rstrip("\n") + "\n"
