@@ -6,6 +6,8 @@ Every case goes through the CLI against a real git repository in tmp_path.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,10 +29,65 @@ def repo(tmp_path: Path) -> GitRepo:
     return r
 
 
+def _lower_threshold(repo: GitRepo) -> None:
+    data = credit()
+    next(d for d in data["decisions"] if d["id"] == "approve-low-risk")["confidence_threshold"] = 0.10
+    repo.write(data)
+
+
 def _assert_inert(output: str) -> None:
     """No control character reaches the output, and no spec text starts a line."""
     assert not any(ch in output for ch in "\x1b\x07\x02\x03"), repr(output)
     assert not any(line.lstrip().startswith("::error") for line in output.splitlines()), output
+
+
+# ---------------------------------------------------------------- hostile file names
+
+
+def test_a_newline_in_a_file_name_cannot_shift_contents(repo: GitRepo, run: Callable[..., Any]) -> None:
+    """A name that, sent as a line to `git cat-file --batch`, asks for BASE's copy of the spec."""
+    base = repo.git("rev-parse", "HEAD").strip()
+    _lower_threshold(repo)
+    decoy = repo.specs / f"a.yml\n{base}:specs"
+    decoy.mkdir()
+    (decoy / "credit-decision-assistant.yml").write_text("id: decoy\n", encoding="utf-8")
+    repo.commit("lower the threshold, and a decoy")
+
+    result = run("diff", "HEAD~1", "HEAD", cwd=repo.root)
+    assert result.exit_code == 1, result.output
+    assert "decisions[approve-low-risk].confidence_threshold: 0.92 → 0.1" in result.output
+    assert "confidence threshold lowered" in result.output
+    assert f"specs/a.yml\\n{base}:specs/credit-decision-assistant.yml is refused in HEAD" in result.output
+    assert "U+000A" in result.output
+    as_json = json.loads(run("diff", "HEAD~1", "HEAD", "--format", "json", cwd=repo.root).output)
+    assert any(s["status"] == "invalid" for s in as_json["specs"])
+
+
+@pytest.mark.parametrize("name", ["evil\x1b[2J.yml", "notes\n.txt", "rtl\u202eLMY.yml"])
+def test_a_control_character_in_a_committed_name_is_refused(repo: GitRepo, run: Callable[..., Any], name: str) -> None:
+    other = credit()
+    other["id"] = "second-workflow"
+    repo.write(other, "second")
+    (repo.specs / "second.yml").rename(repo.specs / name)
+    repo.commit("a spec with a hostile name")
+
+    for args in (("HEAD~1", "HEAD"), ("HEAD~1",)):  # two revisions; a revision and the working tree
+        result = run("diff", *args, cwd=repo.root)
+        assert result.exit_code == 1, result.output
+        assert "specgen refuses it as a spec name" in result.output
+        _assert_inert(result.output)
+        if "\n" not in name and "\u202e" not in name:
+            assert "\\x1b[2J" in result.output
+
+
+def test_a_file_name_that_is_not_utf8_is_refused(repo: GitRepo, run: Callable[..., Any]) -> None:
+    raw = os.fsencode(repo.specs) + b"/caf\xe9.yml"
+    with open(raw, "wb") as handle:  # a bytes path: pathlib cannot hold one that is not UTF-8
+        handle.write(b"id: [unclosed\n")
+    repo.commit("a name in latin-1")
+    result = run("diff", "HEAD~1", "HEAD", cwd=repo.root)
+    assert result.exit_code == 1, result.output
+    assert "bytes that are not UTF-8" in result.output
 
 
 # ---------------------------------------------------------------- hostile spec text

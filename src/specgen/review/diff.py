@@ -163,7 +163,10 @@ def _by_id(side: Side) -> tuple[dict[str, SideFile], list[str]]:
 
 def _problem_text(side: Side, f: SideFile) -> str:
     first = f.problems[0] if f.problems else None
-    detail = f" (line {first.line}: {first.path + ': ' if first.path else ''}{first.message})" if first else ""
+    if first is not None and first.code == "name":
+        return f"{f.name} is refused in {side.label}: {first.message}"
+    where = f"line {first.line}: " if first and first.line > 0 else ""
+    detail = f" ({where}{first.path + ': ' if first.path else ''}{first.message})" if first else ""
     more = f" and {len(f.problems) - 1} more problem(s)" if len(f.problems) > 1 else ""
     return f"{f.name} does not validate in {side.label}{detail}{more}"
 

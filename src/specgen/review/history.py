@@ -12,6 +12,7 @@ repository the history is empty; nothing here raises for that.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,16 +149,14 @@ def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Pr
         project, _, _ = load_project(find_project_file(path))
     rel = git.relative_to_root(path, root)
     try:
-        commits = list(reversed(git.file_history(rel, root)))
-        blobs = git.read_blobs_at([(c.sha, c.path) for c in commits], root)
+        commits = [c for c in reversed(git.file_history(rel, root)) if c.blob is not None]
+        blobs = git.read_objects([typing.cast(str, c.blob) for c in commits], root)
     except git.GitError:
         return History(label, label, rel)
     current_approvals = sidecar_approvals(path)
     versions: list[Version] = []
     previous: Spec | None = None
     for commit, blob in zip(commits, blobs, strict=True):
-        if blob is None:
-            continue
         loaded, _ = load_spec_text(blob, f"{commit.short}:{commit.path}")
         if loaded is None:
             continue
