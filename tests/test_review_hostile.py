@@ -41,6 +41,33 @@ def _assert_inert(output: str) -> None:
     assert not any(line.lstrip().startswith("::error") for line in output.splitlines()), output
 
 
+# ---------------------------------------------------------------- arguments
+
+
+def test_a_typo_for_a_branch_is_a_usage_error(repo: GitRepo, run: Callable[..., Any]) -> None:
+    repo.git("branch", "feature")
+    result = run("diff", "main", "featrue", cwd=repo.root)
+    assert result.exit_code == 2, result.output
+    assert "'featrue' is neither a revision nor a file or folder" in result.output
+    assert "no spec changed" not in result.output
+
+
+def test_a_path_that_does_not_exist_is_a_usage_error(repo: GitRepo, run: Callable[..., Any]) -> None:
+    repo.git("branch", "feature")
+    result = run("diff", "main", "feature", "spec/", cwd=repo.root)
+    assert result.exit_code == 2, result.output
+    assert "'spec/' is neither a revision nor a file or folder" in result.output
+
+
+def test_a_path_that_holds_no_spec_is_a_usage_error(repo: GitRepo, run: Callable[..., Any]) -> None:
+    (repo.root / "docs").mkdir()
+    (repo.root / "docs" / "README.md").write_text("notes\n", encoding="utf-8")
+    repo.commit("docs")
+    result = run("diff", "HEAD~1", "HEAD", "docs", cwd=repo.root)
+    assert result.exit_code == 2, result.output
+    assert "'docs' holds no spec file" in result.output
+
+
 # ---------------------------------------------------------------- hostile file names
 
 

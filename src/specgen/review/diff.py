@@ -41,6 +41,7 @@ from specgen.review.classify import (
     path_pattern,
     path_text,
 )
+from specgen.review.render import escape_controls
 from specgen.review.report import Change, DiffReport, SpecDiff, SpecStatus
 from specgen.review.sides import Side, SideFile, file_side, revision_side, worktree_side
 from specgen.review.structural import structural_diff
@@ -57,6 +58,7 @@ __all__ = [
     "Effect",
     "Impact",
     "Key",
+    "PathError",
     "RawChange",
     "Side",
     "SideFile",
@@ -272,6 +274,32 @@ def compare_sides(base: Side, head: Side, *, single: bool = False) -> DiffReport
 # ---------------------------------------------------------------- entry points
 
 
+class PathError(git.GitError):
+    """A path to compare is neither a file or folder nor holds a spec file."""
+
+
+def _under(name: str, prefix: str) -> bool:
+    return not prefix or name == prefix or name.startswith(prefix + "/")
+
+
+def _check_paths(
+    given: Sequence[Path | str], as_paths: Sequence[Path], prefixes: Sequence[str], sides: Sequence[Side], root: Path
+) -> None:
+    """Fail closed: every path must name a file or folder (on disk or in a compared
+    revision) that holds at least one spec file on one side; a typo for a branch
+    must not compare nothing and report that nothing changed."""
+    revisions = [s.label for s in sides if s.label != "working tree"]
+    where = ", ".join([*(["the working tree"] if len(revisions) < len(sides) else []), *revisions])
+    for arg, path, prefix in zip(given, as_paths, prefixes, strict=True):
+        if any(_under(f.name, prefix) for side in sides for f in side.files):
+            continue
+        shown = escape_controls(str(arg))
+        exists = path.exists() or any(git.list_tree(rev, root, [prefix]) for rev in revisions)
+        if not exists:
+            raise PathError(f"'{shown}' is neither a revision nor a file or folder (in {where})")
+        raise PathError(f"'{shown}' holds no spec file (*.yml, *.yaml) in {where}")
+
+
 def _repo_paths(paths: Sequence[Path], root: Path) -> list[str]:
     out = []
     for p in paths:
@@ -292,7 +320,9 @@ def diff_revisions(
 ) -> DiffReport:
     """Compare the specs under ``paths`` in revision ``base`` with revision ``head``
     (the working tree when None). Raises :class:`specgen.git.GitError` for a
-    folder outside git or an unknown revision; never for specs that do not validate.
+    folder outside git or an unknown revision, and :class:`PathError` for a path
+    that exists on neither side or holds no spec file on either; never for specs
+    that do not validate.
 
     Sign-off roles come from the *base* revision's project file, so a change
     cannot choose who signs it off.
@@ -301,7 +331,8 @@ def diff_revisions(
     root = git.repo_root(here)
     if root is None:
         raise git.GitError(f"{here} is not inside a git repository")
-    as_paths = [p if p.is_absolute() else here / p for p in map(Path, paths)] or [here]
+    given = list(paths) or [here]
+    as_paths = [p if p.is_absolute() else here / p for p in map(Path, given)]
     prefixes = _repo_paths(as_paths, root)
     if project_file is not None:
         project = Path(project_file) if Path(project_file).is_absolute() else here / project_file
@@ -313,6 +344,7 @@ def diff_revisions(
         head_side = worktree_side([p for p in as_paths if p.exists()], project, root=root)
     else:
         head_side = revision_side(head, root, prefixes, project_rel)
+    _check_paths(given, as_paths, prefixes, (base_side, head_side), root)
     return compare_sides(base_side, head_side)
 
 
