@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -134,3 +135,27 @@ def test_spec_text_cannot_start_a_line_or_drive_the_terminal(repo: GitRepo, run:
     markdown = run("diff", "HEAD~1", "HEAD", "--format", "markdown", cwd=repo.root)
     assert "raci" in markdown.output
     _assert_inert(markdown.output)
+
+
+# ---------------------------------------------------------------- history
+
+
+def test_history_of_a_shallow_clone_says_it_is_incomplete(repo: GitRepo, run: Callable[..., Any]) -> None:
+    _lower_threshold(repo)
+    repo.commit("v2")
+    clone = repo.root.parent / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", repo.root.as_uri(), str(clone)],
+        env=repo.env(),
+        check=True,
+        capture_output=True,
+    )
+    page = run("history", "specs/credit-decision-assistant.yml", cwd=clone)
+    assert page.exit_code == 0, page.output
+    assert "shallow clone" in page.output
+    as_json = json.loads(run("history", "specs/credit-decision-assistant.yml", "--format", "json", cwd=clone).output)
+    assert as_json["shallow"] is True
+    assert len(as_json["versions"]) == 1
+
+    full = run("history", "specs/credit-decision-assistant.yml", cwd=repo.root)
+    assert "shallow clone" not in full.output

@@ -29,6 +29,7 @@ __all__ = [
     "TreeEntry",
     "file_history",
     "is_revision",
+    "is_shallow",
     "list_files",
     "list_tree",
     "read_blob",
@@ -105,6 +106,12 @@ def repo_root(path: Path) -> Path | None:
     if done.returncode != 0:
         return None
     return Path(done.stdout.decode("utf-8").strip()).resolve()
+
+
+def is_shallow(root: Path) -> bool:
+    """Whether the repository is a shallow clone (its history is cut off)."""
+    done = _git(["rev-parse", "--is-shallow-repository"], root, check=False)
+    return done.returncode == 0 and done.stdout.strip() == b"true"
 
 
 def resolve_revision(rev: str, root: Path) -> str:
