@@ -28,6 +28,7 @@ __all__ = [
     "RevisionError",
     "TreeEntry",
     "file_history",
+    "head_commit",
     "is_revision",
     "is_shallow",
     "list_files",
@@ -112,6 +113,16 @@ def is_shallow(root: Path) -> bool:
     """Whether the repository is a shallow clone (its history is cut off)."""
     done = _git(["rev-parse", "--is-shallow-repository"], root, check=False)
     return done.returncode == 0 and done.stdout.strip() == b"true"
+
+
+def head_commit(folder: Path) -> str | None:
+    """The commit checked out in the repository holding ``folder``; None outside git or before a commit."""
+    try:
+        done = _git(["rev-parse", "--verify", "--quiet", "HEAD"], folder, check=False)
+    except (GitError, OSError):
+        return None
+    commit = done.stdout.decode("ascii", "replace").strip()
+    return commit if done.returncode == 0 and _is_object_id(commit) else None
 
 
 def resolve_revision(rev: str, root: Path) -> str:
