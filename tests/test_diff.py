@@ -421,6 +421,13 @@ def test_usage_errors_exit_2(repo: GitRepo, run: Callable[..., Any], tmp_path: P
     assert run("diff", cwd=repo.root).exit_code == 2  # BASE is required
 
 
+def test_a_spec_removed_from_disk_is_still_a_path_to_compare(repo: GitRepo, run: Callable[..., Any]) -> None:
+    (repo.specs / "credit-decision-assistant.yml").unlink()
+    result = run("diff", "HEAD", "specs/credit-decision-assistant.yml", cwd=repo.root)
+    assert result.exit_code == 1, result.output
+    assert "removed (was specs/credit-decision-assistant.yml)" in result.output
+
+
 def test_two_spec_files(tmp_path: Path, write_spec: Callable[..., Path], run: Callable[..., Any]) -> None:
     old = write_spec(credit(), "old")
     data = credit()

@@ -1,14 +1,20 @@
 """Reading specs out of git: revisions, file listings, file contents, history.
 
-A thin layer over the ``git`` command (no GitPython): every function runs one
-git command in a repository and returns plain data, or raises
-:class:`GitError` with git's own one-line explanation. Nothing here writes to
-the repository.
+A thin layer over the ``git`` command (no GitPython), and the only place in
+specgen that runs git: every function runs one git command in a repository
+and returns plain data, or raises :class:`GitError` with git's own one-line
+explanation. Nothing here writes to the repository.
+
+File names are data, not syntax: listings are read NUL-separated (``-z``) and
+never re-parsed from lines, names are decoded without loss (undecodable bytes
+become surrogates, so callers can refuse them), and file contents are read by
+object id, each answer of ``git cat-file --batch`` checked against the id
+asked for. A file name holding a newline therefore cannot shift one file's
+content onto another.
 """
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import os
 import subprocess
@@ -20,12 +26,15 @@ __all__ = [
     "Commit",
     "GitError",
     "RevisionError",
+    "TreeEntry",
     "file_history",
+    "head_commit",
     "is_revision",
+    "is_shallow",
     "list_files",
+    "list_tree",
     "read_blob",
-    "read_blobs",
-    "read_blobs_at",
+    "read_objects",
     "relative_to_root",
     "repo_root",
     "resolve_revision",
@@ -44,13 +53,15 @@ class RevisionError(GitError):
 
 @dataclass(frozen=True)
 class Commit:
-    """One commit that touched a file, and the file's path in that commit."""
+    """One commit that touched a file, and the file's path and blob in that commit."""
 
     sha: str
     author: str
     date: dt.date
     subject: str
     path: str
+    blob: str | None = None
+    """The object id of the file's content in this commit (None when the commit deleted it)."""
 
     @property
     def short(self) -> str:
@@ -98,6 +109,22 @@ def repo_root(path: Path) -> Path | None:
     return Path(done.stdout.decode("utf-8").strip()).resolve()
 
 
+def is_shallow(root: Path) -> bool:
+    """Whether the repository is a shallow clone (its history is cut off)."""
+    done = _git(["rev-parse", "--is-shallow-repository"], root, check=False)
+    return done.returncode == 0 and done.stdout.strip() == b"true"
+
+
+def head_commit(folder: Path) -> str | None:
+    """The commit checked out in the repository holding ``folder``; None outside git or before a commit."""
+    try:
+        done = _git(["rev-parse", "--verify", "--quiet", "HEAD"], folder, check=False)
+    except (GitError, OSError):
+        return None
+    commit = done.stdout.decode("ascii", "replace").strip()
+    return commit if done.returncode == 0 and _is_object_id(commit) else None
+
+
 def resolve_revision(rev: str, root: Path) -> str:
     """The commit id ``rev`` names; :class:`RevisionError` when it names none."""
     if rev.startswith("-"):
@@ -125,69 +152,136 @@ def relative_to_root(path: Path, root: Path) -> str:
     return Path(rel).as_posix()
 
 
-def _unquote(name: str) -> str:
-    """Undo git's C-style quoting of unusual path names."""
-    if name.startswith('"') and name.endswith('"'):
-        return ast.literal_eval("b" + name).decode("utf-8", "replace")
-    return name
+_HEX = frozenset("0123456789abcdef")
+
+
+def _is_object_id(text: str) -> bool:
+    """A full object id (SHA-1 or SHA-256), lowercase hex."""
+    return len(text) in (40, 64) and set(text) <= _HEX
+
+
+def _name(raw: bytes) -> str:
+    """A file name from git: UTF-8, undecodable bytes kept as surrogates (callers refuse them)."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """One file of a revision: its repository path, mode, object type and object id."""
+
+    path: str
+    mode: str
+    type: str
+    oid: str
+
+    @property
+    def is_file(self) -> bool:
+        """A regular file (not a symbolic link or a submodule)."""
+        return self.type == "blob" and self.mode in ("100644", "100755")
+
+
+def list_tree(rev: str, root: Path, prefixes: Sequence[str] = ()) -> list[TreeEntry]:
+    """Files of ``rev`` under the given repository paths, sorted by path.
+
+    Read NUL-separated, so any byte a name may hold (a newline included) stays
+    inside that name.
+    """
+    if rev.startswith("-"):
+        raise RevisionError(f"'{rev}' is not a revision")
+    done = _git(["ls-tree", "-r", "-z", "--full-tree", rev, "--", *prefixes], root)
+    entries = []
+    for record in done.stdout.split(b"\0"):
+        if not record:
+            continue
+        meta, tab, path = record.partition(b"\t")
+        fields = meta.decode("ascii", "replace").split(" ")
+        if not tab or len(fields) != 3 or not _is_object_id(fields[2]):
+            raise GitError(f"git ls-tree gave an entry that cannot be read: {record[:80]!r}")
+        entries.append(TreeEntry(_name(path), fields[0], fields[1], fields[2]))
+    return sorted(entries, key=lambda e: e.path)
 
 
 def list_files(rev: str, root: Path, prefixes: Sequence[str] = ()) -> list[str]:
     """Files (repository paths, sorted) in ``rev`` under the given paths."""
-    args = ["ls-tree", "-r", "--name-only", "-z", "--full-tree", rev, "--"]
-    done = _git([*args, *prefixes], root)
-    names = [n for n in done.stdout.decode("utf-8", "replace").split("\0") if n]
-    return sorted(names)
+    return [e.path for e in list_tree(rev, root, prefixes)]
 
 
-def read_blob(rev: str, path: str, root: Path) -> bytes | None:
-    """The content of ``path`` in ``rev``, or None when the file is not there."""
-    if not list_files(rev, root, [path]):
-        return None
-    return _git(["cat-file", "blob", f"{rev}:{path}"], root).stdout
+def read_objects(oids: Sequence[str], root: Path) -> list[bytes]:
+    """The contents of blobs, by object id, in one git process.
 
-
-def read_blobs(rev: str, paths: Sequence[str], root: Path) -> list[bytes | None]:
-    """The contents of several files of ``rev`` in one git process (None where absent)."""
-    return read_blobs_at([(rev, p) for p in paths], root)
-
-
-def read_blobs_at(items: Sequence[tuple[str, str]], root: Path) -> list[bytes | None]:
-    """The contents of (revision, path) pairs in one git process (None where absent)."""
-    if not items:
+    Each id is checked before it is sent and each answer's header must name
+    the id asked for, be a blob and hold as many bytes as it says; anything
+    else is a :class:`GitError`, never a silently shifted or missing answer.
+    """
+    if not oids:
         return []
-    request = "".join(f"{rev}:{path}\n" for rev, path in items).encode("utf-8")
-    done = _git(["cat-file", "--batch"], root, stdin=request)
-    out: list[bytes | None] = []
+    for oid in oids:
+        if not _is_object_id(oid):
+            raise GitError(f"'{oid}' is not an object id")
+    done = _git(["cat-file", "--batch"], root, stdin="".join(f"{oid}\n" for oid in oids).encode("ascii"))
+    out: list[bytes] = []
     data, pos = done.stdout, 0
-    for _ in items:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].split()
-        pos = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            out.append(None)
-            continue
-        size = int(header[2])
-        out.append(data[pos : pos + size])
-        pos += size + 1
+    for oid in oids:
+        end = data.find(b"\n", pos)
+        header = data[pos:end].decode("ascii", "replace").split(" ") if end >= 0 else []
+        if len(header) != 3 or header[0] != oid or header[1] != "blob" or not header[2].isdigit():
+            raise GitError(f"git cat-file did not return blob {oid} (it answered {' '.join(header) or 'nothing'})")
+        start, size = end + 1, int(header[2])
+        if data[start + size : start + size + 1] != b"\n":
+            raise GitError(f"git cat-file returned a truncated blob {oid}")
+        out.append(data[start : start + size])
+        pos = start + size + 1
     return out
 
 
-_SEP = "\x1f"
-_START = "\x1e"
+def read_blob(rev: str, path: str, root: Path) -> bytes | None:
+    """The content of the file ``path`` in ``rev``, or None when that file is not there."""
+    found = [e for e in list_tree(rev, root, [path]) if e.path == path and e.type == "blob"]
+    return read_objects([found[0].oid], root)[0] if found else None
+
+
+_ZERO = frozenset("0")
 
 
 def file_history(path: str, root: Path) -> list[Commit]:
-    """Commits that changed ``path`` (following renames), newest first."""
-    fmt = _START + _SEP.join(["%H", "%an", "%cI", "%s"])
-    done = _git(["log", "--follow", "--name-only", f"--format={fmt}", "--", path], root)
+    """Commits that changed ``path`` (following renames), newest first, each with
+    the file's path and blob id in that commit.
+
+    Read with ``--raw -z``: every commit is a header of four NUL-separated
+    fields (id, date, author, subject), then its raw diff entries, each a
+    status record followed by one path (two for a rename or copy). Nothing in
+    a subject or a file name can start a record of its own.
+    """
+    fmt = "%x1e%H%x00%cI%x00%an%x00%s"
+    args = ["log", "--follow", "--raw", "--no-abbrev", "-z", f"--format={fmt}", "--", path]
+    tokens = _git(args, root).stdout.split(b"\0")
     commits: list[Commit] = []
-    for block in done.stdout.decode("utf-8", "replace").split(_START):
-        if not block.strip():
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        if not token:
+            i += 1
             continue
-        header, _, rest = block.partition("\n")
-        sha, author, date, subject = [*header.split(_SEP), "", "", ""][:4]
-        names = [line for line in rest.splitlines() if line.strip()]
-        file_path = _unquote(names[-1]) if names else path
-        commits.append(Commit(sha, author, dt.date.fromisoformat(date[:10]), subject, file_path))
+        if not token.startswith(b"\x1e") or i + 3 >= len(tokens):
+            raise GitError(f"git log gave output that cannot be read near {token[:80]!r}")
+        sha = token[1:].decode("ascii", "replace")
+        date = tokens[i + 1].decode("ascii", "replace")
+        author = tokens[i + 2].decode("utf-8", "replace")
+        subject = tokens[i + 3].decode("utf-8", "replace")
+        if not _is_object_id(sha):
+            raise GitError(f"git log gave a commit id that cannot be read: {sha[:80]!r}")
+        i += 4
+        file_path, blob = path, None
+        while i < len(tokens) and tokens[i].lstrip(b"\n").startswith(b":"):
+            fields = tokens[i].lstrip(b"\n")[1:].decode("ascii", "replace").split(" ")
+            if len(fields) != 5 or not fields[4]:
+                raise GitError(f"git log gave a raw diff entry that cannot be read: {tokens[i][:80]!r}")
+            paths = 2 if fields[4][0] in "RC" else 1
+            if i + paths >= len(tokens):
+                raise GitError("git log output ended inside a raw diff entry")
+            file_path = _name(tokens[i + paths])
+            new = fields[3]
+            blob = None if set(new) <= _ZERO or not _is_object_id(new) else new
+            i += 1 + paths
+        commits.append(Commit(sha, author, dt.date.fromisoformat(date[:10]), subject, file_path, blob))
     return commits

@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 
 import yaml
 
@@ -213,30 +214,33 @@ def docx_text(value: object) -> str:
 
 # ---------------------------------------------------------------- plain text
 
-_VISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Control and format characters (bidi overrides, zero-width joiners),
+surrogates (bytes that were not UTF-8) and line/paragraph separators."""
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def terminal(value: object) -> str:
     """Spec text for plain-text output: a terminal, a CI log, a file.
 
-    Control characters become visible escapes (``\\n``, ``\\x1b``), so a
-    value can neither start a new line of output (where ``::error ...::``
-    would be a GitHub workflow command) nor send escape sequences (colours,
-    window titles, OSC 8 links) to a reviewer's terminal. The escape shows
-    what was there, which helps the author find it.
+    Control and format characters become visible escapes (``\\n``,
+    ``\\x1b``, ``\\u202e``), so a value can neither start a new line of
+    output (where ``::error ...::`` would be a GitHub workflow command) nor
+    send escape sequences (colours, window titles, OSC 8 links) to a
+    reviewer's terminal. The escape shows what was there, which helps the
+    author find it.
     """
     text = str(value)
-    if not _VISIBLE.search(text):
+    if text.isprintable():
         return text
-    return _VISIBLE.sub(_visible, text)
+    return "".join(_visible(ch) if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in text)
 
 
-def _visible(match: re.Match[str]) -> str:
-    char = match.group(0)
+def _visible(char: str) -> str:
     if char in _NAMED:
         return _NAMED[char]
-    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 _LINE_SEPARATORS = re.compile("[\x0b\x0c\x85\u2028\u2029]")

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import subprocess
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -31,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from specgen import __version__
+from specgen import __version__, git
 from specgen.bundle.manifest import (
     MANIFEST,
     MANIFEST_FORMAT,
@@ -79,21 +78,12 @@ class OutputExistsError(BundleError):
 
 
 def git_commit(folder: Path) -> str | None:
-    """The commit checked out in the git repository holding ``folder``, or None."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(folder), "rev-parse", "--verify", "--quiet", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commit = result.stdout.strip()
-    if result.returncode != 0 or not commit or any(c not in "0123456789abcdef" for c in commit):
-        return None
-    return commit
+    """The commit checked out in the git repository holding ``folder``, or None.
+
+    Runs git through :mod:`specgen.git`, the one place that runs it (hardened
+    environment, timeout, checked output).
+    """
+    return git.head_commit(folder)
 
 
 def _source_path(loaded: LoadedSpec, root: Path) -> str:

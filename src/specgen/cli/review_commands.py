@@ -21,8 +21,11 @@ def _template_dirs(anchor: Path | None) -> list[Path]:
     return [(project.parent if project else Path.cwd()) / "templates"]
 
 
-def _split_arguments(base: str, more: Sequence[str]) -> tuple[str | None, list[Path]]:
-    """HEAD is the first argument after BASE when it names a revision and no file or folder."""
+def _split_arguments(base: str, more: Sequence[str]) -> tuple[str | None, list[str]]:
+    """HEAD is the first argument after BASE when it names a revision and no file or folder.
+
+    The paths are kept as typed, so an error about one names it as the user wrote it.
+    """
     from specgen.git import is_revision, repo_root
 
     root = repo_root(Path.cwd())
@@ -34,7 +37,7 @@ def _split_arguments(base: str, more: Sequence[str]) -> tuple[str | None, list[P
     rest = list(more)
     if rest and not Path(rest[0]).exists() and is_revision(rest[0], root):
         head = rest.pop(0)
-    return head, [Path(p) for p in rest] or [Path(p) for p in DEFAULT_SPECS]
+    return head, rest or [str(p) for p in DEFAULT_SPECS]
 
 
 @cli.command("diff")
@@ -59,7 +62,9 @@ def diff_command(base: str, more: tuple[str, ...], project_file: Path | None, fm
     specgen.yml's loosening_signoff (read from BASE).
 
     Exits 0 when nothing needs sign-off, 1 when something does or a spec does
-    not validate, 2 on a usage error.
+    not validate (or a file name is refused: one holding a newline or another
+    control character), 2 on a usage error: an unknown revision, or a PATH that
+    is no file or folder, or holds no spec file, on either side.
     """
     from specgen.git import GitError
     from specgen.review.diff import diff_files, diff_revisions
@@ -76,7 +81,7 @@ def diff_command(base: str, more: tuple[str, ...], project_file: Path | None, fm
             report = diff_revisions(base, head, paths, project_file=project_file)
         except GitError as exc:
             raise click.UsageError(str(exc)) from None
-        anchor = paths[0]
+        anchor = Path(paths[0])
     _emit(render_diff(report, fmt, user_dirs=_template_dirs(anchor)).rstrip("\n"))
     sys.exit(ExitCode.FAILED if report.failed else ExitCode.OK)
 

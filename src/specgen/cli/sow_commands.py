@@ -13,6 +13,7 @@ from specgen.cli.app import ExitCode, _emit, _load, _summary, cli, paths_argumen
 from specgen.diagnostics import format_diagnostics
 from specgen.rules import PortfolioReport, check_portfolio
 from specgen.spec.loader import Portfolio
+from specgen.text import terminal
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -208,30 +209,8 @@ def verify(archive: Path, fmt: str) -> None:
             f"{archive} does not match its manifest: {len(result.changed)} changed, {len(result.missing)} missing, "
             f"{len(result.added)} added, {len(result.unsafe)} unsafe, {len(result.refused)} refused"
         )
-    _emit("\n".join(escape_archive_text(line) for line in lines))
+    _emit("\n".join(terminal(line) for line in lines))
     sys.exit(ExitCode.OK if result.ok else ExitCode.FAILED)
 
 
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def escape_archive_text(text: str) -> str:
-    """``text`` taken from an archive, safe to print as (part of) one line.
-
-    Control characters (C0 with tab and line breaks, DEL, C1 with ESC-like CSI
-    and NEL), the Unicode line and paragraph separators and bidirectional
-    overrides become ``\\xNN`` / ``\\uNNNN``, so archive text can neither
-    start a line of its own (``::error ...`` in CI logs) nor drive the
-    terminal. Backslashes are left as they are.
-
-    To be replaced by the shared escaping module once it exists.
-    """
-    import unicodedata
-
-    def escaped(char: str) -> str:
-        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
-            code = ord(char)
-            return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-        return char
-
-    return "".join(escaped(char) for char in text)

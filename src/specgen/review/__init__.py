@@ -1,6 +1,7 @@
 """Review: what a change to the specs means for governance.
 
-The structural diff of two versions (:mod:`.diff`), the governance
+The governance diff of two versions (:mod:`.diff`, built on
+:mod:`.structural`, :mod:`.sides` and :mod:`.report`), the governance
 classification table (:mod:`.classify`), a spec's history in git
 (:mod:`.history`) and the PR-comment rendering (:mod:`.render`).
 """

@@ -2,37 +2,31 @@
 loosens governance.
 
 The diff compares *validated* models, never YAML text: comments, key order and
-quoting are invisible to it. :func:`structural_diff` walks two models side by
-side and yields raw changes, with list items matched by ``id`` (decisions,
-controls, runbooks...), by a natural key (a RACI activity, a probe set's attack
-class...) or by position, and text steps matched as a sequence (so a reworded
-runbook step is one change, not a removal and an addition). Each raw change is
-then classified by the first rule of :data:`SPEC_RULES` (or
-:data:`PROJECT_RULES`) whose path pattern matches, e.g.
-``decisions[*].autonomy`` → *AI autonomy widened* (loosens governance). A change
-that loosens governance needs sign-off from the roles the project file names
-in ``loosening_signoff``.
+quoting are invisible to it. :func:`structural_diff` (:mod:`.structural`)
+walks two models side by side and yields raw changes; each is then classified
+by the first rule of :data:`SPEC_RULES` (or :data:`PROJECT_RULES`) whose path
+pattern matches, e.g. ``decisions[*].autonomy`` → *AI autonomy widened*
+(loosens governance). A change that loosens governance needs sign-off from the
+roles the project file names in ``loosening_signoff``.
 
-Sides are loaded from git revisions (:func:`revision_side`), the working tree
-(:func:`worktree_side`) or single files (:func:`file_side`), and compared with
-:func:`compare_sides`; :func:`diff_revisions` and :func:`diff_files` do both.
+Sides are loaded (:mod:`.sides`) from git revisions (:func:`revision_side`),
+the working tree (:func:`worktree_side`) or single files (:func:`file_side`),
+and compared here with :func:`compare_sides` into a :class:`DiffReport`
+(:mod:`.report`); :func:`diff_revisions` and :func:`diff_files` do both. Every
+name this module exported before the split is still importable from it.
 """
 
 from __future__ import annotations
 
-import difflib
 import typing
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import Enum
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from specgen import git
-from specgen.diagnostics import Diagnostic
 from specgen.review.classify import (
     PROJECT_RULES,
     SPEC_RULES,
@@ -41,27 +35,19 @@ from specgen.review.classify import (
     Effect,
     Impact,
     Key,
-    PathT,
     RawChange,
     Verdict,
     classify,
     path_pattern,
     path_text,
 )
+from specgen.review.report import Change, DiffReport, SpecDiff, SpecStatus
+from specgen.review.sides import Side, SideFile, file_side, revision_side, worktree_side
+from specgen.review.structural import structural_diff
 from specgen.spec import schema
-from specgen.spec.fingerprint import EXCLUDED
-from specgen.spec.loader import (
-    PROJECT_FILENAMES,
-    SPEC_SUFFIXES,
-    LoadedSpec,
-    discover_spec_files,
-    find_project_file,
-    load_spec_text,
-    parse_source,
-    read_source,
-    validation_diagnostics,
-)
-from specgen.spec.values import Duration, Percent, Ref
+from specgen.spec.loader import PROJECT_FILENAMES, find_project_file
+from specgen.spec.values import Duration, Percent
+from specgen.text import terminal
 
 __all__ = [
     "PROJECT_RULES",
@@ -72,6 +58,7 @@ __all__ = [
     "Effect",
     "Impact",
     "Key",
+    "PathError",
     "RawChange",
     "Side",
     "SideFile",
@@ -93,158 +80,7 @@ __all__ = [
 ]
 
 
-# ---------------------------------------------------------------- structural diff
-
-
-_NATURAL_KEYS: dict[type[BaseModel], Callable[[Any], str]] = {
-    schema.RaciEntry: lambda e: e.activity,
-    schema.Signature: lambda s: s.role,
-    schema.Integration: lambda i: i.system,
-    schema.RolloutStep: lambda s: s.name,
-    schema.EvalMetric: lambda m: m.name if m.slice == "all" else f"{m.name} ({m.slice})",
-    schema.EvalResult: lambda r: f"{r.version} {r.date.isoformat()}",
-    schema.ProbeSet: lambda p: p.attack_class.value,
-    schema.ResponseSla: lambda s: s.severity.value,
-    schema.EscalationStep: lambda s: s.to,
-    schema.ChangeRule: lambda r: r.change.value,
-    schema.ChangeLogEntry: lambda e: e.version,
-    schema.Artifact: lambda a: a.name,
-    schema.HandoverMilestone: lambda m: m.name,
-    schema.SignoffParty: lambda s: s.area.value,
-    schema.Waiver: lambda w: w.rule + (f" ({', '.join(w.specs)})" if w.specs else ""),
-}
-"""How items of lists of models without an ``id`` are matched across versions."""
-
-
-def _item_key(item: BaseModel) -> str | None:
-    if "id" in type(item).model_fields:
-        return str(item.id)  # type: ignore[attr-defined]
-    natural = _NATURAL_KEYS.get(type(item))
-    return natural(item) if natural else None
-
-
-def _list_item_type(annotation: Any) -> Any:
-    """The item type of a ``list[...]`` annotation (through Optional and Annotated)."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _list_item_type(typing.get_args(annotation)[0])
-    if origin is list:
-        return typing.get_args(annotation)[0]
-    for arg in typing.get_args(annotation):
-        found = _list_item_type(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _is_set_like(item_type: Any) -> bool:
-    """Lists of references and enum values compare as sets; free text as sequences."""
-    if typing.get_origin(item_type) is typing.Annotated:
-        if any(isinstance(meta, Ref) for meta in typing.get_args(item_type)[1:]):
-            return True
-        item_type = typing.get_args(item_type)[0]
-    return isinstance(item_type, type) and issubclass(item_type, Enum)
-
-
-def structural_diff(before: BaseModel, after: BaseModel, *, exclude: frozenset[str] = EXCLUDED) -> list[RawChange]:
-    """Every difference between two models of the same type, in schema order.
-
-    Top-level fields in ``exclude`` (the approvals) are left out.
-    """
-    out: list[RawChange] = []
-    for name, info in type(before).model_fields.items():
-        if name in exclude:
-            continue
-        _diff(getattr(before, name), getattr(after, name), (name,), info.annotation, before, after, out)
-    return out
-
-
-def _diff(a: Any, b: Any, path: PathT, annotation: Any, pa: Any, pb: Any, out: list[RawChange]) -> None:
-    if a == b:
-        return
-    if isinstance(a, list) or isinstance(b, list):
-        _diff_list(a or [], b or [], path, annotation, pa, pb, out)
-    elif a is None:
-        out.append(RawChange(path, ChangeKind.added, None, b, pa, pb))
-    elif b is None:
-        out.append(RawChange(path, ChangeKind.removed, a, None, pa, pb))
-    elif isinstance(a, BaseModel) and type(a) is type(b):
-        for name, info in type(a).model_fields.items():
-            _diff(getattr(a, name), getattr(b, name), (*path, name), info.annotation, a, b, out)
-    else:
-        out.append(RawChange(path, ChangeKind.changed, a, b, pa, pb))
-
-
-def _keys(items: list[Any]) -> list[str] | None:
-    keys = [_item_key(item) for item in items]
-    if any(k is None for k in keys) or len(set(keys)) != len(keys):
-        return None
-    return typing.cast(list[str], keys)
-
-
-def _diff_list(
-    la: list[Any], lb: list[Any], path: PathT, annotation: Any, pa: Any, pb: Any, out: list[RawChange]
-) -> None:
-    sample = (la or lb)[0]
-    if isinstance(sample, BaseModel):
-        keys_a, keys_b = _keys(la), _keys(lb)
-        if keys_a is None or keys_b is None:  # no usable key: match by position
-            keys_a = [str(i) for i in range(len(la))]
-            keys_b = [str(i) for i in range(len(lb))]
-        by_b = dict(zip(keys_b, lb, strict=True))
-        for key, item in zip(keys_a, la, strict=True):
-            if key in by_b:
-                _diff(item, by_b[key], (*path, Key(key)), type(item), pa, pb, out)
-            else:
-                out.append(RawChange((*path, Key(key)), ChangeKind.removed, item, None, pa, pb))
-        seen = set(keys_a)
-        for key, item in zip(keys_b, lb, strict=True):
-            if key not in seen:
-                out.append(RawChange((*path, Key(key)), ChangeKind.added, None, item, pa, pb))
-    elif _is_set_like(_list_item_type(annotation)):
-        values_b = set(lb)
-        values_a = set(la)
-        for value in la:
-            if value not in values_b:
-                out.append(RawChange((*path, Key(_plain(value))), ChangeKind.removed, value, None, pa, pb))
-        for value in lb:
-            if value not in values_a:
-                out.append(RawChange((*path, Key(_plain(value))), ChangeKind.added, None, value, pa, pb))
-    else:
-        _diff_sequence(la, lb, path, pa, pb, out)
-
-
-def _plain(value: Any) -> str:
-    return str(value.value) if isinstance(value, Enum) else str(value)
-
-
-def _diff_sequence(la: list[Any], lb: list[Any], path: PathT, pa: Any, pb: Any, out: list[RawChange]) -> None:
-    """Text steps: a replaced step is 'changed', a step found elsewhere 'moved'."""
-    events: list[tuple[ChangeKind, int, int, Any, Any]] = []
-    matcher = difflib.SequenceMatcher(a=la, b=lb, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-        for k in range(paired):
-            events.append((ChangeKind.changed, i1 + k, j1 + k, la[i1 + k], lb[j1 + k]))
-        for i in range(i1 + paired, i2):
-            events.append((ChangeKind.removed, i, -1, la[i], None))
-        for j in range(j1 + paired, j2):
-            events.append((ChangeKind.added, -1, j, None, lb[j]))
-    added_at = {value: j for kind, _, j, _, value in events if kind is ChangeKind.added}
-    moved = {value for kind, _, _, value, _ in events if kind is ChangeKind.removed and value in added_at}
-    for kind, i, j, a, b in events:
-        if kind is ChangeKind.added and b in moved:
-            continue
-        if kind is ChangeKind.removed and a in moved:
-            out.append(RawChange((*path, Key(str(i))), ChangeKind.moved, a, f"{a}", pa, pb))
-            continue
-        index = j if kind is ChangeKind.added else i
-        out.append(RawChange((*path, Key(str(index))), kind, a, b, pa, pb))
-
-
-# ---------------------------------------------------------------- changes and reports
+# ---------------------------------------------------------------- changes
 
 
 def _json(value: Any) -> Any:
@@ -253,41 +89,6 @@ def _json(value: Any) -> Any:
     if isinstance(value, (Duration, Percent)):
         return str(value)
     return to_jsonable_python(value)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One classified change of one spec."""
-
-    spec: str
-    path: str
-    kind: ChangeKind
-    before: Any
-    """The value before, as JSON-ready data (None when added)."""
-    after: Any
-    """The value after, as JSON-ready data (None when removed)."""
-    impact: Impact
-    effect: Effect
-    label: str
-    signoff: tuple[str, ...] = ()
-    """Roles that must sign the change off (only for changes that loosen)."""
-
-    @property
-    def needs_signoff(self) -> bool:
-        return self.effect is Effect.loosens
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "spec": self.spec,
-            "path": self.path,
-            "kind": self.kind.value,
-            "before": self.before,
-            "after": self.after,
-            "impact": self.impact.value,
-            "direction": self.effect.value,
-            "label": self.label,
-            "needs_signoff": list(self.signoff) if self.needs_signoff else [],
-        }
 
 
 def _changes(
@@ -345,194 +146,6 @@ def diff_project(before: schema.Project, after: schema.Project, signoff: Sequenc
     return _changes("specgen.yml", raw, PROJECT_RULES, signoff)
 
 
-class SpecStatus(str, Enum):
-    """What happened to a spec between the two sides."""
-
-    added = "added"
-    removed = "removed"
-    modified = "modified"
-    renamed = "renamed"
-    unchanged = "unchanged"
-    invalid = "invalid"
-
-
-@dataclass
-class SpecDiff:
-    """The changes of one spec (matched by id across the two sides)."""
-
-    id: str
-    title: str
-    status: SpecStatus
-    base_file: str | None
-    head_file: str | None
-    changes: list[Change] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    """Why the spec could not be compared (a side that does not validate)."""
-
-    @property
-    def needs_signoff(self) -> bool:
-        return any(c.needs_signoff for c in self.changes)
-
-    @property
-    def loosening(self) -> list[Change]:
-        return [c for c in self.changes if c.needs_signoff]
-
-    def count(self, effect: Effect) -> int:
-        return sum(1 for c in self.changes if c.effect is effect)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "status": self.status.value,
-            "base_file": self.base_file,
-            "head_file": self.head_file,
-            "needs_signoff": self.needs_signoff,
-            "problems": list(self.problems),
-            "changes": [c.to_dict() for c in self.changes],
-        }
-
-
-@dataclass
-class DiffReport:
-    """Everything :func:`compare_sides` found, ready to render."""
-
-    base: str
-    head: str
-    specs: list[SpecDiff]
-    project: SpecDiff | None = None
-    signoff_roles: tuple[str, ...] = ()
-    role_titles: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def all(self) -> list[SpecDiff]:
-        """The spec diffs, then the project file's when it changed."""
-        return [*self.specs, *([self.project] if self.project and self.project.changes else [])]
-
-    @property
-    def changed(self) -> list[SpecDiff]:
-        return [s for s in self.all if s.status is not SpecStatus.unchanged]
-
-    @property
-    def needs_signoff(self) -> bool:
-        return any(s.needs_signoff for s in self.all)
-
-    @property
-    def invalid(self) -> list[SpecDiff]:
-        return [s for s in self.specs if s.status is SpecStatus.invalid]
-
-    @property
-    def failed(self) -> bool:
-        """Something needs sign-off, or a side could not be compared."""
-        return self.needs_signoff or bool(self.invalid)
-
-    @property
-    def loosening(self) -> list[Change]:
-        return [c for s in self.all for c in s.loosening]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "base": self.base,
-            "head": self.head,
-            "needs_signoff": self.needs_signoff,
-            "signoff_roles": list(self.signoff_roles),
-            "specs": [s.to_dict() for s in self.specs],
-            "project": self.project.to_dict() if self.project else None,
-        }
-
-
-# ---------------------------------------------------------------- sides
-
-
-@dataclass
-class SideFile:
-    """One spec file on one side: the valid spec, or why it is not valid."""
-
-    name: str
-    loaded: LoadedSpec | None
-    problems: list[Diagnostic] = field(default_factory=list)
-
-
-@dataclass
-class Side:
-    """One side of a comparison: a revision, the working tree or a file."""
-
-    label: str
-    files: list[SideFile]
-    project: schema.Project | None = None
-
-
-def _project_from(raw: bytes | None, name: str) -> schema.Project | None:
-    if raw is None:
-        return None
-    source, _ = parse_source(raw, name)
-    if source is None:
-        return None
-    try:
-        return schema.Project.model_validate(source.data)
-    except ValidationError:
-        return None
-
-
-def _load_file(raw: bytes, name: str) -> SideFile:
-    loaded, problems = load_spec_text(raw, name)
-    return SideFile(name, loaded, problems)
-
-
-def _is_spec_name(name: str) -> bool:
-    parts = name.split("/")
-    base = parts[-1]
-    stem, dot, suffix = base.rpartition(".")
-    return (
-        bool(dot)
-        and f".{suffix}" in SPEC_SUFFIXES
-        and base not in PROJECT_FILENAMES
-        and not stem.endswith(".approvals")
-        and not any(p.startswith(".") for p in parts)
-    )
-
-
-def revision_side(rev: str, root: Path, prefixes: Sequence[str] = ("specs",), project_path: str | None = None) -> Side:
-    """The specs under ``prefixes`` (repository paths) as they are in revision ``rev``."""
-    commit = git.resolve_revision(rev, root)
-    wanted = [p for p in prefixes if p]
-    whole = not wanted or len(wanted) < len(prefixes)
-    names = [n for n in git.list_files(commit, root, [] if whole else wanted) if _is_spec_name(n)]
-    blobs = git.read_blobs(commit, names, root)
-    files = [_load_file(blob, name) for name, blob in zip(names, blobs, strict=True) if blob is not None]
-    project = None
-    if project_path:
-        project = _project_from(git.read_blob(commit, project_path, root), project_path)
-    return Side(rev, files, project)
-
-
-def worktree_side(
-    paths: Sequence[Path], project_file: Path | None = None, *, root: Path | None = None, label: str = "working tree"
-) -> Side:
-    """The specs under ``paths`` as they are on disk (names relative to ``root`` when given)."""
-    found, _ = discover_spec_files(paths)
-    files = []
-    for path in found:
-        name = git.relative_to_root(path, root) if root else path.as_posix()
-        source, problems = read_source(path, name)
-        if source is None:
-            files.append(SideFile(name, None, problems))
-            continue
-        try:
-            files.append(SideFile(name, LoadedSpec(schema.Spec.model_validate(source.data), source)))
-        except ValidationError as exc:
-            files.append(SideFile(name, None, validation_diagnostics(schema.Spec, exc, source)))
-    project = None
-    if project_file is not None and project_file.is_file():
-        project = _project_from(project_file.read_bytes(), str(project_file))
-    return Side(label, files, project)
-
-
-def file_side(path: Path, project_file: Path | None = None) -> Side:
-    """One spec file on disk as a side (for ``specgen diff old.yml new.yml``)."""
-    return worktree_side([path], project_file, label=path.as_posix())
-
-
 # ---------------------------------------------------------------- comparing sides
 
 
@@ -552,7 +165,10 @@ def _by_id(side: Side) -> tuple[dict[str, SideFile], list[str]]:
 
 def _problem_text(side: Side, f: SideFile) -> str:
     first = f.problems[0] if f.problems else None
-    detail = f" (line {first.line}: {first.path + ': ' if first.path else ''}{first.message})" if first else ""
+    if first is not None and first.code == "name":
+        return f"{f.name} is refused in {side.label}: {first.message}"
+    where = f"line {first.line}: " if first and first.line > 0 else ""
+    detail = f" ({where}{first.path + ': ' if first.path else ''}{first.message})" if first else ""
     more = f" and {len(f.problems) - 1} more problem(s)" if len(f.problems) > 1 else ""
     return f"{f.name} does not validate in {side.label}{detail}{more}"
 
@@ -658,6 +274,32 @@ def compare_sides(base: Side, head: Side, *, single: bool = False) -> DiffReport
 # ---------------------------------------------------------------- entry points
 
 
+class PathError(git.GitError):
+    """A path to compare is neither a file or folder nor holds a spec file."""
+
+
+def _under(name: str, prefix: str) -> bool:
+    return not prefix or name == prefix or name.startswith(prefix + "/")
+
+
+def _check_paths(
+    given: Sequence[Path | str], as_paths: Sequence[Path], prefixes: Sequence[str], sides: Sequence[Side], root: Path
+) -> None:
+    """Fail closed: every path must name a file or folder (on disk or in a compared
+    revision) that holds at least one spec file on one side; a typo for a branch
+    must not compare nothing and report that nothing changed."""
+    revisions = [s.label for s in sides if s.label != "working tree"]
+    where = ", ".join([*(["the working tree"] if len(revisions) < len(sides) else []), *revisions])
+    for arg, path, prefix in zip(given, as_paths, prefixes, strict=True):
+        if any(_under(f.name, prefix) for side in sides for f in side.files):
+            continue
+        shown = terminal(str(arg))
+        exists = path.exists() or any(git.list_tree(rev, root, [prefix]) for rev in revisions)
+        if not exists:
+            raise PathError(f"'{shown}' is neither a revision nor a file or folder (in {where})")
+        raise PathError(f"'{shown}' holds no spec file (*.yml, *.yaml) in {where}")
+
+
 def _repo_paths(paths: Sequence[Path], root: Path) -> list[str]:
     out = []
     for p in paths:
@@ -678,7 +320,9 @@ def diff_revisions(
 ) -> DiffReport:
     """Compare the specs under ``paths`` in revision ``base`` with revision ``head``
     (the working tree when None). Raises :class:`specgen.git.GitError` for a
-    folder outside git or an unknown revision; never for specs that do not validate.
+    folder outside git or an unknown revision, and :class:`PathError` for a path
+    that exists on neither side or holds no spec file on either; never for specs
+    that do not validate.
 
     Sign-off roles come from the *base* revision's project file, so a change
     cannot choose who signs it off.
@@ -687,7 +331,8 @@ def diff_revisions(
     root = git.repo_root(here)
     if root is None:
         raise git.GitError(f"{here} is not inside a git repository")
-    as_paths = [p if p.is_absolute() else here / p for p in map(Path, paths)] or [here]
+    given = list(paths) or [here]
+    as_paths = [p if p.is_absolute() else here / p for p in map(Path, given)]
     prefixes = _repo_paths(as_paths, root)
     if project_file is not None:
         project = Path(project_file) if Path(project_file).is_absolute() else here / project_file
@@ -699,6 +344,7 @@ def diff_revisions(
         head_side = worktree_side([p for p in as_paths if p.exists()], project, root=root)
     else:
         head_side = revision_side(head, root, prefixes, project_rel)
+    _check_paths(given, as_paths, prefixes, (base_side, head_side), root)
     return compare_sides(base_side, head_side)
 
 

@@ -6,12 +6,15 @@ a :class:`Version`, with the governance-relevant changes since the previous
 version (from :mod:`specgen.review.diff`) and the approvals whose fingerprint matches
 that content. :func:`render_history_page` renders the handover site's
 change-history page through ``templates/site/history.md.j2``. Outside a git
-repository the history is empty; nothing here raises for that.
+repository the history is empty; nothing here raises for that. In a shallow
+clone the history stops at the clone's cut-off, and :attr:`History.shallow`
+says so (the page says it too).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +90,8 @@ class History:
     """Person id → name, to show approvers by name."""
     roles: dict[str, str] = field(default_factory=dict)
     """Role id → title."""
+    shallow: bool = False
+    """The repository is a shallow clone: versions older than its cut-off are missing."""
 
     def __iter__(self) -> Iterator[Version]:
         return iter(self.versions)
@@ -102,6 +107,7 @@ class History:
             "spec": self.spec_id,
             "title": self.title,
             "path": self.path,
+            "shallow": self.shallow,
             "versions": [v.to_dict() for v in self.versions],
         }
 
@@ -148,16 +154,15 @@ def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Pr
         project, _, _ = load_project(find_project_file(path))
     rel = git.relative_to_root(path, root)
     try:
-        commits = list(reversed(git.file_history(rel, root)))
-        blobs = git.read_blobs_at([(c.sha, c.path) for c in commits], root)
+        shallow = git.is_shallow(root)
+        commits = [c for c in reversed(git.file_history(rel, root)) if c.blob is not None]
+        blobs = git.read_objects([typing.cast(str, c.blob) for c in commits], root)
     except git.GitError:
         return History(label, label, rel)
     current_approvals = sidecar_approvals(path)
     versions: list[Version] = []
     previous: Spec | None = None
     for commit, blob in zip(commits, blobs, strict=True):
-        if blob is None:
-            continue
         loaded, _ = load_spec_text(blob, f"{commit.short}:{commit.path}")
         if loaded is None:
             continue
@@ -189,6 +194,7 @@ def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Pr
         list(reversed(versions)),
         {p.id: p.name for p in [*project.people, *(last.people if last else [])]},
         {r.id: r.title for r in [*project.roles, *(last.roles if last else [])]},
+        shallow,
     )
 
 

@@ -1,0 +1,184 @@
+"""The two sides of a comparison: the spec files of a git revision, of the
+working tree, or single files, each loaded and validated (or with the problems
+that keep it from validating).
+
+A file whose name holds a control character (a newline, ESC, BEL...), a
+Unicode format or line-separator character, or bytes that are not UTF-8 is
+refused as a spec name: it becomes a :class:`SideFile` with a problem, so the
+comparison reports it and fails instead of skipping it. Every file under the
+compared paths is checked, whatever its suffix (files in hidden folders, which
+are never specs, aside), in a revision and in the working tree alike.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from specgen import git
+from specgen.diagnostics import Diagnostic
+from specgen.spec import schema
+from specgen.spec.loader import (
+    PROJECT_FILENAMES,
+    SPEC_SUFFIXES,
+    LoadedSpec,
+    discover_spec_files,
+    load_spec_text,
+    parse_source,
+    read_source,
+    validation_diagnostics,
+)
+
+__all__ = ["Side", "SideFile", "file_side", "refused_name", "revision_side", "worktree_side"]
+
+
+@dataclass
+class SideFile:
+    """One spec file on one side: the valid spec, or why it is not valid."""
+
+    name: str
+    loaded: LoadedSpec | None
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class Side:
+    """One side of a comparison: a revision, the working tree or a file."""
+
+    label: str
+    files: list[SideFile]
+    project: schema.Project | None = None
+
+
+def _project_from(raw: bytes | None, name: str) -> schema.Project | None:
+    if raw is None:
+        return None
+    source, _ = parse_source(raw, name)
+    if source is None:
+        return None
+    try:
+        return schema.Project.model_validate(source.data)
+    except ValidationError:
+        return None
+
+
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Control and format characters, surrogates (undecodable bytes) and line/paragraph separators."""
+
+
+def refused_name(name: str) -> str | None:
+    """Why ``name`` cannot be a spec file name (the first unsafe character), or None."""
+    for ch in name:
+        if unicodedata.category(ch) in _UNSAFE_CATEGORIES:
+            what = "bytes that are not UTF-8" if unicodedata.category(ch) == "Cs" else f"the character U+{ord(ch):04X}"
+            return f"the file name holds {what}; specgen refuses it as a spec name"
+    return None
+
+
+def _refused(name: str, reason: str) -> SideFile:
+    return SideFile(name, None, [Diagnostic(name, 0, 0, "", reason, code="name")])
+
+
+def _load_file(raw: bytes, name: str) -> SideFile:
+    loaded, problems = load_spec_text(raw, name)
+    return SideFile(name, loaded, problems)
+
+
+def _hidden(name: str) -> bool:
+    return any(p.startswith(".") for p in name.split("/")[:-1])
+
+
+def _refused_on_disk(paths: Sequence[Path], root: Path | None) -> list[SideFile]:
+    """Files under the folders whose names are refused (discovery only sees spec suffixes)."""
+    out = []
+    for folder in paths:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            name = git.relative_to_root(path, root) if root else path.as_posix()
+            reason = refused_name(rel)
+            if reason and not _hidden(rel) and not path.is_dir():
+                out.append(_refused(name, reason))
+    return out
+
+
+def _is_spec_name(name: str) -> bool:
+    parts = name.split("/")
+    base = parts[-1]
+    stem, dot, suffix = base.rpartition(".")
+    return (
+        bool(dot)
+        and f".{suffix}" in SPEC_SUFFIXES
+        and base not in PROJECT_FILENAMES
+        and not stem.endswith(".approvals")
+        and not any(p.startswith(".") for p in parts)
+    )
+
+
+def revision_side(rev: str, root: Path, prefixes: Sequence[str] = ("specs",), project_path: str | None = None) -> Side:
+    """The specs under ``prefixes`` (repository paths) as they are in revision ``rev``.
+
+    Files are listed NUL-separated and read by object id; a file whose name is
+    refused, or a spec name that is a symbolic link or submodule, is a file
+    with a problem.
+    """
+    commit = git.resolve_revision(rev, root)
+    wanted = [p for p in prefixes if p]
+    whole = not wanted or len(wanted) < len(prefixes)
+    files: list[SideFile] = []
+    to_read: list[git.TreeEntry] = []
+    for entry in git.list_tree(commit, root, [] if whole else wanted):
+        reason = None if _hidden(entry.path) else refused_name(entry.path)
+        if reason:
+            files.append(_refused(entry.path, reason))
+        elif _is_spec_name(entry.path):
+            if entry.is_file:
+                to_read.append(entry)
+            else:
+                files.append(_refused(entry.path, "a symbolic link or submodule, not a spec file"))
+    blobs = git.read_objects([e.oid for e in to_read], root)
+    files.extend(_load_file(blob, e.path) for e, blob in zip(to_read, blobs, strict=True))
+    files.sort(key=lambda f: f.name)
+    project = None
+    if project_path:
+        project = _project_from(git.read_blob(commit, project_path, root), project_path)
+    return Side(rev, files, project)
+
+
+def worktree_side(
+    paths: Sequence[Path], project_file: Path | None = None, *, root: Path | None = None, label: str = "working tree"
+) -> Side:
+    """The specs under ``paths`` as they are on disk (names relative to ``root`` when given)."""
+    found, _ = discover_spec_files(paths)
+    files = _refused_on_disk(paths, root)
+    refused = {f.name for f in files}
+    for path in found:
+        name = git.relative_to_root(path, root) if root else path.as_posix()
+        reason = refused_name(name)
+        if reason:
+            if name not in refused:
+                files.append(_refused(name, reason))
+            continue
+        source, problems = read_source(path, name)
+        if source is None:
+            files.append(SideFile(name, None, problems))
+            continue
+        try:
+            files.append(SideFile(name, LoadedSpec(schema.Spec.model_validate(source.data), source)))
+        except ValidationError as exc:
+            files.append(SideFile(name, None, validation_diagnostics(schema.Spec, exc, source)))
+    files.sort(key=lambda f: f.name)
+    project = None
+    if project_file is not None and project_file.is_file():
+        project = _project_from(project_file.read_bytes(), str(project_file))
+    return Side(label, files, project)
+
+
+def file_side(path: Path, project_file: Path | None = None) -> Side:
+    """One spec file on disk as a side (for ``specgen diff old.yml new.yml``)."""
+    return worktree_side([path], project_file, label=path.as_posix())
