@@ -12,10 +12,29 @@ import yaml
 from click.testing import CliRunner, Result
 
 from specgen.cli import cli
+from tests.paths import EXAMPLES, PROJECT_FILE, REPO
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "specs"
-PROJECT_FILE = REPO / "specgen.yml"
+SLOW_MARKS = ("browser", "office")
+SLOW_MODULES = (
+    "test_site_build",
+    "test_browser_site",
+    "test_bundle",
+    "test_bundle_hostile",
+    "test_precommit",
+    "test_sow_docx",
+    "test_review_hostile",
+    "test_history",
+)
+"""Tests that build real sites, archives or git repositories, or run outside
+tools: ``pytest -m "not slow"`` leaves them out of the inner loop."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module.__name__.rpartition(".")[2] in SLOW_MODULES or any(
+            item.get_closest_marker(m) for m in SLOW_MARKS
+        ):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from specgen import load_portfolio
 from specgen.diagnostics import Level
 from specgen.rules import PortfolioReport, SpecReport, check_portfolio
 from specgen.spec.schema import Stage
-from tests.conftest import PROJECT_FILE
+from tests.paths import PROJECT_FILE
 
 TODAY = dt.date(2026, 11, 15)
 """The fixed 'today' of the tests (waiver expiry)."""

@@ -30,7 +30,7 @@ from specgen import load_portfolio
 from specgen.rules import check_portfolio
 from specgen.site.build import build_site
 from specgen.spec.schema import Project, Spec
-from tests.conftest import EXAMPLES, PROJECT_FILE
+from tests.paths import EXAMPLES, PROJECT_FILE
 from tests.site_support import PROBE, inject_markup
 
 pytestmark = pytest.mark.browser

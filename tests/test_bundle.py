@@ -16,7 +16,7 @@ from specgen import load_portfolio
 from specgen.bundle import BundleError, build_bundle, verify_bundle
 from specgen.cli import cli
 from specgen.spec.fingerprint import fingerprint
-from tests.conftest import EXAMPLES, PROJECT_FILE
+from tests.paths import EXAMPLES, PROJECT_FILE
 
 
 @pytest.fixture(autouse=True)

@@ -47,7 +47,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from specgen.cli import cli
-from tests.conftest import EXAMPLES, PROJECT_FILE, REPO
+from tests.paths import EXAMPLES, PROJECT_FILE, REPO
 
 MANIFEST = "handover/MANIFEST.json"
 SPEC = "handover/specs/credit-decision-assistant.yml"

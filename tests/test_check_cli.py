@@ -11,7 +11,7 @@ import yaml
 
 from specgen import load_portfolio
 from specgen.rules import all_rules
-from tests.conftest import PROJECT_FILE
+from tests.paths import PROJECT_FILE
 from tests.rules_support import drop, project_data, put, write_project
 
 AS_OF = ("--as-of", "2026-11-15")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from specgen import load_portfolio
-from tests.conftest import EXAMPLES, PROJECT_FILE
+from tests.paths import EXAMPLES, PROJECT_FILE
 
 
 def test_bundled_examples_validate() -> None:

@@ -14,7 +14,7 @@ from specgen.diagnostics import Level
 from specgen.rules import Dimension, RuleKind, all_rules, check_portfolio
 from specgen.rules.registry import BUILTIN
 from specgen.spec.schema import Project, Stage
-from tests.conftest import EXAMPLES, PROJECT_FILE
+from tests.paths import EXAMPLES, PROJECT_FILE
 from tests.rules_support import TODAY, check_data, drop, failing_ids, get, project_data, put, write_project
 
 Mutation = Callable[[dict[str, Any]], None]

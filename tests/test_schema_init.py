@@ -14,7 +14,7 @@ import yaml
 
 from specgen import load_portfolio
 from specgen.spec.schema import json_schema, json_schema_text
-from tests.conftest import EXAMPLES, PROJECT_FILE, REPO
+from tests.paths import EXAMPLES, PROJECT_FILE, REPO
 
 
 def _as_json_data(path: Path) -> object:

@@ -32,7 +32,7 @@ from specgen.site.render import (
 from specgen.spec.schema import Autonomy
 from specgen.text import mermaid_label
 from specgen.text import site_markdown as markdown_escape
-from tests.conftest import EXAMPLES, PROJECT_FILE
+from tests.paths import EXAMPLES, PROJECT_FILE
 from tests.site_golden import FIXTURE, GOLDEN, GOLDEN_PAGES, golden_name, render_fixture
 
 NASTY = [

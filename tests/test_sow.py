@@ -22,7 +22,7 @@ from specgen.sow.clauses import (
 )
 from specgen.spec.fingerprint import fingerprint
 from specgen.text import sow_markdown
-from tests.conftest import EXAMPLES, PROJECT_FILE
+from tests.paths import EXAMPLES, PROJECT_FILE
 
 CLAUSE_TITLES = [
     "Scope and stage",

@@ -17,7 +17,7 @@ import pytest
 from specgen import load_portfolio
 from specgen.sow.clauses import Definition, definitions
 from specgen.sow.docx import docx_is_generated, render_docx
-from tests.conftest import EXAMPLES, PROJECT_FILE
+from tests.paths import EXAMPLES, PROJECT_FILE
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, PROJECT_FILE
+from tests.paths import EXAMPLES, PROJECT_FILE
 
 
 def _write(tmp_path: Path, text: str | bytes, name: str = "spec.yml") -> Path:
