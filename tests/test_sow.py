@@ -12,14 +12,8 @@ import pytest
 
 from specgen import load_portfolio
 from specgen.rules import check_portfolio
-from specgen.sow.clauses import (
-    Definition,
-    SowError,
-    definition,
-    definitions,
-    markdown_is_generated,
-    render_markdown,
-)
+from specgen.sow import Definition, SowError, definition, definitions, render_markdown
+from specgen.sow.files import markdown_is_generated
 from specgen.spec.fingerprint import fingerprint
 from specgen.text import sow_markdown
 from tests.conftest import EXAMPLES, PROJECT_FILE

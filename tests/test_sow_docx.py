@@ -15,7 +15,7 @@ import docx
 import pytest
 
 from specgen import load_portfolio
-from specgen.sow.clauses import Definition, definitions
+from specgen.sow import Definition, definitions
 from specgen.sow.docx import docx_is_generated, render_docx
 from tests.conftest import EXAMPLES, PROJECT_FILE
 

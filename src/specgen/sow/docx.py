@@ -1,7 +1,7 @@
 """The production-readiness definition as a Word document (python-docx).
 
 Procurement works in Word, so the DOCX is built from the same
-:class:`specgen.sow.clauses.Definition` as the Markdown, with Word's own structure:
+:class:`specgen.sow.model.Definition` as the Markdown, with Word's own structure:
 the *Title* and *Heading 1* styles (clause numbers written in the heading text,
 so they survive copy and paste), tables in the *Table Grid* style with a
 repeating header row, *List Bullet* paragraphs, and a footer on every page with
@@ -34,7 +34,7 @@ from docx.text.paragraph import Paragraph
 
 from specgen.clock import build_datetime
 from specgen.reproducible import zip_bytes
-from specgen.sow.clauses import Clause, Definition
+from specgen.sow.model import Clause, Definition
 
 __all__ = ["CORE_PART", "docx_is_generated", "render_docx"]
 
