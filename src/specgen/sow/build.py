@@ -47,12 +47,11 @@ def _signoff(ctx: Context) -> tuple[SignoffRow, ...]:
         if not parties:
             rows.append(SignoffRow(_AREA_LABELS[area], "to be named", "", ""))
         for party in parties:
-            role = ctx.roles.get(party.role)
-            person = ctx.people.get(role.holder) if role and role.holder else None
+            person = ctx.roster.holder(party.role)
             rows.append(
                 SignoffRow(
                     _AREA_LABELS[area],
-                    role.title if role else party.role,
+                    ctx.roster.role_title(party.role),
                     person.name if person else "holder not named",
                     (person.organisation or "") if person else "",
                 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from specgen.sow.context import Context, join_words, label_of, make_clause
+from specgen.sow.context import NOBODY, Context, join_words, label_of, make_clause
 from specgen.sow.model import Clause, Criterion
 from specgen.spec.schema import Cadence, Stage
 
@@ -154,11 +154,11 @@ def operations(ctx: Context, number: int) -> Clause:
     open_items = []
     on_call = ownership.on_call
     if on_call and on_call.rotation:
-        builders = sum(1 for p in on_call.rotation if ctx.people.get(p) and ctx.people[p].built_system)
+        builders = sum(1 for p in on_call.rotation if (person := ctx.roster.person(p)) and person.built_system)
         tool = f", paged through {on_call.paging_tool}" if on_call.paging_tool else ""
         criteria.append(
             Criterion(
-                f"On-call rotation: {join_words(ctx.person(p) for p in on_call.rotation)} "
+                f"On-call rotation: {join_words(ctx.roster.person_name(p, NOBODY) for p in on_call.rotation)} "
                 f"({builders} of {len(on_call.rotation)} built the system){tool}.",
                 f"{on_call.hours or 'hours not stated'}; acknowledge within "
                 f"{on_call.response_target or 'time not stated'}",

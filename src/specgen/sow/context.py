@@ -8,9 +8,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from specgen.sow.model import NOT_STATED, Clause
-from specgen.spec.schema import Comparator, Person, Project, Role, Spec
+from specgen.spec.roster import Roster
+from specgen.spec.schema import Comparator, Project, Spec
 
-__all__ = ["Context", "join_words", "label_of", "make_clause", "measure_text", "number_text"]
+__all__ = ["NOBODY", "Context", "join_words", "label_of", "make_clause", "measure_text", "number_text"]
+
+NOBODY = "not named"
+"""What a person or role reference left empty reads as."""
 
 
 def number_text(value: float) -> str:
@@ -42,29 +46,23 @@ def join_words(items: Iterable[str], empty: str = NOT_STATED) -> str:
 
 
 class Context:
-    """The spec and what its references resolve to (people and roles)."""
+    """The spec and what its references resolve to: people and roles through
+    the shared :class:`specgen.spec.roster.Roster`, and the policy thresholds."""
 
     def __init__(self, spec: Spec, project: Project) -> None:
         self.spec = spec
         self.project = project
         self.thresholds = project.policy.thresholds
-        self.roles: dict[str, Role] = {r.id: r for r in (*project.roles, *spec.roles)}
-        self.people: dict[str, Person] = {p.id: p for p in (*project.people, *spec.people)}
-
-    def person(self, person_id: str | None) -> str:
-        if person_id is None:
-            return "not named"
-        person = self.people.get(person_id)
-        return person.name if person else person_id
+        self.roster = Roster(project, spec)
 
     def who(self, role_id: str | None) -> str:
         """'Title (Holder)' for a role id; falls back to a person's name."""
         if role_id is None:
-            return "not named"
-        role = self.roles.get(role_id)
+            return NOBODY
+        role = self.roster.role(role_id)
         if role is None:
-            return self.person(role_id)
-        holder = self.person(role.holder) if role.holder else "holder not named"
+            return self.roster.person_name(role_id, NOBODY)
+        holder = self.roster.person_name(role.holder) if role.holder else "holder not named"
         return f"{role.title} ({holder})"
 
     def who_all(self, role_ids: Iterable[str]) -> str:
