@@ -47,7 +47,7 @@ def definition_files(
     if "md" in formats:
         files[f"{defn.filename_stem}.md"] = _markdown_file(render_markdown(defn, template_dirs=template_dirs))
     if "docx" in formats:
-        files[f"{defn.filename_stem}.docx"] = render_docx(defn)
+        files[f"{defn.filename_stem}.docx"] = render_docx(defn, template_dirs=template_dirs)
     return files
 
 

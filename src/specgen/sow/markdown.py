@@ -16,7 +16,7 @@ from specgen.sow.model import Definition, SowError
 from specgen.templating import make_environment
 from specgen.text import sow_markdown
 
-__all__ = ["TEMPLATE", "render_markdown", "render_template"]
+__all__ = ["TEMPLATE", "render_markdown", "render_template", "template_error"]
 
 TEMPLATE = "sow/definition.md.j2"
 """Template name of the Markdown rendering; a file of that name in the user's
@@ -32,7 +32,7 @@ def render_markdown(defn: Definition, *, template_dirs: Sequence[Path] = ()) -> 
     return render_template(TEMPLATE, template_dirs, d=defn)
 
 
-def _template_error(name: str, exc: jinja2.TemplateError) -> SowError:
+def template_error(name: str, exc: jinja2.TemplateError) -> SowError:
     """A one-line error naming the template file and line."""
     line = getattr(exc, "lineno", None)
     where = getattr(exc, "filename", None) or name
@@ -59,4 +59,4 @@ def render_template(name: str, template_dirs: Sequence[Path] = (), **context: An
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateError as exc:
-        raise _template_error(name, exc) from exc
+        raise template_error(name, exc) from exc
