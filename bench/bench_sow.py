@@ -3,7 +3,7 @@
 Generates N specs the size of the bundled examples (copies with their own ids)
 in a temporary folder, then times, per spec and in total:
 
-* definition: building the clauses as data (``specgen.sow.clauses.definitions``);
+* definition: building the clauses as data (``specgen.sow.definitions``);
 * markdown: rendering them through the template;
 * docx: rendering them to Word (python-docx, then the reproducible re-zip);
 * bundle: ``specgen.bundle.archive.build_bundle`` (definitions in both formats, export,
@@ -35,7 +35,7 @@ from bench_validate import make_portfolio
 
 from specgen import load_portfolio
 from specgen.bundle import build_bundle, verify_bundle
-from specgen.sow.clauses import definitions, render_markdown
+from specgen.sow import definitions, render_markdown
 from specgen.sow.docx import render_docx
 
 

@@ -200,7 +200,7 @@ def test_one_page_for_all_runbooks_instead(examples) -> None:
 
 
 def test_definition_and_reference_pages(examples) -> None:
-    from specgen.sow import clauses as sow
+    from specgen import sow
     from specgen.spec.fingerprint import fingerprint
 
     pages = render_pages(examples)

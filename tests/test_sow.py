@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import html
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,16 +13,11 @@ import pytest
 
 from specgen import load_portfolio
 from specgen.rules import check_portfolio
-from specgen.sow.clauses import (
-    Definition,
-    SowError,
-    definition,
-    definitions,
-    markdown_is_generated,
-    render_markdown,
-)
+from specgen.sow import Definition, SowError, definition, definitions, render_markdown
+from specgen.sow.files import markdown_is_generated
 from specgen.spec.fingerprint import fingerprint
 from specgen.text import sow_markdown
+from tests import sow_golden
 from tests.paths import EXAMPLES, PROJECT_FILE
 
 CLAUSE_TITLES = [
@@ -430,3 +426,23 @@ def test_sow_annex_lists_the_rules_findings_and_waivers(run, credit_data: dict, 
     ) in annex
     # the clause shows the same gap as an item to agree
     assert "No approval rule for changes to: threshold." in md
+
+
+# ---------------------------------------------------------------- golden file
+
+
+def test_golden_definition(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", sow_golden.SOURCE_DATE_EPOCH)
+    expected = sow_golden.GOLDEN_FILE.read_bytes().decode("utf-8")
+    actual = sow_golden.render_golden()
+    if actual != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True), actual.splitlines(keepends=True), "golden", "rendered"
+            )
+        )
+        pytest.fail(
+            f"{sow_golden.GOLDEN_FILE.name} differs from its golden copy; if the change is intended, run "
+            f"'python -m tests.sow_golden' and review the diff:\n{diff}"
+        )
+    assert markdown_is_generated(expected.encode("utf-8"))

@@ -3,6 +3,7 @@ reproducible bytes, and a real office suite (LibreOffice) that opens it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -15,9 +16,10 @@ import docx
 import pytest
 
 from specgen import load_portfolio
-from specgen.sow.clauses import Definition, definitions
+from specgen.sow import Definition, SowError, definitions
 from specgen.sow.docx import docx_is_generated, render_docx
-from tests.paths import EXAMPLES, PROJECT_FILE
+from specgen.sow.files import definition_files
+from tests.paths import EXAMPLES, PROJECT_FILE, REPO
 
 
 @pytest.fixture(autouse=True)
@@ -130,9 +132,10 @@ def test_source_date_epoch_sets_the_document_date(monkeypatch: pytest.MonkeyPatc
 
 def test_characters_xml_cannot_hold_do_not_break_the_document(credit_data: dict, write_spec) -> None:
     credit_data["title"] = "Credit\x0bdecision\x00 assistant"
+    # a vertical tab is whitespace (a space), a NUL is dropped: XML 1.0 can hold neither
     portfolio = load_portfolio([write_spec(credit_data, "credit")])
     document = _open(render_docx(definitions(portfolio)[0]))
-    assert document.core_properties.title == "Production-readiness definition: Creditdecision assistant"
+    assert document.core_properties.title == "Production-readiness definition: Credit decision assistant"
 
 
 def test_a_document_saved_by_someone_else_is_not_ours() -> None:
@@ -204,3 +207,62 @@ def test_libreoffice_reads_every_clause_and_the_fingerprint(tmp_path: Path) -> N
     # a document LibreOffice saved is no longer specgen's own: `specgen sow` will not overwrite it
     saved = _convert(soffice, source, "docx:MS Word 2007 XML", tmp_path / "saved", tmp_path / "profile")
     assert not docx_is_generated(saved.read_bytes())
+
+
+# ---------------------------------------------------------------- one source for the wording
+
+
+def _override_wording(tmp_path: Path, old: str, new: str) -> Path:
+    """A user templates/ folder whose sow/wording.j2 is the bundled one with ``old`` replaced."""
+    bundled = (REPO / "templates" / "sow" / "wording.j2").read_text(encoding="utf-8")
+    assert bundled.count(old) == 1
+    folder = tmp_path / "templates" / "sow"
+    folder.mkdir(parents=True)
+    (folder / "wording.j2").write_text(bundled.replace(old, new), encoding="utf-8")
+    return tmp_path / "templates"
+
+
+def test_a_wording_override_changes_the_markdown_and_the_docx_alike(tmp_path: Path) -> None:
+    templates = _override_wording(
+        tmp_path,
+        "This definition belongs to the statement of work between",
+        "Under the master agreement, this annex binds",
+    )
+    templates_sow = templates / "sow" / "wording.j2"
+    templates_sow.write_text(
+        templates_sow.read_text(encoding="utf-8")
+        .replace('"Sign-off"', '"Signatures"')
+        .replace('"Acceptance criterion"', '"Criterion"'),
+        encoding="utf-8",
+    )
+    defn = _credit()
+    files = definition_files(defn, template_dirs=[templates])
+    markdown = files[f"{defn.spec_id}.md"].decode("utf-8")
+    document = _open(files[f"{defn.spec_id}.docx"])
+    intro = f"Under the master agreement, this annex binds {defn.organisation} (the buyer)"
+    assert intro in markdown
+    assert intro in document.paragraphs[1].text
+    assert "statement of work between" not in markdown
+    assert "statement of work between" not in _all_text(document)
+    assert "\n## Signatures\n" in markdown
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][-1] == "Signatures"
+    assert "| No. | Criterion | Measure |" in markdown
+    assert [c.text for c in document.tables[1].rows[0].cells] == ["No.", "Criterion", "Measure"]
+
+
+def test_the_wording_escapes_spec_text_for_each_target(tmp_path: Path) -> None:
+    templates = _override_wording(tmp_path, "{% set title %}Production-readiness definition: ", "{% set title %}*SoW* ")
+    defn = dataclasses.replace(_credit(), title="Loans <b>|</b> *beta*")
+    files = definition_files(defn, template_dirs=[templates])
+    markdown = files[f"{defn.spec_id}.md"].decode("utf-8")
+    document = _open(files[f"{defn.spec_id}.docx"])
+    # the template's own text is taken as written; the spec's title is escaped for Markdown, plain in Word
+    assert markdown.splitlines()[1] == "# *SoW* Loans &#60;b&#62;&#124;&#60;/b&#62; &#42;beta&#42;"
+    assert document.paragraphs[0].text == "*SoW* Loans <b>|</b> *beta*"
+    assert document.core_properties.title == "*SoW* Loans <b>|</b> *beta*"
+
+
+def test_a_wording_override_with_a_wrong_table_header_is_a_clear_error(tmp_path: Path) -> None:
+    templates = _override_wording(tmp_path, '"Measure"]', '"Measure", "Extra"]')
+    with pytest.raises(SowError, match=r"sow/wording.j2: 'criteria_header' must be a list of 3 column titles"):
+        render_docx(_credit(), template_dirs=[templates])

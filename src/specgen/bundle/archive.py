@@ -45,7 +45,9 @@ from specgen.bundle.verify import ARCHIVE_ERRORS, EntryRefusedError, open_regula
 from specgen.clock import ZIP_EPOCH, build_datetime
 from specgen.reproducible import source_date_epoch_default, write_atomic, zip_bytes
 from specgen.rules import PortfolioReport
-from specgen.sow.clauses import FORMATS, SowError, definition_files, definitions, render_template
+from specgen.sow import FORMATS, SowError, definitions
+from specgen.sow.files import definition_files
+from specgen.sow.markdown import render_template
 from specgen.spec.fingerprint import fingerprint
 from specgen.spec.loader import LoadedSpec, Portfolio
 from specgen.spec.schema import json_schema_text

@@ -17,7 +17,7 @@ from specgen.text import terminal
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
-    from specgen.sow.clauses import FORMATS
+    from specgen.sow import FORMATS
 
     chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
@@ -85,7 +85,7 @@ def sow(spec: Path, project_file: Path | None, folder: Path, formats: tuple[str,
     --force). Exits 0 when written, 1 when the spec is invalid, 2 on a usage
     error or a file that would be overwritten.
     """
-    from specgen.sow.clauses import OverwriteError, SowError, definitions, write_definition_files
+    from specgen.sow import OverwriteError, SowError, definitions, write_definition_files
 
     portfolio = _valid_portfolio((spec,), project_file)
     report = _readiness(portfolio)

@@ -216,7 +216,7 @@ def _template_dirs(user_templates: Path | None) -> tuple[Path, ...]:
 
 def _definition_page(view: WorkflowView, user_templates: Path | None) -> str:
     """The production-readiness definition (the statement-of-work text) as a page."""
-    from specgen.sow import clauses as sow
+    from specgen import sow
 
     defn = sow.definition(view.spec, view.project, report=view.report)
     return sow.render_markdown(defn, template_dirs=_template_dirs(user_templates))

@@ -1,12 +1,15 @@
 """The production-readiness definition as a Word document (python-docx).
 
 Procurement works in Word, so the DOCX is built from the same
-:class:`specgen.sow.clauses.Definition` as the Markdown, with Word's own structure:
+:class:`specgen.sow.model.Definition` as the Markdown, with Word's own structure:
 the *Title* and *Heading 1* styles (clause numbers written in the heading text,
 so they survive copy and paste), tables in the *Table Grid* style with a
 repeating header row, *List Bullet* paragraphs, and a footer on every page with
 the spec's version and content fingerprint. Document properties carry the
-title, subject, version and fingerprint.
+title, subject, version and fingerprint. The fixed wording (title,
+introduction, headings, labels, table headers, the sign-off statement) is not
+written here: it comes from the template ``sow/wording.j2``, the one the
+Markdown uses (see :mod:`specgen.sow.wording`).
 
 The output is reproducible: the document properties get a fixed date
 (``SOURCE_DATE_EPOCH``, else the release date of the spec version) and the
@@ -21,6 +24,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import docx
 from docx.document import Document as DocxDocument
@@ -34,7 +38,8 @@ from docx.text.paragraph import Paragraph
 
 from specgen.clock import build_datetime
 from specgen.reproducible import zip_bytes
-from specgen.sow.clauses import Clause, Definition
+from specgen.sow.model import Clause, Definition
+from specgen.sow.wording import Wording, wording
 
 __all__ = ["CORE_PART", "docx_is_generated", "render_docx"]
 
@@ -116,9 +121,9 @@ def _heading(document: DocxDocument, text: str, level: int) -> None:
     _paragraph(document, text, _style_id(document, "Title" if level == 0 else f"Heading {level}"))
 
 
-def _footer(document: DocxDocument, defn: Definition) -> None:
+def _footer(document: DocxDocument, w: Wording) -> None:
     paragraph = document.sections[0].footer.paragraphs[0]
-    run = paragraph.add_run(_text(f"{defn.spec_id} version {defn.version} · {defn.fingerprint} · page "))
+    run = paragraph.add_run(_text(f"{w.footer} "))
     run.font.size = Pt(7)
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
@@ -130,85 +135,68 @@ def _footer(document: DocxDocument, defn: Definition) -> None:
     paragraph._p.append(field)
 
 
-def _clause(document: DocxDocument, clause: Clause) -> None:
+def _clause(document: DocxDocument, clause: Clause, w: Wording) -> None:
     _heading(document, f"{clause.number}. {clause.title}", 1)
     _paragraph(document, clause.statement)
     if clause.criteria:
         rows = [(number, c.text, c.measure) for number, c in clause.numbered]
-        _table(document, ("No.", "Acceptance criterion", "Measure"), rows, (1.3, 10.2, 5.5))
-    _label(document, "Evidence to be delivered")
-    _bullets(document, clause.evidence or ["None listed in the spec."])
+        _table(document, w.criteria_header, rows, (1.3, 10.2, 5.5))
+    _label(document, w.evidence)
+    _bullets(document, clause.evidence or [w.no_evidence])
     paragraph = _paragraph(document)
     paragraph.paragraph_format.space_before = Pt(6)
-    paragraph.add_run("Responsible: ").bold = True
+    paragraph.add_run(_text(f"{w.responsible} ")).bold = True
     paragraph.add_run(_text(clause.responsible))
     if clause.open_items:
-        _label(document, "To be agreed before signature")
+        _label(document, w.open_items)
         _bullets(document, clause.open_items)
 
 
-def _annex(document: DocxDocument, defn: Definition) -> None:
+def _annex(document: DocxDocument, defn: Definition, w: Wording) -> None:
     annex = defn.annex
-    _heading(document, "Annex A. Open readiness findings", 1)
+    _heading(document, w.findings_heading, 1)
     if not annex.assessed:
-        _paragraph(document, "The readiness rules were not run for this document.")
+        _paragraph(document, w.not_assessed)
     else:
-        _paragraph(
-            document,
-            f"Declared stage: {annex.declared_stage}. Stage reached by the readiness rules: "
-            f"{annex.reached_stage}. Production-readiness diagnostic: {annex.diagnostic}.",
-        )
+        _paragraph(document, w.assessed)
         if annex.findings:
             rows = [(f.rule_id, f.severity, f.dimension, f"{f.title}: {f.message}", f.waived) for f in annex.findings]
-            _table(document, ("Rule", "Severity", "Dimension", "Finding", "Waived"), rows, (2.0, 1.8, 2.8, 7.4, 3.0))
+            _table(document, w.findings_header, rows, (2.0, 1.8, 2.8, 7.4, 3.0))
         else:
-            _paragraph(document, "No open findings.")
-    _heading(document, "Annex B. Active waivers", 1)
+            _paragraph(document, w.no_findings)
+    _heading(document, w.waivers_heading, 1)
     if annex.waivers:
         rows = [(w.rule, w.reason, w.approved_by, w.expires, w.treated_as) for w in annex.waivers]
-        _table(document, ("Rule", "Reason", "Approved by", "Expires", "Treated as"), rows, (2.0, 6.5, 4.0, 2.3, 2.2))
+        _table(document, w.waivers_header, rows, (2.0, 6.5, 4.0, 2.3, 2.2))
     else:
-        _paragraph(document, "No active waivers.")
+        _paragraph(document, w.no_waivers)
 
 
-def _signoff(document: DocxDocument, defn: Definition) -> None:
-    _heading(document, "Sign-off", 1)
-    _paragraph(
-        document,
-        f"By signing, each party accepts this definition for version {defn.version} of the spec, "
-        f"fingerprint {defn.fingerprint}.",
-    )
+def _signoff(document: DocxDocument, defn: Definition, w: Wording) -> None:
+    _heading(document, w.signoff_heading, 1)
+    _paragraph(document, w.signoff)
     rows = [(r.area, r.role, r.name, r.organisation, "", "") for r in defn.signoff]
-    table = _table(
-        document, ("Area", "Role", "Name", "Organisation", "Signature", "Date"), rows, (2.8, 3.6, 2.8, 2.6, 3.2, 2.0)
-    )
+    table = _table(document, w.signoff_header, rows, (2.8, 3.6, 2.8, 2.6, 3.2, 2.0))
     for row in table.rows[1:]:
         row.height = Cm(1.2)
 
 
-def _document(defn: Definition) -> DocxDocument:
+def _document(defn: Definition, w: Wording) -> DocxDocument:
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2)
     section.top_margin = section.bottom_margin = Cm(2)
-    _heading(document, f"Production-readiness definition: {defn.title}", 0)
-    _paragraph(
-        document,
-        f"This definition belongs to the statement of work between {defn.organisation} (the buyer) and "
-        f"{defn.vendor} (the delivery partner). The workflow is shipped when every acceptance criterion below "
-        "holds and the evidence listed for it has been delivered. It is tied to version "
-        f"{defn.version} of the spec '{defn.spec_id}' by its content fingerprint; any change to the spec "
-        "changes the fingerprint and needs a new signature.",
-    )
-    _table(document, ("Document control", ""), defn.document_control, (4.5, 12.5))
+    _heading(document, w.title, 0)
+    _paragraph(document, w.intro)
+    _table(document, (w.document_control, ""), defn.document_control, (4.5, 12.5))
     _paragraph(document)
     _paragraph(document, defn.summary)
     for clause in defn.clauses:
-        _clause(document, clause)
-    _annex(document, defn)
-    _signoff(document, defn)
-    _footer(document, defn)
+        _clause(document, clause, w)
+    _annex(document, defn, w)
+    _signoff(document, defn, w)
+    _footer(document, w)
     return document
 
 
@@ -235,13 +223,19 @@ def _entries(document: DocxDocument) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def render_docx(defn: Definition) -> bytes:
-    """The definition as the bytes of a ``.docx`` file, reproducibly."""
-    document = _document(defn)
+def render_docx(defn: Definition, *, template_dirs: Sequence[Path] = ()) -> bytes:
+    """The definition as the bytes of a ``.docx`` file, reproducibly.
+
+    The fixed wording comes from the template ``sow/wording.j2`` (see
+    :mod:`specgen.sow.wording`), looked up in ``template_dirs`` before the
+    bundled templates, as for the Markdown.
+    """
+    w = wording(defn, template_dirs)
+    document = _document(defn, w)
     _drop_thumbnail(document)
     when = build_datetime(defn.released)
     props = document.core_properties
-    props.title = _text(f"Production-readiness definition: {defn.title}")
+    props.title = _text(w.title)
     props.subject = _text(f"{defn.spec_id} version {defn.version}")
     props.author = "specgen"
     props.last_modified_by = "specgen"
