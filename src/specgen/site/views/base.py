@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from specgen.spec.fingerprint import fingerprint
-from specgen.spec.schema import Person, Project, Role, Runbook, Spec, Stage
+from specgen.spec.roster import Roster
+from specgen.spec.schema import Project, Runbook, Spec, Stage
 from specgen.text import Md
 
 if TYPE_CHECKING:  # the readiness report comes from specgen.rules
@@ -54,8 +55,8 @@ class WorkflowBase:
         self.source_path = source_path
         """The spec file, when it was read from disk."""
         self.id = spec.id
-        self._roles: dict[str, Role] = {r.id: r for r in (*project.roles, *spec.roles)}
-        self._people: dict[str, Person] = {p.id: p for p in (*project.people, *spec.people)}
+        self.roster = Roster(project, spec)
+        """The people and roles the spec can name (the project's and its own)."""
         self._controls = {c.id: c for c in spec.controls}
         self._conditions = spec.conditions
         self._runbooks = {r.id: r for r in spec.runbooks}
@@ -66,38 +67,31 @@ class WorkflowBase:
 
     def person(self, ident: str | None) -> str:
         """'Name (organisation)' for a person id."""
-        if ident is None:
-            return ""
-        person = self._people.get(ident)
-        if person is None:
-            return ident
-        return f"{person.name} ({person.organisation})" if person.organisation else person.name
+        return self.roster.person_with_organisation(ident)
 
     def role(self, ident: str | None) -> str:
         """'Title (holder's name)' for a role id."""
         if ident is None:
             return ""
-        role = self._roles.get(ident)
+        role = self.roster.role(ident)
         if role is None:
             return ident
-        holder = self._people.get(role.holder) if role.holder else None
+        holder = self.roster.holder(ident)
         return f"{role.title} ({holder.name})" if holder else role.title
 
     def who(self, ident: str | None) -> str:
         """A role (with its holder) or a person, whichever the id names."""
-        if ident is not None and ident not in self._roles and ident in self._people:
+        if self.roster.role(ident) is None and self.roster.person(ident) is not None:
             return self.person(ident)
         return self.role(ident)
 
     def role_title(self, ident: str) -> str:
         """The role's title alone."""
-        role = self._roles.get(ident)
-        return role.title if role else ident
+        return self.roster.role_title(ident)
 
     def contact(self, ident: str) -> str:
         """Who holds a role and how to reach them."""
-        role = self._roles.get(ident)
-        holder = self._people.get(role.holder) if role and role.holder else None
+        holder = self.roster.holder(ident)
         if holder is None:
             return "no holder named"
         return f"{holder.name}, {holder.email}" if holder.email else holder.name
