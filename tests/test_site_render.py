@@ -206,6 +206,27 @@ def test_definition_and_reference_pages(examples) -> None:
     assert "workflows/credit-decision-assistant/history.md" in pages
 
 
+def test_rendering_reads_nothing_but_templates(examples, monkeypatch) -> None:
+    """Histories and recorded approvals are gathered first; rendering only uses them."""
+    import specgen.git
+    import specgen.review.history
+    import specgen.spec.approvals
+    from specgen.site.gather import gather
+
+    inputs = gather(examples)
+    expected = render_pages(examples, inputs=inputs)
+    assert expected == render_pages(examples)  # what render_pages gathers by itself
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("rendering read git or an approvals file")
+
+    monkeypatch.setattr(specgen.git, "repo_root", forbidden)
+    monkeypatch.setattr(specgen.git, "file_history", forbidden)
+    monkeypatch.setattr(specgen.review.history, "spec_history", forbidden)
+    monkeypatch.setattr(specgen.spec.approvals, "sidecar_approvals", forbidden)
+    assert render_pages(examples, inputs=inputs) == expected
+
+
 def test_links_point_at_anchors_the_pages_define(examples) -> None:
     pages = render_pages(examples, report=check_portfolio(examples))
     ids: dict[str, set[str]] = {}

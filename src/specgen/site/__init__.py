@@ -6,13 +6,15 @@ Modules: :mod:`~specgen.site.pages` (the pages as data), :mod:`~specgen.site.vie
 environment), :mod:`~specgen.site.plan` (planning and rendering the pages),
 :mod:`~specgen.site.mkdocs` (configuration and the mkdocs build),
 :mod:`~specgen.site.build` (sources, the atomic swap, :func:`build_site`),
-:mod:`~specgen.site.serve` (the live preview) and :mod:`~specgen.site.errors`.
+:mod:`~specgen.site.gather` (the git histories and recorded approvals, read
+before rendering), :mod:`~specgen.site.serve` (the live preview) and :mod:`~specgen.site.errors`.
 """
 
 from __future__ import annotations
 
 from specgen.site.build import MARKER, BuildResult, build_site
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError, SiteError
+from specgen.site.gather import SiteInputs, gather
 from specgen.site.mkdocs import run_mkdocs
 from specgen.site.plan import render_pages
 from specgen.site.serve import Preview, PreviewBuild, serve
@@ -26,7 +28,9 @@ __all__ = [
     "PreviewBuild",
     "SiteBuildError",
     "SiteError",
+    "SiteInputs",
     "build_site",
+    "gather",
     "render_pages",
     "run_mkdocs",
     "serve",

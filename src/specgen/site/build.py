@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from specgen.resources import bundled_templates
 from specgen.site.environment import RenderError
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
+from specgen.site.gather import SiteInputs, gather
 from specgen.site.mkdocs import mkdocs_config, mkdocs_yaml, run_mkdocs
 from specgen.site.pages import PORTFOLIO_PAGES, WORKFLOW_PAGES, Page, PageDef, PortfolioPageDef
 from specgen.site.plan import render_planned_pages
@@ -77,7 +78,8 @@ class BuildResult:
     output: Path
     pages: int
     render_seconds: float
-    """Loading templates, rendering the pages, writing the mkdocs project."""
+    """Reading the git histories and recorded approvals, loading templates,
+    rendering the pages, writing the mkdocs project."""
     mkdocs_seconds: float
     """mkdocs' own build (Markdown to HTML, theme, search index)."""
     sources: Path | None = None
@@ -140,13 +142,16 @@ def write_sources(
     user_templates: Path | None = None,
     workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
+    inputs: SiteInputs | None = None,
 ) -> Sources:
     """Write the site's mkdocs project into ``folder`` (which must not exist).
 
     ``user_templates`` defaults to ``templates/`` next to the project file;
     its ``site/...`` files replace the bundled ones of the same name (page
     templates, ``site/glossary.yml``, ``site/assets/...``, ``site/theme/...``).
-    Raises :class:`SiteBuildError` when a template fails.
+    ``inputs`` are the histories and recorded approvals of the specs
+    (gathered here when not given). Raises :class:`SiteBuildError` when a
+    template fails.
     """
     if user_templates is None:
         user_templates = default_user_templates(portfolio)
@@ -157,6 +162,7 @@ def write_sources(
             user_templates=user_templates,
             workflow_pages=workflow_pages,
             portfolio_pages=portfolio_pages,
+            inputs=inputs,
         )
     except RenderError as exc:
         raise SiteBuildError(f"cannot render the site: {exc}") from exc
@@ -262,6 +268,7 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".specgen-build", dir=output.parent))
     try:
         started = time.perf_counter()
+        inputs = gather(portfolio)
         sources = write_sources(
             portfolio,
             staging / "sources",
@@ -269,6 +276,7 @@ def build_site(
             user_templates=user_templates,
             workflow_pages=workflow_pages,
             portfolio_pages=portfolio_pages,
+            inputs=inputs,
         )
         rendered = time.perf_counter()
         site = staging / "site"

@@ -10,7 +10,6 @@ whole. Adding a page is one entry (and one template).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,24 +87,12 @@ def _definition_page(view: WorkflowView, user_templates: Path | None) -> str:
     return sow.render_markdown(defn, template_dirs=_template_dirs(user_templates))
 
 
-@functools.lru_cache(maxsize=256)
-def _repo_root(folder: Path) -> Path | None:
-    """The git work tree holding ``folder`` (one ``git`` call per folder and build:
-    :func:`plan_pages` clears the cache)."""
-    from specgen.git import repo_root
-
-    return repo_root(folder)
-
-
 def _history_page(view: WorkflowView, user_templates: Path | None) -> str:
-    """The change history from git (empty outside a repository)."""
-    from specgen.review.history import History, render_history_page, spec_history
+    """The change history from git, as gathered before rendering (empty outside
+    a repository)."""
+    from specgen.review.history import History, render_history_page
 
-    root = _repo_root(view.source_path.resolve().parent) if view.source_path is not None else None
-    if view.source_path is None or root is None:
-        history = History(view.id, view.id, None)
-    else:
-        history = spec_history(view.source_path, root, project=view.project)
+    history = view.history if view.history is not None else History(view.id, view.id, None)
     return render_history_page(history, user_dirs=_template_dirs(user_templates))
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from specgen.site.environment import RenderError, load_glossary, make_site_environment
+from specgen.site.gather import SiteInputs, gather
 from specgen.site.links import LinkIndex, Links
 from specgen.site.pages import (
     PORTFOLIO_PAGES,
@@ -26,7 +27,6 @@ from specgen.site.pages import (
     Page,
     PageDef,
     PortfolioPageDef,
-    _repo_root,
 )
 from specgen.site.views import SiteView, WorkflowView, sort_key
 from specgen.spec.loader import Portfolio
@@ -51,17 +51,30 @@ def plan_pages(
     workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     user_templates: Path | None = None,
+    inputs: SiteInputs | None = None,
 ) -> list[Page]:
     """Every page of the site, in nav order, with the context its template gets.
 
     ``report`` is the readiness report of :func:`specgen.rules.check_portfolio`
-    (None: the pages say the workflow was not checked).
+    (None: the pages say the workflow was not checked). ``inputs`` are the
+    histories and recorded approvals of the specs (:func:`specgen.site.gather.gather`,
+    which is called when they are not given); past this point nothing is read
+    but the templates.
     """
     reports = _reports_by_id(report)
-    _repo_root.cache_clear()
+    if inputs is None:
+        inputs = gather(portfolio)
     views = sorted(
         (
-            WorkflowView(ls.spec, portfolio.project, reports.get(ls.spec.id), ls.source.name, ls.source.path)
+            WorkflowView(
+                ls.spec,
+                portfolio.project,
+                reports.get(ls.spec.id),
+                ls.source.name,
+                ls.source.path,
+                recorded_approvals=inputs.approvals.get(ls.spec.id, ()),
+                history=inputs.history(ls.spec.id),
+            )
             for ls in portfolio.specs
         ),
         key=sort_key,
@@ -147,6 +160,7 @@ def render_pages(
     user_templates: Path | None = None,
     workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
+    inputs: SiteInputs | None = None,
 ) -> dict[str, str]:
     """Every page of the site as ``{docs-relative path: Markdown}``, in nav order."""
     rendered = render_planned_pages(
@@ -155,6 +169,7 @@ def render_pages(
         user_templates=user_templates,
         workflow_pages=workflow_pages,
         portfolio_pages=portfolio_pages,
+        inputs=inputs,
     )
     return {page.path: text for page, text in rendered}
 
@@ -166,6 +181,7 @@ def render_planned_pages(
     user_templates: Path | None = None,
     workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
+    inputs: SiteInputs | None = None,
 ) -> list[tuple[Page, str]]:
     """Every page of the site with its Markdown, in nav order (what the site
     build writes; :func:`render_pages` is the same as a mapping)."""
@@ -177,5 +193,6 @@ def render_planned_pages(
         workflow_pages=workflow_pages,
         portfolio_pages=portfolio_pages,
         user_templates=user_templates,
+        inputs=inputs,
     )
     return [(page, render_page(env, page)) for page in pages]

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from specgen.spec.fingerprint import fingerprint
 from specgen.spec.roster import Roster
-from specgen.spec.schema import Project, Runbook, Spec, Stage
+from specgen.spec.schema import Project, Runbook, Spec, SpecApproval, Stage
 from specgen.text import Md
 
 if TYPE_CHECKING:  # the readiness report comes from specgen.rules
+    from specgen.review.history import History
     from specgen.rules import SpecReport
 
 __all__ = ["Status", "WorkflowBase"]
@@ -46,6 +47,9 @@ class WorkflowBase:
         report: SpecReport | None,
         source: str,
         source_path: Path | None = None,
+        *,
+        recorded_approvals: Sequence[SpecApproval] = (),
+        history: History | None = None,
     ) -> None:
         self.spec = spec
         self.project = project
@@ -54,6 +58,11 @@ class WorkflowBase:
         """The spec file's name as loaded."""
         self.source_path = source_path
         """The spec file, when it was read from disk."""
+        self.recorded_approvals = list(recorded_approvals)
+        """Approvals recorded by ``specgen approve`` in the approvals file beside
+        the spec (read before rendering: see :mod:`specgen.site.gather`)."""
+        self.history = history
+        """The spec's change history from git, when it was gathered."""
         self.id = spec.id
         self.roster = Roster(project, spec)
         """The people and roles the spec can name (the project's and its own)."""

@@ -26,10 +26,7 @@ class OverviewView(WorkflowBase):
     def approvals(self) -> list[SpecApproval]:
         """Approvals written in the spec, then those recorded by ``specgen approve``
         in the approvals file beside it."""
-        from specgen.spec.approvals import sidecar_approvals
-
-        recorded = sidecar_approvals(self.source_path, self.spec.id) if self.source_path is not None else []
-        return [*self.spec.approvals, *recorded]
+        return [*self.spec.approvals, *self.recorded_approvals]
 
     def approval_current(self, approval_fingerprint: str) -> bool:
         """Whether an approval was given to the spec as it is now."""
