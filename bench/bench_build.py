@@ -95,8 +95,9 @@ def run_one(count: int, one_runbooks_page: bool = False) -> dict[str, Any]:
     """Generate, load, check, render and build one portfolio; the figures.
     ``one_runbooks_page``: one runbooks page per workflow instead of a page per runbook."""
     from specgen.rules import check_portfolio
-    from specgen.site.build import run_mkdocs, write_sources
-    from specgen.site.render import ONE_PAGE_FOR_RUNBOOKS, WORKFLOW_PAGES
+    from specgen.site.build import write_sources
+    from specgen.site.mkdocs import run_mkdocs
+    from specgen.site.pages import ONE_PAGE_FOR_RUNBOOKS, WORKFLOW_PAGES
 
     pages = WORKFLOW_PAGES
     if one_runbooks_page:
@@ -144,7 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100", help="comma-separated portfolio sizes (default: 10,100)")
     parser.add_argument(
-        "--one-runbooks-page", action="store_true", help="one runbooks page per workflow (render.ONE_PAGE_FOR_RUNBOOKS)"
+        "--one-runbooks-page", action="store_true", help="one runbooks page per workflow (pages.ONE_PAGE_FOR_RUNBOOKS)"
     )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

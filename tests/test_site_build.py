@@ -18,7 +18,10 @@ import yaml
 
 from specgen import load_portfolio
 from specgen.rules import check_portfolio
-from specgen.site.build import MARKER, OutputNotOurs, Preview, build_site, run_mkdocs
+from specgen.site.build import MARKER, build_site
+from specgen.site.errors import OutputNotOurs
+from specgen.site.mkdocs import run_mkdocs
+from specgen.site.serve import Preview
 from specgen.spec.schema import Project, Spec
 from tests.site_support import PAYLOAD, PROBE, broken_links, inject_markup, scan_site
 

@@ -1,7 +1,7 @@
 """Rendering the handover site's pages: escaping, the page set, templates, golden pages.
 
 No mkdocs build here (see test_site_build.py): these tests render Markdown
-through :mod:`specgen.site.render` and, for escaping, convert it with Python-Markdown
+through :mod:`specgen.site.plan` and, for escaping, convert it with Python-Markdown
 configured like the site.
 """
 
@@ -19,16 +19,10 @@ from pymdownx.superfences import fence_code_format
 
 from specgen import load_portfolio
 from specgen.rules import check_portfolio
-from specgen.site.render import (
-    ONE_PAGE_FOR_RUNBOOKS,
-    WORKFLOW_PAGES,
-    PageDef,
-    RenderError,
-    WorkflowView,
-    make_site_environment,
-    plan_pages,
-    render_pages,
-)
+from specgen.site.environment import RenderError, make_site_environment
+from specgen.site.pages import ONE_PAGE_FOR_RUNBOOKS, WORKFLOW_PAGES, PageDef
+from specgen.site.plan import plan_pages, render_pages
+from specgen.site.views import WorkflowView
 from specgen.spec.schema import Autonomy
 from specgen.text import mermaid_label
 from specgen.text import site_markdown as markdown_escape
@@ -210,6 +204,27 @@ def test_definition_and_reference_pages(examples) -> None:
     assert definition == sow.render_markdown(sow.definition(credit, examples.project)).replace("\r", "") or definition
     assert "| **autonomy** |" in pages["reference.md"]
     assert "workflows/credit-decision-assistant/history.md" in pages
+
+
+def test_rendering_reads_nothing_but_templates(examples, monkeypatch) -> None:
+    """Histories and recorded approvals are gathered first; rendering only uses them."""
+    import specgen.git
+    import specgen.review.history
+    import specgen.spec.approvals
+    from specgen.site.gather import gather
+
+    inputs = gather(examples)
+    expected = render_pages(examples, inputs=inputs)
+    assert expected == render_pages(examples)  # what render_pages gathers by itself
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("rendering read git or an approvals file")
+
+    monkeypatch.setattr(specgen.git, "repo_root", forbidden)
+    monkeypatch.setattr(specgen.git, "file_history", forbidden)
+    monkeypatch.setattr(specgen.review.history, "spec_history", forbidden)
+    monkeypatch.setattr(specgen.spec.approvals, "sidecar_approvals", forbidden)
+    assert render_pages(examples, inputs=inputs) == expected
 
 
 def test_links_point_at_anchors_the_pages_define(examples) -> None:

@@ -116,7 +116,8 @@ def _site_files(
     clock; the build is given the bundle's own date so the archive does not
     depend on the day it was built.
     """
-    from specgen.site.build import MARKER, SiteError, build_site
+    from specgen.site.build import MARKER, build_site
+    from specgen.site.errors import SiteError
 
     user_templates = template_dirs[0] if template_dirs else None
     with tempfile.TemporaryDirectory(prefix="specgen-bundle-") as tmp, source_date_epoch_default(built):

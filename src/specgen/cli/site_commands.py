@@ -77,7 +77,8 @@ def build(
     is left as it was), 2 on a usage error such as an OUTPUT folder specgen
     did not build.
     """
-    from specgen.site.build import InvalidPortfolio, OutputNotOurs, SiteBuildError, build_site
+    from specgen.site.build import build_site
+    from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
 
     portfolio = _load(paths, project_file)
     if not portfolio.ok:
@@ -130,8 +131,9 @@ def serve(
     invalid prints the problems and keeps the last good site. Exits 2 on a
     usage error.
     """
-    from specgen.site.build import PreviewBuild, default_user_templates
-    from specgen.site.build import serve as serve_site
+    from specgen.site.build import default_user_templates
+    from specgen.site.serve import PreviewBuild
+    from specgen.site.serve import serve as serve_site
 
     chosen = _paths(paths)
     day = today(as_of)

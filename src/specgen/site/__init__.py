@@ -1,23 +1,23 @@
-"""The handover site: page views, Mermaid flows, links, the page plan, the
-Jinja environment, the mkdocs configuration and build, and the preview server.
+"""The handover site.
+
+Modules: :mod:`~specgen.site.pages` (the pages as data), :mod:`~specgen.site.views`
+(the specs as the templates see them), :mod:`~specgen.site.flows` (Mermaid flows),
+:mod:`~specgen.site.links`, :mod:`~specgen.site.environment` (the Jinja
+environment), :mod:`~specgen.site.plan` (planning and rendering the pages),
+:mod:`~specgen.site.mkdocs` (configuration and the mkdocs build),
+:mod:`~specgen.site.build` (sources, the atomic swap, :func:`build_site`),
+:mod:`~specgen.site.gather` (the git histories and recorded approvals, read
+before rendering), :mod:`~specgen.site.serve` (the live preview) and :mod:`~specgen.site.errors`.
 """
 
 from __future__ import annotations
 
-from specgen.site.build import (
-    MARKER,
-    BuildResult,
-    InvalidPortfolio,
-    OutputNotOurs,
-    Preview,
-    PreviewBuild,
-    SiteBuildError,
-    SiteError,
-    build_site,
-    run_mkdocs,
-    serve,
-)
-from specgen.site.render import render_pages
+from specgen.site.build import MARKER, BuildResult, build_site
+from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError, SiteError
+from specgen.site.gather import SiteInputs, gather
+from specgen.site.mkdocs import run_mkdocs
+from specgen.site.plan import render_pages
+from specgen.site.serve import Preview, PreviewBuild, serve
 
 __all__ = [
     "MARKER",
@@ -28,7 +28,9 @@ __all__ = [
     "PreviewBuild",
     "SiteBuildError",
     "SiteError",
+    "SiteInputs",
     "build_site",
+    "gather",
     "render_pages",
     "run_mkdocs",
     "serve",

@@ -1,0 +1,34 @@
+"""Why the site could not be built."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from specgen.diagnostics import Diagnostic
+
+__all__ = ["InvalidPortfolio", "OutputNotOurs", "SiteBuildError", "SiteError"]
+
+
+class SiteError(Exception):
+    """The site could not be built; the message says why."""
+
+
+class InvalidPortfolio(SiteError):
+    """The specs do not validate; ``diagnostics`` are what ``validate`` reports."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = list(diagnostics)
+        super().__init__(f"{sum(1 for d in diagnostics if d.level.value == 'error')} errors in the specs")
+
+
+class OutputNotOurs(SiteError):
+    """The output folder exists and is not a site specgen built."""
+
+
+class SiteBuildError(SiteError):
+    """Rendering or the mkdocs build failed; ``warnings`` are mkdocs' messages."""
+
+    def __init__(self, message: str, warnings: Sequence[str] = ()) -> None:
+        self.warnings = list(warnings)
+        details = "".join(f"\n  {w}" for w in self.warnings)
+        super().__init__(message + details)

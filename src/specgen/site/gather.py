@@ -1,0 +1,67 @@
+"""What the site shows beyond the specs themselves, read once before rendering.
+
+A workflow's change history comes from git and its recorded approvals from
+the approvals file beside the spec. :func:`gather` reads both for every spec
+of a portfolio; the views and the page plan then take them as data, so
+rendering reads nothing but its templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from specgen.spec.loader import Portfolio
+from specgen.spec.schema import SpecApproval
+
+if TYPE_CHECKING:  # imported when used: specgen.review is not needed to import the site
+    from specgen.review.history import History
+
+__all__ = ["SiteInputs", "gather"]
+
+
+@dataclass(frozen=True)
+class SiteInputs:
+    """Per spec id: what the pages show that is not written in the spec."""
+
+    histories: Mapping[str, History] = field(default_factory=dict)
+    """The change history from git (empty outside a repository)."""
+    approvals: Mapping[str, list[SpecApproval]] = field(default_factory=dict)
+    """Approvals recorded by ``specgen approve`` in the approvals file beside the spec."""
+
+    def history(self, spec_id: str) -> History:
+        """The spec's history; an empty one when none was gathered."""
+        from specgen.review.history import History
+
+        found = self.histories.get(spec_id)
+        return found if found is not None else History(spec_id, spec_id, None)
+
+
+def gather(portfolio: Portfolio) -> SiteInputs:
+    """Read the git history and the recorded approvals of every spec (one
+    ``git`` call per spec folder to find the repository, then the history)."""
+    from specgen.git import repo_root
+    from specgen.review.history import History, spec_history
+    from specgen.spec.approvals import sidecar_approvals
+
+    roots: dict[Path, Path | None] = {}
+    histories: dict[str, History] = {}
+    approvals: dict[str, list[SpecApproval]] = {}
+    for loaded in portfolio.specs:
+        spec_id, path = loaded.spec.id, loaded.source.path
+        if path is None:
+            histories[spec_id] = History(spec_id, spec_id, None)
+            approvals[spec_id] = []
+            continue
+        folder = path.resolve().parent
+        if folder not in roots:
+            roots[folder] = repo_root(folder)
+        root = roots[folder]
+        if root is None:
+            histories[spec_id] = History(spec_id, spec_id, None)
+        else:
+            histories[spec_id] = spec_history(path, root, project=portfolio.project)
+        approvals[spec_id] = sidecar_approvals(path, spec_id)
+    return SiteInputs(histories, approvals)

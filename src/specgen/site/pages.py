@@ -1,0 +1,213 @@
+"""The site's pages as data.
+
+:data:`WORKFLOW_PAGES` lists the pages every workflow gets (one
+:class:`PageDef` each: where it goes, its title, its template, the spec
+sections it presents), :data:`PORTFOLIO_PAGES` the pages of the site as a
+whole. Adding a page is one entry (and one template).
+:func:`specgen.site.plan.plan_pages` expands the definitions into
+:class:`Page` objects (path, title, template, context).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from specgen.site.views import WorkflowView
+from specgen.spec.schema import Runbook, Spec
+
+__all__ = [
+    "ONE_PAGE_FOR_RUNBOOKS",
+    "PORTFOLIO_PAGES",
+    "WORKFLOWS_DIR",
+    "WORKFLOW_PAGES",
+    "Page",
+    "PageDef",
+    "PortfolioPageDef",
+]
+
+
+@dataclass(frozen=True)
+class PageDef:
+    """One kind of page of a workflow.
+
+    ``slug`` is the path inside the workflow's folder, without ``.md``; for a
+    page per item (``each``) it is a format string over the item
+    (``"runbooks/{id}"``) and ``title`` too (``"{title}"``). ``sections`` are
+    the spec's top-level fields the page presents: readiness findings about
+    them are shown on it. ``hosts`` are the kinds of entity the page carries
+    anchors for, so other pages can link to them (see :class:`Links`).
+    ``extra`` adds context the template needs beyond the standard one.
+    """
+
+    slug: str
+    title: str
+    template: str
+    sections: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
+    each: Callable[[Spec], Sequence[Any]] | None = None
+    item_name: str = "item"
+    group: str | None = None
+    """Nav sub-section of the workflow the page sits in ("Runbooks")."""
+    extra: Callable[[WorkflowView], Mapping[str, Any]] | None = None
+    produce: Callable[[WorkflowView, Path | None], str] | None = None
+    """For a page another module writes (such as the change history): called
+    with the workflow and the user's template folder, it returns the page's
+    Markdown, which is used as is (that module escapes spec text itself);
+    ``template`` is then only informative."""
+
+
+@dataclass(frozen=True)
+class PortfolioPageDef:
+    """A page of the site as a whole (home, glossary, field reference)."""
+
+    path: str
+    title: str
+    template: str
+    produce: Callable[[Path | None], str] | None = None
+    """For a page another module writes: called with the user's template
+    folder, it returns the page's Markdown (see :attr:`PageDef.produce`)."""
+
+
+def _runbooks(spec: Spec) -> Sequence[Runbook]:
+    return spec.runbooks
+
+
+def _template_dirs(user_templates: Path | None) -> tuple[Path, ...]:
+    return (user_templates,) if user_templates is not None else ()
+
+
+def _definition_page(view: WorkflowView, user_templates: Path | None) -> str:
+    """The production-readiness definition (the statement-of-work text) as a page."""
+    from specgen import sow
+
+    defn = sow.definition(view.spec, view.project, report=view.report)
+    return sow.render_markdown(defn, template_dirs=_template_dirs(user_templates))
+
+
+def _history_page(view: WorkflowView, user_templates: Path | None) -> str:
+    """The change history from git, as gathered before rendering (empty outside
+    a repository)."""
+    from specgen.review.history import History, render_history_page
+
+    history = view.history if view.history is not None else History(view.id, view.id, None)
+    return render_history_page(history, user_dirs=_template_dirs(user_templates))
+
+
+def _field_reference_page(user_templates: Path | None) -> str:
+    from specgen.spec.fieldref import render_field_reference
+
+    return render_field_reference("spec", user_dirs=_template_dirs(user_templates))
+
+
+WORKFLOW_PAGES: tuple[PageDef, ...] = (
+    PageDef(
+        "index",
+        "Overview",
+        "site/workflow/overview.md.j2",
+        sections=(
+            *("", "schema_version", "id", "title", "version", "stage", "consequence", "summary"),
+            *("integrations", "people", "roles", "intent", "ownership", "scorecard", "signoff", "approvals"),
+        ),
+    ),
+    PageDef(
+        "decisions",
+        "Decision boundaries",
+        "site/workflow/decisions.md.j2",
+        sections=("decisions", "decision_records"),
+        hosts=("decision", "record"),
+    ),
+    PageDef(
+        "controls",
+        "Controls and monitoring",
+        "site/workflow/controls.md.j2",
+        sections=("runtime", "observability", "audit", "data", "change_control"),
+        hosts=("control", "signal", "source"),
+    ),
+    PageDef(
+        "runbooks/{id}",
+        "{title}",
+        "site/workflow/runbook.md.j2",
+        sections=("runbooks",),
+        hosts=("runbook",),
+        each=_runbooks,
+        item_name="runbook",
+        group="Runbooks",
+    ),
+    PageDef(
+        "acceptance",
+        "Acceptance and readiness",
+        "site/workflow/acceptance.md.j2",
+        sections=("acceptance",),
+        hosts=("condition", "readiness"),
+    ),
+    PageDef(
+        "exit",
+        "Exit and handover",
+        "site/workflow/exit.md.j2",
+        sections=("exit", "dependencies"),
+        hosts=("dependency",),
+    ),
+    PageDef(
+        "definition",
+        "Production-readiness definition",
+        "sow/definition.md.j2",
+        produce=_definition_page,
+    ),
+    PageDef(
+        "history",
+        "Change history",
+        "site/history.md.j2",
+        produce=_history_page,
+    ),
+)
+"""The pages every workflow gets, in nav order: one per question a buyer asks.
+Who owns it (overview), what it may decide alone and where a human steps in
+(decision boundaries, with the traceability matrix), how its outputs are
+checked (controls and monitoring), what happens when it fails (runbooks, each
+printing on its own sheet), how we know it is good enough (acceptance and
+readiness), how we take it over or leave (exit and handover).
+
+Every page costs the theme a few milliseconds whatever it holds, so the set is
+kept small; :data:`ONE_PAGE_FOR_RUNBOOKS` is the alternative for runbooks."""
+
+ONE_PAGE_FOR_RUNBOOKS = PageDef(
+    "runbooks",
+    "Runbooks",
+    "site/workflow/runbooks.md.j2",
+    sections=("runbooks",),
+    hosts=("runbook",),
+)
+"""All runbooks of a workflow on one page (each printing on its own sheet)
+instead of a page per runbook: replace the ``runbooks/{id}`` entry of
+:data:`WORKFLOW_PAGES` with this one for large portfolios (about 13 ms less
+per runbook page in the build)."""
+
+PORTFOLIO_PAGES: tuple[PortfolioPageDef, ...] = (
+    PortfolioPageDef("index.md", "Home", "site/home.md.j2"),
+    PortfolioPageDef("glossary.md", "Glossary", "site/glossary.md.j2"),
+    PortfolioPageDef("reference.md", "Field reference", "reference/fields.md.j2", produce=_field_reference_page),
+)
+"""Pages of the site as a whole."""
+
+WORKFLOWS_DIR = "workflows"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One Markdown page to render: where it goes and what renders it."""
+
+    path: str
+    """Path inside ``docs/`` (POSIX), e.g. ``workflows/credit/decisions.md``."""
+    title: str
+    """Plain-text title for the navigation."""
+    template: str
+    context: Mapping[str, Any] = field(repr=False)
+    workflow: str | None = None
+    """Id of the spec the page belongs to (None for portfolio pages)."""
+    group: str | None = None
+    """Nav sub-section inside the workflow."""
+    produce: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    """Writes the page's Markdown instead of the template (see :attr:`PageDef.produce`)."""

@@ -1,0 +1,198 @@
+"""Specs → Markdown pages of the handover site, through Jinja templates.
+
+:func:`plan_pages` expands the page definitions of :mod:`specgen.site.pages`
+into :class:`Page` objects (path, title, template, context);
+:func:`render_pages` renders them. Tables and step lists are written as HTML
+inside the Markdown: Python-Markdown takes four times as long over Markdown
+tables, and the build's time is mostly spent there.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from specgen.site.environment import RenderError, load_glossary, make_site_environment
+from specgen.site.gather import SiteInputs, gather
+from specgen.site.links import LinkIndex, Links
+from specgen.site.pages import (
+    PORTFOLIO_PAGES,
+    WORKFLOW_PAGES,
+    WORKFLOWS_DIR,
+    Page,
+    PageDef,
+    PortfolioPageDef,
+)
+from specgen.site.views import SiteView, WorkflowView, sort_key
+from specgen.spec.loader import Portfolio
+
+if TYPE_CHECKING:  # the readiness report comes from specgen.rules
+    from specgen.rules import PortfolioReport, SpecReport
+
+__all__ = ["plan_pages", "render_page", "render_pages", "render_planned_pages"]
+
+
+def _reports_by_id(report: PortfolioReport | None) -> dict[str, SpecReport]:
+    if report is None:
+        return {}
+    return {r.spec_id: r for r in report.specs}
+
+
+def plan_pages(
+    portfolio: Portfolio,
+    *,
+    report: PortfolioReport | None = None,
+    glossary: Sequence[Mapping[str, str]] = (),
+    workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
+    portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
+    user_templates: Path | None = None,
+    inputs: SiteInputs | None = None,
+) -> list[Page]:
+    """Every page of the site, in nav order, with the context its template gets.
+
+    ``report`` is the readiness report of :func:`specgen.rules.check_portfolio`
+    (None: the pages say the workflow was not checked). ``inputs`` are the
+    histories and recorded approvals of the specs (:func:`specgen.site.gather.gather`,
+    which is called when they are not given); past this point nothing is read
+    but the templates.
+    """
+    reports = _reports_by_id(report)
+    if inputs is None:
+        inputs = gather(portfolio)
+    views = sorted(
+        (
+            WorkflowView(
+                ls.spec,
+                portfolio.project,
+                reports.get(ls.spec.id),
+                ls.source.name,
+                ls.source.path,
+                recorded_approvals=inputs.approvals.get(ls.spec.id, ()),
+                history=inputs.history(ls.spec.id),
+            )
+            for ls in portfolio.specs
+        ),
+        key=sort_key,
+    )
+    site = SiteView(portfolio.project, views, glossary)
+    index = LinkIndex()
+    planned: list[tuple[str, str, PageDef | PortfolioPageDef, WorkflowView | None, Any, int | None]] = []
+    for pdef in portfolio_pages:
+        index.titles[pdef.path] = pdef.title
+        planned.append((pdef.path, pdef.title, pdef, None, None, None))
+    for view in views:
+        folder = f"{WORKFLOWS_DIR}/{view.id}"
+        for wdef in workflow_pages:
+            items: Sequence[Any] = wdef.each(view.spec) if wdef.each else [None]
+            for position, item in enumerate(items):
+                fields = item.model_dump() if item is not None else {}
+                path = f"{folder}/{wdef.slug.format(**fields)}.md"
+                title = wdef.title.format(**fields)
+                index.titles[path] = title
+                if item is None:
+                    index.pages[(view.id, wdef.slug)] = path
+                    for kind in wdef.hosts:
+                        index.hosts[(view.id, kind)] = path
+                else:
+                    for kind in wdef.hosts:
+                        index.items[(view.id, kind, item.id)] = path
+                planned.append((path, title, wdef, view, item, position if item is not None else None))
+    pages = []
+    for path, title, pdef, view, item, position in planned:
+        links = Links(path, index)
+        context: dict[str, Any] = {"site": site, "links": links, "page_title": title, "here": path}
+        if isinstance(pdef, PortfolioPageDef) or view is None:
+            made = functools.partial(pdef.produce, user_templates) if pdef.produce else None
+            pages.append(Page(path, title, pdef.template, context, produce=made))
+            continue
+        context["workflow"] = view
+        context["spec"] = view.spec
+        if item is not None:
+            context[pdef.item_name] = item
+            field_name = pdef.sections[0] if pdef.sections else pdef.item_name
+            context["findings"] = view.findings_in((), prefix=f"{field_name}[{position}]")
+        else:
+            context["findings"] = view.findings_in(pdef.sections)
+        if pdef.extra is not None:
+            context.update(pdef.extra(view))
+        produce = functools.partial(pdef.produce, view, user_templates) if pdef.produce else None
+        pages.append(Page(path, title, pdef.template, context, workflow=view.id, group=pdef.group, produce=produce))
+    return pages
+
+
+def render_page(env: jinja2.Environment, page: Page) -> str:
+    """One page's Markdown. Template problems raise :class:`RenderError`
+    naming the template and line."""
+    try:
+        text = page.produce() if page.produce else env.get_template(page.template).render(page.context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or page.template
+        raise RenderError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template not found: {exc.name}") from exc
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"{page.template} (rendering {page.path}): {exc.message}") from exc
+    except RenderError:
+        raise
+    except Exception as exc:  # a template calling something with bad arguments
+        raise RenderError(f"{page.template} (rendering {page.path}): {type(exc).__name__}: {exc}") from exc
+    return _tidy(text)
+
+
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def _tidy(text: str) -> str:
+    """Trailing spaces off, at most one blank line in a row, one final newline."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+def render_pages(
+    portfolio: Portfolio,
+    *,
+    report: PortfolioReport | None = None,
+    user_templates: Path | None = None,
+    workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
+    portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
+    inputs: SiteInputs | None = None,
+) -> dict[str, str]:
+    """Every page of the site as ``{docs-relative path: Markdown}``, in nav order."""
+    rendered = render_planned_pages(
+        portfolio,
+        report=report,
+        user_templates=user_templates,
+        workflow_pages=workflow_pages,
+        portfolio_pages=portfolio_pages,
+        inputs=inputs,
+    )
+    return {page.path: text for page, text in rendered}
+
+
+def render_planned_pages(
+    portfolio: Portfolio,
+    *,
+    report: PortfolioReport | None = None,
+    user_templates: Path | None = None,
+    workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
+    portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
+    inputs: SiteInputs | None = None,
+) -> list[tuple[Page, str]]:
+    """Every page of the site with its Markdown, in nav order (what the site
+    build writes; :func:`render_pages` is the same as a mapping)."""
+    env = make_site_environment(user_templates)
+    pages = plan_pages(
+        portfolio,
+        report=report,
+        glossary=load_glossary(env),
+        workflow_pages=workflow_pages,
+        portfolio_pages=portfolio_pages,
+        user_templates=user_templates,
+        inputs=inputs,
+    )
+    return [(page, render_page(env, page)) for page in pages]
