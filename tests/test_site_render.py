@@ -208,7 +208,9 @@ def test_definition_and_reference_pages(examples) -> None:
     credit = next(ls.spec for ls in examples.specs if ls.spec.id == "credit-decision-assistant")
     definition = pages["workflows/credit-decision-assistant/definition.md"]
     assert fingerprint(credit) in definition
-    assert definition == sow.render_markdown(sow.definition(credit, examples.project)).replace("\r", "") or definition
+    # the page is the statement-of-work definition itself, word for word
+    assert definition == sow.render_markdown(sow.definition(credit, examples.project))
+    assert definition.startswith(f"# Production-readiness definition: {markdown_escape(credit.title)}\n")
     assert "| **autonomy** |" in pages["reference.md"]
     assert "workflows/credit-decision-assistant/history.md" in pages
 
