@@ -72,11 +72,16 @@ def spec_data(index: int) -> dict[str, Any]:
     return data
 
 
-def make_portfolio(folder: Path, count: int) -> Path:
-    """Write ``count`` generated specs and the example project file into ``folder``."""
+def make_portfolio(folder: Path, count: int, one_runbooks_page: bool = False) -> Path:
+    """Write ``count`` generated specs and the example project file into ``folder``
+    (with ``site.one_runbooks_page`` set when asked)."""
     specs = folder / "specs"
     specs.mkdir(parents=True)
     shutil.copy(bundled_project_file(), folder / "specgen.yml")
+    if one_runbooks_page:
+        project = yaml.safe_load((folder / "specgen.yml").read_text(encoding="utf-8"))
+        project.setdefault("site", {})["one_runbooks_page"] = True
+        (folder / "specgen.yml").write_text(yaml.safe_dump(project, sort_keys=False), encoding="utf-8")
     for i in range(count):
         data = spec_data(i)
         (specs / f"{data['id']}.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
@@ -97,15 +102,10 @@ def run_one(count: int, one_runbooks_page: bool = False) -> dict[str, Any]:
     from specgen.rules import check_portfolio
     from specgen.site.build import write_sources
     from specgen.site.mkdocs import run_mkdocs
-    from specgen.site.pages import ONE_PAGE_FOR_RUNBOOKS, WORKFLOW_PAGES
-
-    pages = WORKFLOW_PAGES
-    if one_runbooks_page:
-        pages = tuple(ONE_PAGE_FOR_RUNBOOKS if page.slug == "runbooks/{id}" else page for page in WORKFLOW_PAGES)
 
     with tempfile.TemporaryDirectory(prefix="specgen-bench-") as tmp:
         root = Path(tmp)
-        specs = make_portfolio(root, count)
+        specs = make_portfolio(root, count, one_runbooks_page)
         start = time.perf_counter()
         portfolio = load_portfolio([specs], project_file=root / "specgen.yml")
         if not portfolio.ok:
@@ -114,7 +114,7 @@ def run_one(count: int, one_runbooks_page: bool = False) -> dict[str, Any]:
         loaded = time.perf_counter()
         report = check_portfolio(portfolio)
         checked = time.perf_counter()
-        sources = write_sources(portfolio, root / "sources", report=report, workflow_pages=pages)
+        sources = write_sources(portfolio, root / "sources", report=report)
         rendered = time.perf_counter()
         rss_render = _rss_mb()
         run_mkdocs(sources.root, root / "site")
@@ -145,7 +145,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100", help="comma-separated portfolio sizes (default: 10,100)")
     parser.add_argument(
-        "--one-runbooks-page", action="store_true", help="one runbooks page per workflow (pages.ONE_PAGE_FOR_RUNBOOKS)"
+        "--one-runbooks-page",
+        action="store_true",
+        help="one runbooks page per workflow (sets site.one_runbooks_page in the project file)",
     )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

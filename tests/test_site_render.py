@@ -20,7 +20,7 @@ from pymdownx.superfences import fence_code_format
 from specgen import load_portfolio
 from specgen.rules import check_portfolio
 from specgen.site.environment import RenderError, make_site_environment
-from specgen.site.pages import ONE_PAGE_FOR_RUNBOOKS, WORKFLOW_PAGES, PageDef
+from specgen.site.pages import WORKFLOW_PAGES, PageDef
 from specgen.site.plan import plan_pages, render_pages
 from specgen.site.views import WorkflowView
 from specgen.spec.schema import Autonomy
@@ -184,10 +184,17 @@ def test_a_page_per_runbook(examples) -> None:
     assert f'href="runbooks/{credit.runbooks[0].id}.html"' in controls
 
 
-def test_one_page_for_all_runbooks_instead(examples) -> None:
-    chosen = tuple(ONE_PAGE_FOR_RUNBOOKS if d.slug == "runbooks/{id}" else d for d in WORKFLOW_PAGES)
-    pages = render_pages(examples, workflow_pages=chosen)
-    credit = next(ls.spec for ls in examples.specs if ls.spec.id == "credit-decision-assistant")
+def test_one_page_for_all_runbooks_when_the_project_asks(example_tree) -> None:
+    import yaml
+
+    project_file = example_tree / "specgen.yml"
+    data = yaml.safe_load(project_file.read_text(encoding="utf-8"))
+    data.setdefault("site", {})["one_runbooks_page"] = True
+    project_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    portfolio = load_portfolio([example_tree / "specs"], project_file=project_file)
+    assert portfolio.ok
+    pages = render_pages(portfolio)
+    credit = next(ls.spec for ls in portfolio.specs if ls.spec.id == "credit-decision-assistant")
     text = pages["workflows/credit-decision-assistant/runbooks.md"]
     assert all(markdown_escape(r.title) in text for r in credit.runbooks)
     assert not any(p.startswith("workflows/credit-decision-assistant/runbooks/") for p in pages)
@@ -201,7 +208,9 @@ def test_definition_and_reference_pages(examples) -> None:
     credit = next(ls.spec for ls in examples.specs if ls.spec.id == "credit-decision-assistant")
     definition = pages["workflows/credit-decision-assistant/definition.md"]
     assert fingerprint(credit) in definition
-    assert definition == sow.render_markdown(sow.definition(credit, examples.project)).replace("\r", "") or definition
+    # the page is the statement-of-work definition itself, word for word
+    assert definition == sow.render_markdown(sow.definition(credit, examples.project))
+    assert definition.startswith(f"# Production-readiness definition: {markdown_escape(credit.title)}\n")
     assert "| **autonomy** |" in pages["reference.md"]
     assert "workflows/credit-decision-assistant/history.md" in pages
 

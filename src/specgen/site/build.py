@@ -29,7 +29,7 @@ from specgen.site.environment import RenderError
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
 from specgen.site.gather import SiteInputs, gather
 from specgen.site.mkdocs import mkdocs_config, mkdocs_yaml, run_mkdocs
-from specgen.site.pages import PORTFOLIO_PAGES, WORKFLOW_PAGES, Page, PageDef, PortfolioPageDef
+from specgen.site.pages import PORTFOLIO_PAGES, Page, PageDef, PortfolioPageDef
 from specgen.site.plan import render_planned_pages
 from specgen.spec.loader import Portfolio
 from specgen.spec.schema import Project
@@ -140,7 +140,7 @@ def write_sources(
     *,
     report: PortfolioReport | None = None,
     user_templates: Path | None = None,
-    workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
+    workflow_pages: Sequence[PageDef] | None = None,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     inputs: SiteInputs | None = None,
 ) -> Sources:
@@ -245,7 +245,7 @@ def build_site(
     user_templates: Path | None = None,
     keep_sources: Path | None = None,
     force: bool = False,
-    workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
+    workflow_pages: Sequence[PageDef] | None = None,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
 ) -> BuildResult:
     """Build the handover site into ``output``, atomically.

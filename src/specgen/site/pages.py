@@ -16,16 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from specgen.site.views import WorkflowView
-from specgen.spec.schema import Runbook, Spec
+from specgen.spec.schema import Runbook, SiteSettings, Spec
 
 __all__ = [
-    "ONE_PAGE_FOR_RUNBOOKS",
     "PORTFOLIO_PAGES",
     "WORKFLOWS_DIR",
     "WORKFLOW_PAGES",
     "Page",
     "PageDef",
     "PortfolioPageDef",
+    "workflow_pages_for",
 ]
 
 
@@ -171,19 +171,29 @@ printing on its own sheet), how we know it is good enough (acceptance and
 readiness), how we take it over or leave (exit and handover).
 
 Every page costs the theme a few milliseconds whatever it holds, so the set is
-kept small; :data:`ONE_PAGE_FOR_RUNBOOKS` is the alternative for runbooks."""
+kept small; the project's ``site.one_runbooks_page`` puts all runbooks of a
+workflow on one page instead (see :func:`workflow_pages_for`)."""
 
-ONE_PAGE_FOR_RUNBOOKS = PageDef(
+_ALL_RUNBOOKS_PAGE = PageDef(
     "runbooks",
     "Runbooks",
     "site/workflow/runbooks.md.j2",
     sections=("runbooks",),
     hosts=("runbook",),
 )
-"""All runbooks of a workflow on one page (each printing on its own sheet)
-instead of a page per runbook: replace the ``runbooks/{id}`` entry of
-:data:`WORKFLOW_PAGES` with this one for large portfolios (about 13 ms less
-per runbook page in the build)."""
+"""All runbooks of a workflow on one page (each printing on its own sheet),
+in place of the ``runbooks/{id}`` entry of :data:`WORKFLOW_PAGES` (about 13 ms
+less per runbook page in the build)."""
+
+
+def workflow_pages_for(settings: SiteSettings) -> tuple[PageDef, ...]:
+    """The pages every workflow gets under the project's site settings:
+    :data:`WORKFLOW_PAGES`, with one page for all runbooks when
+    ``site.one_runbooks_page`` is set."""
+    if not settings.one_runbooks_page:
+        return WORKFLOW_PAGES
+    return tuple(_ALL_RUNBOOKS_PAGE if page.slug == "runbooks/{id}" else page for page in WORKFLOW_PAGES)
+
 
 PORTFOLIO_PAGES: tuple[PortfolioPageDef, ...] = (
     PortfolioPageDef("index.md", "Home", "site/home.md.j2"),

@@ -22,11 +22,11 @@ from specgen.site.gather import SiteInputs, gather
 from specgen.site.links import LinkIndex, Links
 from specgen.site.pages import (
     PORTFOLIO_PAGES,
-    WORKFLOW_PAGES,
     WORKFLOWS_DIR,
     Page,
     PageDef,
     PortfolioPageDef,
+    workflow_pages_for,
 )
 from specgen.site.views import SiteView, WorkflowView, sort_key
 from specgen.spec.loader import Portfolio
@@ -48,7 +48,7 @@ def plan_pages(
     *,
     report: PortfolioReport | None = None,
     glossary: Sequence[Mapping[str, str]] = (),
-    workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
+    workflow_pages: Sequence[PageDef] | None = None,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     user_templates: Path | None = None,
     inputs: SiteInputs | None = None,
@@ -56,7 +56,8 @@ def plan_pages(
     """Every page of the site, in nav order, with the context its template gets.
 
     ``report`` is the readiness report of :func:`specgen.rules.check_portfolio`
-    (None: the pages say the workflow was not checked). ``inputs`` are the
+    (None: the pages say the workflow was not checked). ``workflow_pages``
+    default to those the project's site settings choose (:func:`workflow_pages_for`). ``inputs`` are the
     histories and recorded approvals of the specs (:func:`specgen.site.gather.gather`,
     which is called when they are not given); past this point nothing is read
     but the templates.
@@ -64,6 +65,8 @@ def plan_pages(
     reports = _reports_by_id(report)
     if inputs is None:
         inputs = gather(portfolio)
+    if workflow_pages is None:
+        workflow_pages = workflow_pages_for(portfolio.project.site)
     views = sorted(
         (
             WorkflowView(
@@ -158,7 +161,7 @@ def render_pages(
     *,
     report: PortfolioReport | None = None,
     user_templates: Path | None = None,
-    workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
+    workflow_pages: Sequence[PageDef] | None = None,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     inputs: SiteInputs | None = None,
 ) -> dict[str, str]:
@@ -179,7 +182,7 @@ def render_planned_pages(
     *,
     report: PortfolioReport | None = None,
     user_templates: Path | None = None,
-    workflow_pages: Sequence[PageDef] = WORKFLOW_PAGES,
+    workflow_pages: Sequence[PageDef] | None = None,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     inputs: SiteInputs | None = None,
 ) -> list[tuple[Page, str]]:

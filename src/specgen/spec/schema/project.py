@@ -120,6 +120,8 @@ class SiteSettings(Model):
     """mkdocs-material primary colour name: indigo, teal, deep-purple..."""
     accent_color: Annotated[str, Field(pattern="^[a-z-]+$")] = "indigo"
     """mkdocs-material accent colour name."""
+    one_runbooks_page: bool = False
+    """All runbooks of a workflow on one page instead of a page per runbook (a shorter build)."""
 
 
 class Project(Model):
