@@ -48,6 +48,7 @@ __all__ = [
     "site_markdown",
     "sow_markdown",
     "terminal",
+    "xml_text",
     "yaml_plain",
 ]
 
@@ -202,6 +203,12 @@ def mermaid_label(value: object, limit: int = 90) -> Md:
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def xml_text(value: object) -> str:
+    """Text an XML 1.0 document can hold: the characters it forbids (and Word
+    refuses to open) are dropped; everything else, line breaks included, stays."""
+    return _XML_INVALID.sub("", str(value))
+
+
 def docx_text(value: object) -> str:
     """Spec text for a run of text in a Word document.
 
@@ -209,7 +216,7 @@ def docx_text(value: object) -> str:
     XML 1.0 forbids (and Word refuses to open) and the other control
     characters are dropped, and line breaks become spaces (a run is one line).
     """
-    return _XML_INVALID.sub("", one_line(value))
+    return xml_text(one_line(value))
 
 
 # ---------------------------------------------------------------- plain text
