@@ -136,7 +136,10 @@ def approve(
     holder = role_model.holder if role_model else None
     note = None
     if holder and holder != person_id:
-        note = f"{role_id} is held by {holder}, not {person_id}: recorded as given (validate and check report it until the holder approves)"
+        note = (
+            f"{role_id} is held by {holder}, not {person_id}: recorded as given "
+            "(validate and check report it until the holder approves)"
+        )
     same = [
         a for a in existing.approvals if (a.role, a.by, a.fingerprint) == (role_id, person_id, approval.fingerprint)
     ]
