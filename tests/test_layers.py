@@ -20,23 +20,25 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "specgen"
 # anything on a lower floor. The renderers (review, sow, site) never import
 # each other, except that the site embeds the readiness definition (sow) and
 # shows each spec's history (review); the bundle packs the site and the
-# definitions; only the CLI sits above everything.
+# definitions; only the CLI sits above everything. The error root sits below
+# them all, so that any module can raise an error carrying its exit code.
 FLOORS: dict[str, int] = {
-    "text": 0,
-    "clock": 0,
-    "gcpause": 0,
-    "resources": 0,
-    "diagnostics": 1,
-    "reproducible": 1,
-    "templating": 1,
-    "git": 1,
-    "spec": 2,
-    "rules": 3,
-    "review": 4,
-    "sow": 4,
-    "site": 5,
-    "bundle": 6,
-    "cli": 7,
+    "text": 1,
+    "errors": 0,
+    "clock": 1,
+    "gcpause": 1,
+    "resources": 1,
+    "diagnostics": 2,
+    "reproducible": 2,
+    "templating": 2,
+    "git": 2,
+    "spec": 3,
+    "rules": 4,
+    "review": 5,
+    "sow": 5,
+    "site": 6,
+    "bundle": 7,
+    "cli": 8,
 }
 ALLOWED_SIDEWAYS = {("site", "review"), ("site", "sow")}
 """Imports between renderers that are part of the design (see FLOORS)."""

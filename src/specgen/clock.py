@@ -12,7 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-__all__ = ["ZIP_EPOCH", "build_datetime", "source_date_epoch", "today"]
+from specgen.errors import UsageError
+
+__all__ = ["ZIP_EPOCH", "ClockError", "build_datetime", "source_date_epoch", "today"]
+
+
+class ClockError(UsageError, ValueError):
+    """``SOURCE_DATE_EPOCH`` is not a whole number of seconds in range (exit 2)."""
+
 
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
 """The earliest time a zip entry can carry; the fallback build time."""
@@ -21,21 +28,21 @@ ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
 def source_date_epoch() -> dt.datetime | None:
     """``SOURCE_DATE_EPOCH`` as an aware UTC datetime, or None when unset or empty.
 
-    Raises ValueError with a readable message when it is not a whole number.
+    Raises :class:`ClockError` with a readable message when it is not a whole number.
     """
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return None
     if len(raw) > 20:
-        raise ValueError(f"SOURCE_DATE_EPOCH is out of range: {raw[:20]!r}...")
+        raise ClockError(f"SOURCE_DATE_EPOCH is out of range: {raw[:20]!r}...")
     try:
         seconds = int(raw)
     except ValueError:
-        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {raw!r}") from None
+        raise ClockError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {raw!r}") from None
     try:
         return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
     except (OverflowError, OSError, ValueError):
-        raise ValueError(f"SOURCE_DATE_EPOCH is out of range: {raw!r}") from None
+        raise ClockError(f"SOURCE_DATE_EPOCH is out of range: {raw!r}") from None
 
 
 def today(as_of: dt.date | None = None) -> dt.date:

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from specgen.errors import ExitCode, SpecgenError
+
 __all__ = [
     "Commit",
     "GitError",
@@ -43,12 +45,14 @@ __all__ = [
 _TIMEOUT = 60
 
 
-class GitError(Exception):
+class GitError(SpecgenError):
     """git is missing, the folder is not a repository, or a git command failed."""
 
 
 class RevisionError(GitError):
     """A name that is not a revision of the repository."""
+
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from specgen.bundle.manifest import (
 )
 from specgen.bundle.verify import ARCHIVE_ERRORS, EntryRefusedError, open_regular, read_manifest
 from specgen.clock import ZIP_EPOCH, build_datetime
+from specgen.errors import ExitCode, SpecgenError
 from specgen.reproducible import source_date_epoch_default, write_atomic, zip_bytes
 from specgen.rules import PortfolioReport
 from specgen.sow import FORMATS, SowError, definitions
@@ -68,12 +69,14 @@ __all__ = [
 README_TEMPLATE = "sow/handover-readme.md.j2"
 
 
-class BundleError(Exception):
+class BundleError(SpecgenError):
     """The bundle cannot be built (a clash of paths, a broken template)."""
 
 
 class OutputExistsError(BundleError):
     """The output exists and is not a specgen bundle."""
+
+    exit_code = ExitCode.USAGE
 
 
 # ---------------------------------------------------------------- building

@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from specgen.errors import SpecgenError
+
 __all__ = [
     "MANIFEST",
     "MANIFEST_FORMAT",
@@ -36,7 +38,7 @@ MAX_MANIFEST_BYTES = 4 * 2**20
 """The largest MANIFEST.json read (4 MiB: tens of thousands of files; a real one is a few KB)."""
 
 
-class ManifestError(ValueError):
+class ManifestError(SpecgenError, ValueError):
     """The bytes are not a specgen handover manifest; the message says where and why, in one line."""
 
 

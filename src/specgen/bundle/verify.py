@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from specgen.bundle.manifest import MANIFEST, MAX_MANIFEST_BYTES, PREFIX, Manifest, ManifestError, parse_manifest
+from specgen.errors import SpecgenError
 
 __all__ = [
     "ARCHIVE_ERRORS",
@@ -87,7 +88,7 @@ class NotRegularFileError(OSError):
     """The path is a FIFO, a device, a folder...: not something to read as an archive."""
 
 
-class EntryRefusedError(Exception):
+class EntryRefusedError(SpecgenError):
     """An entry is not read: the message says why."""
 
 

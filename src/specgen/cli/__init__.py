@@ -2,8 +2,10 @@
 
 Each command parses its options, calls one library function, prints what it
 returns and exits with an :class:`ExitCode`. The CLI is the only part of
-specgen that prints or exits; unexpected exceptions become a one-line message
-(``--debug`` shows the traceback).
+specgen that prints or exits. Errors the library raises carry their exit code
+(:mod:`specgen.errors`) and are mapped in one handler
+(:class:`specgen.cli.app.SpecgenGroup`); anything else is a bug and becomes a
+one-line message here (``--debug`` shows the traceback).
 
 One module per group of commands; importing it registers its commands on
 :data:`cli`.
@@ -35,12 +37,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    except OSError as exc:  # a file that cannot be read or written: the user's to fix, not a bug
-        if "--debug" in args:
-            traceback.print_exc()
-        where = f": {exc.filename}" if exc.filename else ""
-        click.echo(f"specgen: {exc.strerror or exc}{where}", err=True)
-        sys.exit(ExitCode.FAILED)
     except Exception as exc:  # the one place every unexpected error ends up
         if "--debug" in args:
             traceback.print_exc()

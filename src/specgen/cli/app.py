@@ -3,38 +3,58 @@
 from __future__ import annotations
 
 import datetime as dt
+import traceback
 from collections.abc import Sequence
-from enum import IntEnum
 from pathlib import Path
+from typing import Any
 
 import click
 
 from specgen import __version__, clock
-from specgen.diagnostics import Diagnostic, Level
+from specgen.diagnostics import Diagnostic, Level, format_diagnostics
+from specgen.errors import ExitCode, SpecgenError
 from specgen.spec.loader import Portfolio
 from specgen.spec.portfolio import load_portfolio
+from specgen.text import terminal
 
 
 def today(as_of: dt.datetime | dt.date | None = None) -> dt.date:
     """The date decisions are taken at (waivers, approvals): ``--as-of``, else
     ``SOURCE_DATE_EPOCH``'s day, else today. A malformed ``SOURCE_DATE_EPOCH``
-    is a usage error."""
+    is a usage error (:class:`specgen.clock.ClockError`)."""
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
-    try:
-        return clock.today(as_of)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    return clock.today(as_of)
 
 
-class ExitCode(IntEnum):
-    OK = 0
-    FAILED = 1
-    """Invalid specs, error findings, changes needing sign-off, a mismatching bundle."""
-    USAGE = 2
-    """A bad option or a missing path."""
-    INTERNAL = 3
-    """A bug in specgen."""
+class SpecgenGroup(click.Group):
+    """The one place an error from the library becomes a message and an exit code.
+
+    A :class:`specgen.errors.SpecgenError` prints its located diagnostics, then
+    ``specgen: <message>``, and exits with the code the error carries. An
+    ``OSError`` (a file that cannot be read or written) is the user's to fix:
+    exit 1. Anything else is a bug and reaches :func:`specgen.cli.main`.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SpecgenError as exc:
+            if (ctx.obj or {}).get("debug"):
+                traceback.print_exc()
+            if exc.diagnostics:
+                click.echo(format_diagnostics(exc.diagnostics), err=True)
+            first, *rest = exc.lines()
+            click.echo(f"specgen: {terminal(first)}", err=True)
+            for line in rest:
+                click.echo(terminal(line), err=True)
+            ctx.exit(exc.exit_code)
+        except OSError as exc:
+            if (ctx.obj or {}).get("debug"):
+                traceback.print_exc()
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(terminal(f"specgen: {exc.strerror or exc}{where}"), err=True)
+            ctx.exit(ExitCode.FAILED)
 
 
 DEFAULT_SPECS = ("specs",)
@@ -77,7 +97,7 @@ def _summary(portfolio: Portfolio, diagnostics: Sequence[Diagnostic]) -> str:
     return f"{files} {noun} valid"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SpecgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="specgen")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.pass_context

@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from specgen.cli.app import DEFAULT_SPECS, ExitCode, _emit, cli, project_option
-from specgen.diagnostics import format_diagnostics
 from specgen.spec.loader import find_project_file
 
 
@@ -66,7 +65,6 @@ def diff_command(base: str, more: tuple[str, ...], project_file: Path | None, fm
     control character), 2 on a usage error: an unknown revision, or a PATH that
     is no file or folder, or holds no spec file, on either side.
     """
-    from specgen.git import GitError
     from specgen.review.diff import diff_files, diff_revisions
     from specgen.review.render import render_diff
 
@@ -77,10 +75,7 @@ def diff_command(base: str, more: tuple[str, ...], project_file: Path | None, fm
         anchor: Path | None = Path(more[0])
     else:
         head, paths = _split_arguments(base, more)
-        try:
-            report = diff_revisions(base, head, paths, project_file=project_file)
-        except GitError as exc:
-            raise click.UsageError(str(exc)) from None
+        report = diff_revisions(base, head, paths, project_file=project_file)
         anchor = Path(paths[0])
     _emit(render_diff(report, fmt, user_dirs=_template_dirs(anchor)).rstrip("\n"))
     sys.exit(ExitCode.FAILED if report.failed else ExitCode.OK)
@@ -106,17 +101,9 @@ def approve(spec: Path, role: str, person: str, when: dt.datetime | None, projec
     changes. Exits 0 when recorded (or already recorded), 1 when the spec has
     errors, 2 for an unknown role or person.
     """
-    from specgen.review.approve import ApprovalError, ApprovalUsageError
     from specgen.review.approve import approve as record
 
-    try:
-        outcome = record(spec, role, person, project_file=project_file, date=when.date() if when else None)
-    except ApprovalUsageError as exc:
-        raise click.UsageError(str(exc)) from None
-    except ApprovalError as exc:
-        _emit(format_diagnostics(exc.diagnostics), err=True)
-        _emit(f"specgen: {exc}", err=True)
-        sys.exit(ExitCode.FAILED)
+    outcome = record(spec, role, person, project_file=project_file, date=when.date() if when else None)
     a = outcome.approval
     short = a.fingerprint[:19]
     if outcome.note:

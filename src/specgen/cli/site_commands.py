@@ -78,29 +78,19 @@ def build(
     did not build.
     """
     from specgen.site.build import build_site
-    from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
 
     portfolio = _load(paths, project_file)
     if not portfolio.ok:
         _invalid(portfolio)
     report = _report(portfolio, today(as_of))
-    try:
-        result = build_site(
-            portfolio,
-            output,
-            report=report,
-            user_templates=templates_dir,
-            keep_sources=keep_sources,
-            force=force,
-        )
-    except OutputNotOurs as exc:
-        raise click.UsageError(str(exc)) from None
-    except InvalidPortfolio:  # pragma: no cover - checked above
-        _invalid(portfolio)
-    except SiteBuildError as exc:
-        _emit(f"specgen build: {exc}", err=True)
-        _emit(f"the previous site in {output} was left as it was", err=True)
-        sys.exit(ExitCode.FAILED)
+    result = build_site(
+        portfolio,
+        output,
+        report=report,
+        user_templates=templates_dir,
+        keep_sources=keep_sources,
+        force=force,
+    )
     kept = f"; mkdocs project kept in {result.sources}" if result.sources else ""
     noun = "workflow" if len(portfolio.specs) == 1 else "workflows"
     _emit(

@@ -85,19 +85,12 @@ def sow(spec: Path, project_file: Path | None, folder: Path, formats: tuple[str,
     --force). Exits 0 when written, 1 when the spec is invalid, 2 on a usage
     error or a file that would be overwritten.
     """
-    from specgen.sow import OverwriteError, SowError, definitions, write_definition_files
+    from specgen.sow import definitions, write_definition_files
 
     portfolio = _valid_portfolio((spec,), project_file)
     report = _readiness(portfolio)
     defns = definitions(portfolio, report=report)
-    try:
-        written = write_definition_files(defns, folder, formats, force=force, template_dirs=_template_dirs(portfolio))
-    except OverwriteError as exc:
-        raise click.UsageError(str(exc)) from None
-    except SowError as exc:
-        _fail(str(exc))
-    except ValueError as exc:  # a bad SOURCE_DATE_EPOCH
-        raise click.UsageError(str(exc)) from None
+    written = write_definition_files(defns, folder, formats, force=force, template_dirs=_template_dirs(portfolio))
     for path in written:
         _emit(f"wrote {path}")
     for defn in defns:
@@ -128,25 +121,18 @@ def bundle(paths: tuple[Path, ...], project_file: Path | None, output: Path, no_
     it is a specgen bundle (else pass --force). Exits 0 when written, 1 when a
     spec is invalid, 2 on a usage error.
     """
-    from specgen.bundle.archive import BundleError, OutputExistsError, build_bundle
+    from specgen.bundle.archive import build_bundle
 
     portfolio = _valid_portfolio(paths, project_file)
     report = _readiness(portfolio)
-    try:
-        result = build_bundle(
-            portfolio,
-            output,
-            report=report,
-            template_dirs=_template_dirs(portfolio),
-            site=not no_site,
-            force=force,
-        )
-    except OutputExistsError as exc:
-        raise click.UsageError(str(exc)) from None
-    except BundleError as exc:
-        _fail(str(exc))
-    except ValueError as exc:  # a bad SOURCE_DATE_EPOCH
-        raise click.UsageError(str(exc)) from None
+    result = build_bundle(
+        portfolio,
+        output,
+        report=report,
+        template_dirs=_template_dirs(portfolio),
+        site=not no_site,
+        force=force,
+    )
     specs = len(result.manifest["specs"])
     _emit(
         f"wrote {result.path}: {result.files} files, {specs} spec{'s' if specs != 1 else ''}, "

@@ -100,12 +100,9 @@ def init(name: str, stage: str, folder: Path) -> None:
     NAME is the workflow id (lower-case, digits, '-'); the file is never
     overwritten.
     """
-    from specgen.spec.scaffold import ScaffoldError, write_new_spec
+    from specgen.spec.scaffold import write_new_spec
 
-    try:
-        path = write_new_spec(name, stage=stage, folder=folder)
-    except ScaffoldError as exc:
-        raise click.UsageError(str(exc)) from None
+    path = write_new_spec(name, stage=stage, folder=folder)
     _emit(f"wrote {path}: fill in the TODOs, then run: specgen validate {path}")
 
 
@@ -116,11 +113,8 @@ def examples(folder: Path) -> None:
 
     Never overwrites: stops before writing if any file is already there.
     """
-    from specgen.spec.scaffold import ScaffoldError, copy_examples
+    from specgen.spec.scaffold import copy_examples
 
-    try:
-        written = copy_examples(folder)
-    except ScaffoldError as exc:
-        raise click.UsageError(str(exc)) from None
+    written = copy_examples(folder)
     for path in written:
         _emit(f"wrote {path}")

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from specgen import clock
-from specgen.diagnostics import Diagnostic, Level
+from specgen.diagnostics import Level
+from specgen.errors import ExitCode, SpecgenError
 from specgen.reproducible import write_atomic
 from specgen.spec.approvals import ApprovalsFile, approvals_path, is_approvals_file, load_approvals
 from specgen.spec.fingerprint import fingerprint, section_fingerprints
@@ -34,16 +34,14 @@ __all__ = [
 ]
 
 
-class ApprovalError(Exception):
+class ApprovalError(SpecgenError):
     """The approval cannot be recorded: the spec or its approvals file is invalid."""
-
-    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
-        super().__init__(message)
-        self.diagnostics = list(diagnostics)
 
 
 class ApprovalUsageError(ApprovalError):
     """The approval asked for is wrong: unknown role or person, not a spec file."""
+
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)
@@ -120,7 +118,7 @@ def approve(
     portfolio = load_portfolio([spec_file], project_file=project_file)
     errors = [d for d in portfolio.diagnostics if d.level is Level.error]
     if errors or not portfolio.specs:
-        raise ApprovalError(f"{spec_file} has errors; fix them before approving it", errors)
+        raise ApprovalError(f"{spec_file} has errors; fix them before approving it", diagnostics=errors)
     loaded = portfolio.specs[0]
     roster = Roster(portfolio.project, loaded.spec)
     roles, people = roster.titles(), roster.names()

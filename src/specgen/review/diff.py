@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from specgen import git
+from specgen.errors import ExitCode
 from specgen.review.classify import (
     PROJECT_RULES,
     SPEC_RULES,
@@ -276,6 +277,8 @@ def compare_sides(base: Side, head: Side, *, single: bool = False) -> DiffReport
 
 class PathError(git.GitError):
     """A path to compare is neither a file or folder nor holds a spec file."""
+
+    exit_code = ExitCode.USAGE
 
 
 def _under(name: str, prefix: str) -> bool:

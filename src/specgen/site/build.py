@@ -267,29 +267,48 @@ def build_site(
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".specgen-build", dir=output.parent))
     try:
-        started = time.perf_counter()
-        inputs = gather(portfolio)
-        sources = write_sources(
-            portfolio,
-            staging / "sources",
-            report=report,
-            user_templates=user_templates,
-            workflow_pages=workflow_pages,
-            portfolio_pages=portfolio_pages,
-            inputs=inputs,
+        return _build_in(
+            staging, portfolio, output, report, user_templates, keep_sources, force, workflow_pages, portfolio_pages
         )
-        rendered = time.perf_counter()
-        site = staging / "site"
-        warnings = run_mkdocs(sources.root, site)
-        built = time.perf_counter()
-        (site / MARKER).write_text("Built by specgen build; the next build replaces this folder.\n", encoding="utf-8")
-        _check_replaceable(output, MARKER, force)
-        _swap_in(site, output, staging / "previous-site")
-        kept = None
-        if keep_sources is not None:
-            keep_sources.parent.mkdir(parents=True, exist_ok=True)
-            _swap_in(sources.root, keep_sources, staging / "previous-sources")
-            kept = keep_sources
-        return BuildResult(output, len(sources.pages), rendered - started, built - rendered, kept, warnings)
+    except SiteBuildError as exc:
+        raise SiteBuildError(f"{exc.message}; the previous site in {output} was left as it was", exc.warnings) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _build_in(
+    staging: Path,
+    portfolio: Portfolio,
+    output: Path,
+    report: PortfolioReport | None,
+    user_templates: Path | None,
+    keep_sources: Path | None,
+    force: bool,
+    workflow_pages: Sequence[PageDef] | None,
+    portfolio_pages: Sequence[PortfolioPageDef],
+) -> BuildResult:
+    """Build in ``staging`` and swap the result in (see :func:`build_site`)."""
+    started = time.perf_counter()
+    inputs = gather(portfolio)
+    sources = write_sources(
+        portfolio,
+        staging / "sources",
+        report=report,
+        user_templates=user_templates,
+        workflow_pages=workflow_pages,
+        portfolio_pages=portfolio_pages,
+        inputs=inputs,
+    )
+    rendered = time.perf_counter()
+    site = staging / "site"
+    warnings = run_mkdocs(sources.root, site)
+    built = time.perf_counter()
+    (site / MARKER).write_text("Built by specgen build; the next build replaces this folder.\n", encoding="utf-8")
+    _check_replaceable(output, MARKER, force)
+    _swap_in(site, output, staging / "previous-site")
+    kept = None
+    if keep_sources is not None:
+        keep_sources.parent.mkdir(parents=True, exist_ok=True)
+        _swap_in(sources.root, keep_sources, staging / "previous-sources")
+        kept = keep_sources
+    return BuildResult(output, len(sources.pages), rendered - started, built - rendered, kept, warnings)

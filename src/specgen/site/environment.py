@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from specgen.errors import SpecgenError
 from specgen.spec.schema import Comparator
 from specgen.templating import make_environment
 from specgen.text import Md, mermaid_label, site_markdown
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 
-class RenderError(Exception):
+class RenderError(SpecgenError):
     """A template could not be rendered (a syntax error, an unknown variable)."""
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from specgen.diagnostics import Diagnostic
+from specgen.errors import ExitCode, SpecgenError
 
 __all__ = ["InvalidPortfolio", "OutputNotOurs", "SiteBuildError", "SiteError"]
 
 
-class SiteError(Exception):
+class SiteError(SpecgenError):
     """The site could not be built; the message says why."""
 
 
@@ -17,12 +18,14 @@ class InvalidPortfolio(SiteError):
     """The specs do not validate; ``diagnostics`` are what ``validate`` reports."""
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
-        self.diagnostics = list(diagnostics)
-        super().__init__(f"{sum(1 for d in diagnostics if d.level.value == 'error')} errors in the specs")
+        errors = sum(1 for d in diagnostics if d.level.value == "error")
+        super().__init__(f"{errors} errors in the specs", diagnostics=diagnostics)
 
 
 class OutputNotOurs(SiteError):
     """The output folder exists and is not a site specgen built."""
+
+    exit_code = ExitCode.USAGE
 
 
 class SiteBuildError(SiteError):
@@ -30,5 +33,4 @@ class SiteBuildError(SiteError):
 
     def __init__(self, message: str, warnings: Sequence[str] = ()) -> None:
         self.warnings = list(warnings)
-        details = "".join(f"\n  {w}" for w in self.warnings)
-        super().__init__(message + details)
+        super().__init__(message, details=self.warnings)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from specgen.errors import ExitCode, SpecgenError
 from specgen.spec.schema import Stage
 
 __all__ = [
@@ -29,12 +30,14 @@ FORMATS = ("md", "docx")
 NOT_STATED = "not stated"
 
 
-class SowError(Exception):
+class SowError(SpecgenError):
     """A definition cannot be rendered or written."""
 
 
 class OverwriteError(SowError):
     """Writing would replace a file specgen did not write, or one edited since."""
+
+    exit_code = ExitCode.USAGE
 
 
 # ---------------------------------------------------------------- the data

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from specgen import clock
+from specgen.errors import UsageError
 from specgen.spec.loader import load_spec_text
 from specgen.spec.schema import Stage
 from specgen.templating import make_environment
@@ -17,7 +18,7 @@ __all__ = ["ScaffoldError", "render_new_spec", "write_new_spec"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(UsageError):
     """The spec cannot be written (bad name, file exists)."""
 
 

@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from specgen.errors import SpecgenError
+
 try:  # libyaml is several times faster; fall back to pure Python when absent
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -46,7 +48,7 @@ class Mark:
     column: int
 
 
-class YamlError(Exception):
+class YamlError(SpecgenError):
     """The text is not YAML a spec can be read from."""
 
     def __init__(self, message: str, mark: Mark | None = None, path: Path_ = ()) -> None:
