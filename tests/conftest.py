@@ -22,6 +22,7 @@ SLOW_MODULES = (
     "test_bundle_hostile",
     "test_precommit",
     "test_sow_docx",
+    "test_sow_pdf",
     "test_review_hostile",
     "test_history",
 )

@@ -375,9 +375,9 @@ def test_sow_never_overwrites_a_file_it_did_not_write(run, example_tree: Path) -
 
 
 def test_sow_rejects_an_unknown_format(run, example_tree: Path) -> None:
-    result = run("sow", "specs", "--format", "md,pdf", cwd=example_tree)
+    result = run("sow", "specs", "--format", "md,odt", cwd=example_tree)
     assert result.exit_code == 2
-    assert "expected a comma-separated list of md, docx" in result.output
+    assert "expected a comma-separated list of md, docx, pdf" in result.output
 
 
 def test_sow_of_an_invalid_spec_fails_with_the_located_problem(run, credit_data: dict, write_spec) -> None:

@@ -24,6 +24,8 @@ from specgen.text import (
     annotation_data,
     annotation_property,
     docx_text,
+    html_text,
+    mermaid_description,
     mermaid_label,
     one_line,
     pr_comment,
@@ -178,6 +180,45 @@ def test_docx_text_is_one_line_of_xml_text(case: str) -> None:
     text = docx_text(case)
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\n\r]", text)
     assert _words(text) == _words(one_line(case))
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=IDS)
+def test_html_text_is_one_text_node_in_an_element_and_an_attribute(case: str) -> None:
+    escaped = html_text(case)
+    assert isinstance(escaped, Md)
+    assert "\n" not in escaped and not CONTROL.search(escaped)
+    for context, tags in [
+        ("<p>{}</p>", ["p"]),
+        ('<td title="{0}">{0}</td>', ["td"]),
+        ("<h2 title='{0}'>{0}</h2>", ["h2"]),
+    ]:
+        parser = _Elements()
+        parser.feed(context.format(escaped))
+        assert parser.tags == tags, (context, escaped)
+        assert _words("".join(parser.text)) == _words(one_line(case))
+    assert html.unescape(escaped) == one_line(case)
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=IDS)
+def test_mermaid_descriptions_stay_one_statement_a_reader_can_say(case: str) -> None:
+    text = mermaid_description(case)
+    assert "\n" not in text and not CONTROL.search(text)
+    assert not re.search(r"[{}%#<>\"`&;]", text), text
+    # the words stay: only markup characters changed to their full-width forms
+    back = text.translate(
+        {
+            0xFF5B: "{",
+            0xFF5D: "}",
+            0xFF05: "%",
+            0xFF03: "#",
+            0xFF1C: "<",
+            0xFF1E: ">",
+            0xFF02: '"',
+            0xFF40: "`",
+            0xFF06: "&",
+        }
+    )
+    assert _words(back) == _words(one_line(case).replace(";", ",")).strip()
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=IDS)

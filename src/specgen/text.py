@@ -18,6 +18,8 @@ Targets:
 :func:`pr_comment`        the ``diff`` pull-request comment (GitHub Markdown)
 :func:`mermaid_label`     a quoted Mermaid node or edge label
 :func:`docx_text`         a run of text in the ``.docx`` (XML 1.0)
+:func:`html_text`         HTML text or attribute value (the definition's PDF)
+:func:`mermaid_description` a Mermaid ``accTitle``/``accDescr`` (screen readers)
 :func:`terminal`          plain text output: terminals and CI logs
 :func:`annotation_data`   a GitHub workflow command's message
 :func:`annotation_property` a GitHub workflow command's ``file=``/``title=``
@@ -42,6 +44,8 @@ __all__ = [
     "annotation_data",
     "annotation_property",
     "docx_text",
+    "html_text",
+    "mermaid_description",
     "mermaid_label",
     "one_line",
     "pr_comment",
@@ -198,6 +202,41 @@ def mermaid_label(value: object, limit: int = 90) -> Md:
     return Md(_MERMAID_PLAIN.sub(lambda m: f"#{ord(m.group(0))};", text))
 
 
+_MERMAID_ACCESSIBLE = str.maketrans(
+    {
+        "{": "\uff5b",
+        "}": "\uff5d",
+        "%": "\uff05",
+        "#": "\uff03",
+        "<": "\uff1c",
+        ">": "\uff1e",
+        '"': "\uff02",
+        "`": "\uff40",
+        "&": "\uff06",
+        ";": ",",
+    }
+)
+
+
+def mermaid_description(value: object, limit: int = 2000) -> Md:
+    """Text for a Mermaid ``accTitle:`` or ``accDescr:`` line: what a screen
+    reader says for the diagram.
+
+    The line ends at a line break (so the text is one line); ``{``/``}``
+    would open or close a block description, ``%%`` a comment or an
+    ``%%{init}%%`` directive, and ``#``, ``<``, ``&``, quotes and backticks
+    are read as entity codes, HTML or strings by Mermaid's label handling. Each
+    of those becomes its full-width form (``＜`` for ``<``), which a screen
+    reader reads as the same symbol and Mermaid treats as a letter; ``;``
+    (which ends a statement) becomes a comma. Entity codes, as
+    :func:`mermaid_label` writes them, would be read out as numbers, so they are not used.
+    """
+    text = one_line(value).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return Md(text.translate(_MERMAID_ACCESSIBLE))
+
+
 # ---------------------------------------------------------------- documents
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -217,6 +256,24 @@ def docx_text(value: object) -> str:
     characters are dropped, and line breaks become spaces (a run is one line).
     """
     return xml_text(one_line(value))
+
+
+_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
+
+
+def html_text(value: object) -> Md:
+    """Spec text as HTML text or a quoted attribute value: the HTML the
+    definition's PDF is typeset from (WeasyPrint).
+
+    ``&``, ``<``, ``>`` and both quotes become character references, so the
+    text can neither open an element nor leave an attribute; control
+    characters are dropped and line breaks become spaces (:func:`one_line`),
+    and characters XML 1.0 forbids (which a PDF/A text string cannot hold) are
+    dropped.
+    """
+    if isinstance(value, Md):
+        return value
+    return Md(xml_text(one_line(value)).translate(_HTML_SPECIAL))
 
 
 # ---------------------------------------------------------------- plain text

@@ -27,7 +27,7 @@ import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from specgen import __version__, git
@@ -49,8 +49,9 @@ from specgen.rules import PortfolioReport
 from specgen.sow import FORMATS, SowError, definitions
 from specgen.sow.files import definition_files
 from specgen.sow.markdown import render_template
+from specgen.spec.export import export_json, source_path
 from specgen.spec.fingerprint import fingerprint
-from specgen.spec.loader import LoadedSpec, Portfolio
+from specgen.spec.loader import Portfolio
 from specgen.spec.schema import json_schema_text
 
 __all__ = [
@@ -89,21 +90,6 @@ def git_commit(folder: Path) -> str | None:
     environment, timeout, checked output).
     """
     return git.head_commit(folder)
-
-
-def _source_path(loaded: LoadedSpec, root: Path) -> str:
-    """Where a spec goes in the bundle: its path under the project root, inside ``specs/``."""
-    path = loaded.source.path
-    if path is not None:
-        try:
-            relative = PurePosixPath(path.resolve().relative_to(root.resolve()).as_posix())
-        except ValueError:
-            relative = PurePosixPath(path.name)
-    else:
-        relative = PurePosixPath(PurePosixPath(loaded.source.name).name)
-    if relative.parts[0] != "specs":
-        relative = PurePosixPath("specs", *relative.parts)
-    return relative.as_posix()
 
 
 def _json(data: Any) -> bytes:
@@ -215,7 +201,7 @@ def bundle_files(
     if portfolio.project_source is not None:
         files["specgen.yml"] = portfolio.project_source.text.encode("utf-8")
     for loaded in portfolio.specs:
-        path = _source_path(loaded, portfolio.root)
+        path = source_path(loaded, portfolio.root)
         if path in files:
             raise BundleError(f"two specs would be stored as {path}; give them different file names")
         files[path] = loaded.source.text.encode("utf-8")
@@ -223,20 +209,8 @@ def bundle_files(
     for defn in definitions(portfolio, report=report):
         for name, data in definition_files(defn, FORMATS, template_dirs=template_dirs).items():
             files[f"definitions/{name}"] = data
-    files["export/specs.json"] = _json(
-        {
-            "format": "specgen-export/1",
-            "project": portfolio.project.model_dump(mode="json"),
-            "specs": [
-                {
-                    "id": loaded.spec.id,
-                    "fingerprint": fingerprint(loaded.spec),
-                    "source": sources[loaded.spec.id],
-                    "spec": loaded.spec.model_dump(mode="json"),
-                }
-                for loaded in portfolio.specs
-            ],
-        }
+    files["export/specs.json"] = export_json(
+        portfolio.project, [(loaded, sources[loaded.spec.id]) for loaded in portfolio.specs]
     )
     files["schema/spec.schema.json"] = (json_schema_text("spec") + "\n").encode("utf-8")
     files["schema/project.schema.json"] = (json_schema_text("project") + "\n").encode("utf-8")

@@ -63,7 +63,7 @@ def _template_dirs(portfolio: Portfolio) -> list[Path]:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("definitions"),
     show_default=True,
-    help="Folder to write <spec-id>.md and <spec-id>.docx into.",
+    help="Folder to write <spec-id>.md, .docx (and .pdf) into.",
 )
 @click.option(
     "--format",
@@ -71,7 +71,7 @@ def _template_dirs(portfolio: Portfolio) -> list[Path]:
     default="md,docx",
     show_default=True,
     callback=_formats,
-    help="Comma-separated formats: md, docx.",
+    help="Comma-separated formats: md, docx, pdf (pdf needs pip install 'specgen[pdf]').",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that were edited since specgen wrote them.")
 def sow(spec: Path, project_file: Path | None, folder: Path, formats: tuple[str, ...], force: bool) -> None:
@@ -80,17 +80,24 @@ def sow(spec: Path, project_file: Path | None, folder: Path, formats: tuple[str,
     SPEC is a spec file (or a folder: one definition per spec). Each document
     has numbered clauses with measurable acceptance criteria, evidence and the
     responsible party, an annex of open findings and waivers, and a sign-off
-    table; it states the spec version and content fingerprint. A file is
+    table; it states the spec version and content fingerprint. The pdf format
+    is an archival PDF/A-3b with the spec's YAML and JSON embedded. A file is
     replaced only if specgen wrote it and nobody edited it since (else pass
     --force). Exits 0 when written, 1 when the spec is invalid, 2 on a usage
     error or a file that would be overwritten.
     """
     from specgen.sow import definitions, write_definition_files
+    from specgen.sow.attachments import spec_attachments
 
     portfolio = _valid_portfolio((spec,), project_file)
     report = _readiness(portfolio)
     defns = definitions(portfolio, report=report)
-    written = write_definition_files(defns, folder, formats, force=force, template_dirs=_template_dirs(portfolio))
+    attachments = {
+        loaded.spec.id: spec_attachments(loaded, portfolio.project, portfolio.root) for loaded in portfolio.specs
+    }
+    written = write_definition_files(
+        defns, folder, formats, force=force, template_dirs=_template_dirs(portfolio), attachments=attachments
+    )
     for path in written:
         _emit(f"wrote {path}")
     for defn in defns:

@@ -1,17 +1,18 @@
 """Writing a definition's files: the Markdown with its generated-file marker, the
-DOCX, and the rule that a file specgen did not write (or one edited since) is
+DOCX, the PDF, and the rule that a file specgen did not write (or one edited since) is
 never replaced without ``--force``."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from specgen.reproducible import write_atomic
+from specgen.sow.attachments import Attachment
 from specgen.sow.markdown import render_markdown
-from specgen.sow.model import FORMATS, Definition, OverwriteError, SowError
+from specgen.sow.model import DEFAULT_FORMATS, FORMATS, Definition, OverwriteError, SowError
 
 __all__ = ["definition_files", "markdown_is_generated", "write_definition_files"]
 
@@ -35,9 +36,16 @@ def markdown_is_generated(data: bytes) -> bool:
 
 
 def definition_files(
-    defn: Definition, formats: Sequence[str] = FORMATS, *, template_dirs: Sequence[Path] = ()
+    defn: Definition,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    *,
+    template_dirs: Sequence[Path] = (),
+    attachments: Sequence[Attachment] = (),
 ) -> dict[str, bytes]:
-    """File name → content for ``defn`` in each of ``formats`` (``md``, ``docx``)."""
+    """File name → content for ``defn`` in each of ``formats`` (``md``, ``docx``, ``pdf``).
+
+    ``attachments`` are embedded in the PDF (see :func:`specgen.sow.attachments.spec_attachments`).
+    """
     from specgen.sow.docx import render_docx
 
     unknown = [f for f in formats if f not in FORMATS]
@@ -48,24 +56,36 @@ def definition_files(
         files[f"{defn.filename_stem}.md"] = _markdown_file(render_markdown(defn, template_dirs=template_dirs))
     if "docx" in formats:
         files[f"{defn.filename_stem}.docx"] = render_docx(defn, template_dirs=template_dirs)
+    if "pdf" in formats:
+        from specgen.sow.pdf import render_pdf
+
+        files[f"{defn.filename_stem}.pdf"] = render_pdf(defn, attachments=attachments, template_dirs=template_dirs)
     return files
 
 
 def _is_generated(name: str, data: bytes) -> bool:
     from specgen.sow.docx import docx_is_generated
+    from specgen.sow.pdf import pdf_is_generated
 
-    return docx_is_generated(data) if name.endswith(".docx") else markdown_is_generated(data)
+    if name.endswith(".docx"):
+        return docx_is_generated(data)
+    if name.endswith(".pdf"):
+        return pdf_is_generated(data)
+    return markdown_is_generated(data)
 
 
 def write_definition_files(
     defns: Sequence[Definition],
     folder: Path,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     *,
     force: bool = False,
     template_dirs: Sequence[Path] = (),
+    attachments: Mapping[str, Sequence[Attachment]] | None = None,
 ) -> list[Path]:
     """Write each definition in each format into ``folder``; returns the paths written.
+
+    ``attachments`` maps a spec id to the files its PDF embeds.
 
     Everything is rendered before anything is written. An existing file is
     replaced only when specgen wrote it and nobody edited it since (or with
@@ -73,7 +93,8 @@ def write_definition_files(
     """
     planned: dict[Path, bytes] = {}
     for defn in defns:
-        for name, data in definition_files(defn, formats, template_dirs=template_dirs).items():
+        embedded = (attachments or {}).get(defn.spec_id, ())
+        for name, data in definition_files(defn, formats, template_dirs=template_dirs, attachments=embedded).items():
             planned[folder / name] = data
     kept = [
         path

@@ -11,6 +11,7 @@ from specgen.errors import ExitCode, SpecgenError
 from specgen.spec.schema import Stage
 
 __all__ = [
+    "DEFAULT_FORMATS",
     "FORMATS",
     "NOT_STATED",
     "Annex",
@@ -24,8 +25,10 @@ __all__ = [
     "SowError",
 ]
 
-FORMATS = ("md", "docx")
-"""File formats a definition is written in."""
+FORMATS = ("md", "docx", "pdf")
+"""File formats a definition can be written in."""
+DEFAULT_FORMATS = ("md", "docx")
+"""The formats written when none is asked for (``pdf`` needs the optional extra)."""
 
 NOT_STATED = "not stated"
 

@@ -1,0 +1,67 @@
+"""What the definition's PDF carries inside it, so the PDF alone holds what was agreed.
+
+:func:`spec_attachments` gives, for one spec: the spec's YAML as written
+(relationship *Source*), its JSON export in the bundle's format
+(``specgen-export/1``, relationship *Data*, see :mod:`specgen.spec.export`)
+and, when evidence exists, the evidence manifest (relationship *Supplement*).
+
+Extension point for evidence: whatever builds the evidence manifest of a spec
+passes its bytes as ``evidence_manifest``; it is embedded as
+:data:`EVIDENCE_MANIFEST_NAME`. Nothing else needs to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from specgen.spec.export import export_json, source_path
+from specgen.spec.loader import LoadedSpec
+from specgen.spec.schema import Project
+
+__all__ = ["EVIDENCE_MANIFEST_NAME", "Attachment", "spec_attachments"]
+
+EVIDENCE_MANIFEST_NAME = "evidence-manifest.json"
+"""The name the evidence manifest is embedded under."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file embedded in the PDF (PDF/A-3 associated file)."""
+
+    name: str
+    data: bytes
+    description: str
+    relationship: str
+    """Its relation to the document (ISO 32000-2, 7.11.3): Source, Data, Supplement."""
+
+
+def spec_attachments(
+    loaded: LoadedSpec, project: Project, root: Path, *, evidence_manifest: bytes | None = None
+) -> tuple[Attachment, ...]:
+    """The files embedded in the PDF of ``loaded``'s definition.
+
+    ``root`` is the project folder (the spec's path in the export is relative
+    to it); ``evidence_manifest`` is the evidence manifest's bytes, when evidence exists.
+    """
+    source = source_path(loaded, root)
+    spec_id = loaded.spec.id
+    found = [
+        Attachment(
+            PurePosixPath(source).name,
+            loaded.source.text.encode("utf-8"),
+            f"The spec '{spec_id}' as written ({source})",
+            "Source",
+        ),
+        Attachment(
+            f"{spec_id}.json",
+            export_json(project, [(loaded, source)]),
+            f"The spec '{spec_id}' as validated data (specgen-export/1)",
+            "Data",
+        ),
+    ]
+    if evidence_manifest is not None:
+        found.append(
+            Attachment(EVIDENCE_MANIFEST_NAME, evidence_manifest, f"The evidence manifest of '{spec_id}'", "Supplement")
+        )
+    return tuple(found)
