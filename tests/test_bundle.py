@@ -72,6 +72,26 @@ def test_bundle_holds_everything_the_buyer_keeps(bundle_zip: Path, example_tree:
     assert "specgen verify" in entries["handover/README.md"].decode("utf-8")
 
 
+def test_bundle_carries_each_workflows_pdf_and_printable_page(
+    bundle_zip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specgen.bundle.archive import definition_formats
+    from specgen.sow import pdf
+
+    entries = _entries(bundle_zip)
+    manifest = json.loads(entries["handover/MANIFEST.json"])
+    for spec in manifest["specs"]:
+        assert f"handover/site/workflows/{spec['id']}/print.html" in entries
+        if pdf.pdf_available():
+            assert entries[f"handover/definitions/{spec['id']}.pdf"].startswith(b"%PDF-")
+            assert f"definitions/{spec['id']}.pdf" in spec["definitions"]
+        else:  # the bundle says what it holds: no PDF without the pdf extra
+            assert f"handover/definitions/{spec['id']}.pdf" not in entries
+            assert f"definitions/{spec['id']}.pdf" not in spec["definitions"]
+    monkeypatch.setattr(pdf, "pdf_available", lambda: False)
+    assert definition_formats() == ("md", "docx")
+
+
 def test_bundle_holds_the_offline_site(bundle_zip: Path) -> None:
     entries = _entries(bundle_zip)
     site = {name for name in entries if name.startswith("handover/site/")}

@@ -174,6 +174,30 @@ def test_a_page_another_module_writes(examples) -> None:
     assert all(templates == Path("nowhere") for _, templates in seen)
 
 
+def test_the_printable_page_has_every_section_in_order_and_the_definition(examples) -> None:
+    pages = render_pages(examples, report=check_portfolio(examples))
+    for loaded in examples.specs:
+        folder = f"workflows/{loaded.spec.id}"
+        printed = pages[f"{folder}/print.md"]
+        headings = [line for line in printed.splitlines() if line.startswith("# ")]
+        assert headings == [
+            pages[f"{folder}/index.md"].partition("\n")[0],
+            "# Decision boundaries",
+            "# Controls and monitoring",
+            "# Runbooks",
+            "# Acceptance and readiness",
+            "# Exit and handover",
+            pages[f"{folder}/definition.md"].partition("\n")[0],
+        ]
+        # a page break before every section but the first; the marker turns on the print rules
+        assert printed.count('<div class="sg-print-break"></div>') == len(headings) - 1
+        assert printed.startswith('<div class="sg-print-page"></div>')
+        for runbook in loaded.spec.runbooks:
+            assert f"## {markdown_escape(runbook.title)}" in printed
+        # the overview links to it
+        assert '<a href="print.html">printable version</a>' in pages[f"{folder}/index.md"]
+
+
 def test_a_page_per_runbook(examples) -> None:
     pages = render_pages(examples)
     credit = next(ls.spec for ls in examples.specs if ls.spec.id == "credit-decision-assistant")

@@ -4,7 +4,9 @@
 
 - ``README.md`` for the receiver;
 - ``site/``: the offline handover site;
-- ``definitions/<spec-id>.md`` and ``.docx``: the production-readiness definitions;
+- ``definitions/<spec-id>.md``, ``.docx`` and ``.pdf``: the production-readiness
+  definitions (the archival PDF when the ``pdf`` extra can run here, see
+  :func:`definition_formats`);
 - ``specgen.yml`` and ``specs/...``: the project file and the specs as written;
 - ``export/specs.json``: the validated specs as JSON;
 - ``schema/spec.schema.json`` and ``schema/project.schema.json``;
@@ -46,7 +48,8 @@ from specgen.clock import ZIP_EPOCH, build_datetime
 from specgen.errors import ExitCode, SpecgenError
 from specgen.reproducible import source_date_epoch_default, write_atomic, zip_bytes
 from specgen.rules import PortfolioReport
-from specgen.sow import FORMATS, SowError, definitions
+from specgen.sow import DEFAULT_FORMATS, SowError, definitions
+from specgen.sow.attachments import spec_attachments
 from specgen.sow.files import definition_files
 from specgen.sow.markdown import render_template
 from specgen.spec.export import export_json, source_path
@@ -62,6 +65,7 @@ __all__ = [
     "OutputExistsError",
     "build_bundle",
     "bundle_files",
+    "definition_formats",
     "git_commit",
     "is_bundle",
     "manifest_for",
@@ -157,7 +161,11 @@ def manifest_for(
                 stage=loaded.spec.stage.value,
                 fingerprint=fingerprint(loaded.spec),
                 source=sources[loaded.spec.id],
-                definitions=[f"definitions/{loaded.spec.id}.{fmt}" for fmt in FORMATS],
+                definitions=[
+                    f"definitions/{loaded.spec.id}.{fmt}"
+                    for fmt in definition_formats()
+                    if f"definitions/{loaded.spec.id}.{fmt}" in files
+                ],
             )
             for loaded in portfolio.specs
         ],
@@ -177,8 +185,18 @@ def _readme(portfolio: Portfolio, manifest: Mapping[str, Any], template_dirs: Se
         organisation=project.organisation or "the buyer",
         vendor=project.vendor or "the delivery partner",
         has_site=any(f["path"].startswith("site/") for f in manifest["files"]),
+        has_pdf=any(f["path"].startswith("definitions/") and f["path"].endswith(".pdf") for f in manifest["files"]),
     )
     return text.encode("utf-8")
+
+
+def definition_formats() -> tuple[str, ...]:
+    """The formats of the definitions in the bundle: Markdown and Word, and the
+    archival PDF when WeasyPrint and Pango are installed (``specgen[pdf]``).
+    Without them the bundle is built without PDFs and its manifest lists what it holds."""
+    from specgen.sow.pdf import pdf_available
+
+    return (*DEFAULT_FORMATS, "pdf") if pdf_available() else DEFAULT_FORMATS
 
 
 def bundle_files(
@@ -206,8 +224,10 @@ def bundle_files(
             raise BundleError(f"two specs would be stored as {path}; give them different file names")
         files[path] = loaded.source.text.encode("utf-8")
         sources[loaded.spec.id] = path
-    for defn in definitions(portfolio, report=report):
-        for name, data in definition_files(defn, FORMATS, template_dirs=template_dirs).items():
+    formats = definition_formats()
+    for loaded, defn in zip(portfolio.specs, definitions(portfolio, report=report), strict=True):
+        embedded = spec_attachments(loaded, portfolio.project, portfolio.root) if "pdf" in formats else ()
+        for name, data in definition_files(defn, formats, template_dirs=template_dirs, attachments=embedded).items():
             files[f"definitions/{name}"] = data
     files["export/specs.json"] = export_json(
         portfolio.project, [(loaded, sources[loaded.spec.id]) for loaded in portfolio.specs]

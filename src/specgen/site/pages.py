@@ -20,6 +20,7 @@ from specgen.spec.schema import Runbook, SiteSettings, Spec
 
 __all__ = [
     "PORTFOLIO_PAGES",
+    "PRINT_SLUG",
     "WORKFLOWS_DIR",
     "WORKFLOW_PAGES",
     "Page",
@@ -102,6 +103,25 @@ def _field_reference_page(user_templates: Path | None) -> str:
     return render_field_reference("spec", user_dirs=_template_dirs(user_templates))
 
 
+def _print_context(view: WorkflowView) -> Mapping[str, Any]:
+    """What the printable page includes: each section page's template with the
+    findings it shows, in nav order (all runbooks at once), and the
+    definition (rendered by its own template, ``sow/definition.md.j2``)."""
+    from specgen import sow
+
+    sections = []
+    for pdef in WORKFLOW_PAGES:
+        if pdef.produce is not None or pdef.slug == PRINT_SLUG:
+            continue
+        if pdef.each is not None:
+            pdef = _ALL_RUNBOOKS_PAGE
+        sections.append({"template": pdef.template, "findings": view.findings_in(pdef.sections)})
+    return {"sections": sections, "definition": sow.definition(view.spec, view.project, report=view.report)}
+
+
+PRINT_SLUG = "print"
+"""The printable page of a workflow: every section on one page."""
+
 WORKFLOW_PAGES: tuple[PageDef, ...] = (
     PageDef(
         "index",
@@ -162,13 +182,15 @@ WORKFLOW_PAGES: tuple[PageDef, ...] = (
         "site/history.md.j2",
         produce=_history_page,
     ),
+    PageDef(PRINT_SLUG, "Printable version", "site/workflow/print.md.j2", extra=_print_context),
 )
 """The pages every workflow gets, in nav order: one per question a buyer asks.
 Who owns it (overview), what it may decide alone and where a human steps in
 (decision boundaries, with the traceability matrix), how its outputs are
 checked (controls and monitoring), what happens when it fails (runbooks, each
 printing on its own sheet), how we know it is good enough (acceptance and
-readiness), how we take it over or leave (exit and handover).
+readiness), how we take it over or leave (exit and handover); then the
+definition, the change history and every section on one printable page.
 
 Every page costs the theme a few milliseconds whatever it holds, so the set is
 kept small; the project's ``site.one_runbooks_page`` puts all runbooks of a
