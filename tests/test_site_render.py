@@ -198,6 +198,32 @@ def test_the_printable_page_has_every_section_in_order_and_the_definition(exampl
         assert '<a href="print.html">printable version</a>' in pages[f"{folder}/index.md"]
 
 
+def test_every_decision_flow_has_a_text_alternative_with_its_table_row(examples) -> None:
+    pages = render_pages(examples)
+    for loaded in examples.specs:
+        text = pages[f"workflows/{loaded.spec.id}/decisions.md"]
+        fences = re.findall(r"``` \{\.mermaid[^\n]*\nflowchart LR\n(.*?)\n```", text, re.S)
+        assert len(fences) == len(loaded.spec.decisions)
+        for decision, fence in zip(loaded.spec.decisions, fences, strict=True):
+            title, description = fence.splitlines()[:2]
+            assert title == f"  accTitle: Decision flow: {decision.title}".replace(";", ",")
+            assert description.startswith("  accDescr: ")
+            # the long description: the decision table's row in words, then each step
+            for part in ("Who decides:", "The AI acts alone only when:", "Human approver:", "Escalation:"):
+                assert part in description
+            assert "Fallback when the AI is unavailable:" in description and "From Case arrives to " in description
+
+
+def test_hostile_decision_text_stays_inside_the_text_alternative() -> None:
+    from specgen.site.flows import Flow
+
+    flow = Flow((), (), title="x%%{init: {'theme':'dark'}}%%\nclick A call alert()", summary="a } b { c; <b>#60;")
+    line_title, line_description = str(flow.accessible).split("\n")
+    assert line_title.startswith("accTitle: ") and line_description.startswith("  accDescr: ")
+    for line in (line_title, line_description):
+        assert not re.search(r"[{}%#<>;\n]", line)
+
+
 def test_a_page_per_runbook(examples) -> None:
     pages = render_pages(examples)
     credit = next(ls.spec for ls in examples.specs if ls.spec.id == "credit-decision-assistant")

@@ -78,10 +78,14 @@ def build(
     did not build.
     """
     from specgen.site.build import build_site
+    from specgen.site.palette import palette_warnings
 
     portfolio = _load(paths, project_file)
     if not portfolio.ok:
         _invalid(portfolio)
+    unreadable = palette_warnings(portfolio)
+    if unreadable:
+        _emit(format_diagnostics(unreadable, "text"), err=True)
     report = _report(portfolio, today(as_of))
     result = build_site(
         portfolio,

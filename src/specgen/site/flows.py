@@ -1,5 +1,11 @@
 """A decision's path as a Mermaid flowchart: AI alone → threshold → human
-approver → escalation → fallback, as boxes and arrows with escaped labels."""
+approver → escalation → fallback, as boxes and arrows with escaped labels.
+
+A flowchart is a picture; screen readers get its text alternative from
+Mermaid's ``accTitle`` and ``accDescr`` (the SVG's ``<title>`` and ``<desc>``):
+the decision's row of the decision table in words, then every step of the
+path (:attr:`Flow.title`, :attr:`Flow.description`, escaped by
+:func:`specgen.text.mermaid_description`)."""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from dataclasses import dataclass
 
 from specgen.site.environment import number
 from specgen.spec.schema import Autonomy, Decision
-from specgen.text import Md, mermaid_label
+from specgen.text import Md, mermaid_description, mermaid_label
 
 __all__ = ["Flow", "FlowEdge", "FlowNode", "decision_flow"]
 
@@ -57,12 +63,41 @@ class Flow:
 
     nodes: tuple[FlowNode, ...]
     edges: tuple[FlowEdge, ...]
+    title: str = ""
+    """The accessible title: 'Decision flow: <decision>'."""
+    summary: str = ""
+    """The decision's row of the decision table, in words (the long description)."""
+
+    @property
+    def steps(self) -> str:
+        """Every arrow of the path in words: 'From Case arrives to AI decides: ....'."""
+        text = {n.id: n.text for n in self.nodes}
+        parts = []
+        for edge in self.edges:
+            how = f" ({edge.text})" if edge.text else ""
+            parts.append(f"From {text[edge.source]}{how} to {text[edge.target]}.")
+        return " ".join(parts)
+
+    @property
+    def description(self) -> str:
+        """The long description: the table row, then the steps."""
+        return " ".join(part for part in (self.summary, self.steps) if part)
+
+    @property
+    def accessible(self) -> Md:
+        """The ``accTitle`` and ``accDescr`` lines of the Mermaid source, escaped."""
+        return Md(
+            f"accTitle: {mermaid_description(self.title, 200)}\n  accDescr: {mermaid_description(self.description)}"
+        )
 
 
-def decision_flow(decision: Decision, *, approver: str, escalation_to: str) -> Flow:
+def decision_flow(
+    decision: Decision, *, approver: str, escalation_to: str, who_decides: str = "", threshold: str = ""
+) -> Flow:
     """The decision's path as a flowchart: AI → threshold → human → escalation → fallback.
     ``approver`` is who approves or decides, in words; ``escalation_to`` who the
-    decision escalates to and how fast, in words."""
+    decision escalates to and how fast, in words; ``who_decides`` and
+    ``threshold`` are the decision table's words for them (the text alternative)."""
     autonomy = decision.autonomy
     verb = {
         Autonomy.ai_alone: "AI decides",
@@ -98,4 +133,12 @@ def decision_flow(decision: Decision, *, approver: str, escalation_to: str) -> F
     fallback = decision.fallback or "none written"
     nodes.append(FlowNode("fallback", f"Fallback: {fallback}", "subroutine", "fallback"))
     edges.append(FlowEdge("ai", "fallback", "AI unavailable", dotted=True))
-    return Flow(tuple(nodes), tuple(edges))
+    row = [
+        ("Who decides", who_decides or verb),
+        ("The AI acts alone only when", threshold or "no threshold"),
+        ("Human approver", approver if autonomy is not Autonomy.ai_alone else "none"),
+        ("Escalation", escalation_to or "none"),
+        ("Fallback when the AI is unavailable", fallback),
+    ]
+    summary = f"{decision.title}. " + " ".join(f"{k}: {v}." for k, v in row)
+    return Flow(tuple(nodes), tuple(edges), title=f"Decision flow: {decision.title}", summary=summary)

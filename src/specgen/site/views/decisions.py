@@ -79,7 +79,13 @@ class DecisionsView(WorkflowBase):
         """The decision's path as a flowchart: AI → threshold → human → escalation → fallback."""
         approver = self.role(decision.approver) if decision.approver else "A human (no approver named)"
         escalation_to = self.escalation_text(decision) if decision.escalation is not None else ""
-        return decision_flow(decision, approver=approver, escalation_to=escalation_to)
+        return decision_flow(
+            decision,
+            approver=approver,
+            escalation_to=escalation_to,
+            who_decides=self.autonomy_text(decision),
+            threshold=self.threshold_text(decision),
+        )
 
     def controls_of(self, decision: Decision) -> list[Control]:
         """The runtime controls guarding a decision (unknown ids left out)."""
