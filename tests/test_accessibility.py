@@ -159,8 +159,14 @@ def test_every_page_type_has_no_serious_or_critical_violation(
     page = _open(context, http_root + PAGE_TYPES[kind])
     try:
         violations = _axe(page)
+        tables = page.evaluate(
+            """() => [...document.querySelectorAll('.md-content table')].map(t =>
+                 [!!t.querySelector('th'), (t.caption?.textContent || '').trim()])"""
+        )
     finally:
         page.close()
+    # every table has header cells and a caption (for screen readers)
+    assert all(has_header and caption for has_header, caption in tables), tables
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     report[kind] = _summary([v for v in violations if v["impact"] not in BLOCKING])
     assert not blocking, "\n".join(_summary(blocking))

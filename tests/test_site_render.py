@@ -224,6 +224,22 @@ def test_hostile_decision_text_stays_inside_the_text_alternative() -> None:
         assert not re.search(r"[{}%#<>;\n]", line)
 
 
+def test_markdown_tables_get_the_heading_they_sit_under_as_caption() -> None:
+    convert = markdown.Markdown(extensions=["tables", "toc", "specgen.site.captions"]).convert
+    page = convert(f"## {markdown_escape('<script>x</script> & | b')}\n\n| a |\n|---|\n| 1 |\n\n| c |\n|---|\n| 2 |\n")
+    captions = re.findall(r"<caption class=\"sg-caption\">(.*?)</caption>", page)
+    assert captions == ["&#60;script&#62;x&#60;/script&#62; &#38; &#124; b"] * 2
+    assert html.unescape(captions[0]) == "<script>x</script> & | b"
+
+
+def test_every_html_table_of_the_site_has_a_caption_and_header_cells(examples) -> None:
+    pages = render_pages(examples, report=check_portfolio(examples))
+    for path, text in pages.items():
+        for table in re.findall(r"<table>.*?</table>", text, re.S):
+            assert table.startswith('<table>\n<caption class="sg-caption">'), (path, table[:120])
+            assert "<th" in table, path
+
+
 def test_a_page_per_runbook(examples) -> None:
     pages = render_pages(examples)
     credit = next(ls.spec for ls in examples.specs if ls.spec.id == "credit-decision-assistant")

@@ -186,6 +186,7 @@ def mkdocs_config(project: Project, pages: Sequence[Page], *, logo: str | None =
             "admonition",
             "pymdownx.details",
             "attr_list",
+            "specgen.site.captions",
             {"toc": {"permalink": True}},
             {
                 "pymdownx.superfences": {
