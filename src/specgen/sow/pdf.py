@@ -43,7 +43,15 @@ from specgen.sow.wording import wording
 from specgen.templating import make_environment
 from specgen.text import html_text
 
-__all__ = ["INSTALL_HINT", "PDF_TEMPLATE", "PdfUnavailableError", "pdf_available", "pdf_is_generated", "render_pdf"]
+__all__ = [
+    "INSTALL_HINT",
+    "PDF_TEMPLATE",
+    "PdfUnavailableError",
+    "pdf_available",
+    "pdf_is_generated",
+    "render_html",
+    "render_pdf",
+]
 
 PDF_TEMPLATE = "sow/definition.html.j2"
 """Template name of the HTML the PDF is typeset from; a file of that name in
