@@ -152,9 +152,9 @@ def test_the_spec_as_written_and_its_json_export_are_embedded(written: dict[str,
     # PDF/A-3: each embedded file is an associated file of the document, with its relationship
     root = reader.trailer["/Root"]
     associated = [ref.get_object() for ref in root["/AF"]]
-    assert sorted((f["/F"], f["/AFRelationship"]) for f in associated) == [
-        (f"{spec_id}.json", "/Data"),
-        (f"{spec_id}.yml", "/Source"),
+    assert sorted((f["/F"], f["/AFRelationship"], f["/EF"]["/F"].get_object()["/Subtype"]) for f in associated) == [
+        (f"{spec_id}.json", "/Data", "/application/json"),
+        (f"{spec_id}.yml", "/Source", "/application/yaml"),
     ]
 
 

@@ -34,6 +34,9 @@ class Attachment:
     description: str
     relationship: str
     """Its relation to the document (ISO 32000-2, 7.11.3): Source, Data, Supplement."""
+    media_type: str = "application/octet-stream"
+    """Its MIME type, recorded in the PDF (not guessed from the name, which
+    depends on the machine's MIME database)."""
 
 
 def spec_attachments(
@@ -52,16 +55,24 @@ def spec_attachments(
             loaded.source.text.encode("utf-8"),
             f"The spec '{spec_id}' as written ({source})",
             "Source",
+            "application/yaml",
         ),
         Attachment(
             f"{spec_id}.json",
             export_json(project, [(loaded, source)]),
             f"The spec '{spec_id}' as validated data (specgen-export/1)",
             "Data",
+            "application/json",
         ),
     ]
     if evidence_manifest is not None:
         found.append(
-            Attachment(EVIDENCE_MANIFEST_NAME, evidence_manifest, f"The evidence manifest of '{spec_id}'", "Supplement")
+            Attachment(
+                EVIDENCE_MANIFEST_NAME,
+                evidence_manifest,
+                f"The evidence manifest of '{spec_id}'",
+                "Supplement",
+                "application/json",
+            )
         )
     return tuple(found)

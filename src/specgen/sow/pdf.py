@@ -25,8 +25,8 @@ what to install.
 
 from __future__ import annotations
 
+import base64
 import functools
-import io
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -122,7 +122,8 @@ def render_pdf(
     page = render_html(defn, template_dirs=template_dirs)
     files = [
         weasyprint.Attachment(
-            file_obj=io.BytesIO(a.data),
+            # a data: URL carries the media type, which WeasyPrint would otherwise guess from the name
+            url=f"data:{a.media_type};base64,{base64.b64encode(a.data).decode('ascii')}",
             name=a.name,
             description=a.description,
             created=when,
