@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from specgen.diagnostics import Diagnostic, Level, format_path
 from specgen.gcpause import paused_gc
 from specgen.spec.schema import Project, Spec
-from specgen.spec.yamlsrc import Path_, SourceMap, YamlError, load_yaml
+from specgen.spec.yamlsrc import Path_, SourceMap, UnreadableScalar, YamlError, load_yaml
 
 __all__ = [
     "PROJECT_FILENAMES",
@@ -174,6 +174,8 @@ def _message(root: type[BaseModel], error: Any) -> tuple[str, bool]:
     loc = error["loc"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
+    if isinstance(value, UnreadableScalar):  # 2026-02-30 where a date or a number was expected
+        return value.describe(), False
     if kind == "missing":
         model = _model_at(root, loc[:-1])
         desc = ""

@@ -1,0 +1,228 @@
+"""Hostile specs, sidecars and project folders: every command fails closed.
+
+Every case runs the real CLI in a subprocess under a 2 GB address-space
+limit (``ulimit -v 2000000``) and expects: the exit code below, a message
+naming the file and line (``file:line:col``) or the file, no traceback,
+nothing written (the project folder is unchanged, no output appears), and a
+peak resident memory under 1 GB (the child's ``ru_maxrss``).
+
+=================================================  =====  ===============================================
+Case                                               exit   Message names
+=================================================  =====  ===============================================
+1 MB text repeated 4,000 times through aliases      1      the line of the alias that crosses the budget
+``date: 2026-02-30`` / ``2026-13-01`` in a spec     1      file:line, field path, "not a valid date";
+                                                           the other spec's problem still reported
+``date: 2026-02-30`` in an approvals sidecar        1      the sidecar's file:line, field path
+an integer of 5,000 digits                          1      file:line, field path, "more than 4,300 digits"
+=================================================  =====  ===============================================
+
+Covered elsewhere, not repeated here: hostile archives for ``verify`` and
+``bundle -o`` over a corrupt zip or a FIFO (tests/test_bundle_hostile.py),
+hostile git histories and review arguments (tests/test_review_hostile.py),
+control characters in every text output (tests/test_text.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.paths import EXAMPLES, PROJECT_FILE, REPO
+
+ADDRESS_SPACE = 2_000_000 * 1024
+"""The limit the cases run under: ``ulimit -v 2000000``."""
+MAX_RSS = 1024**3
+"""The most resident memory a case may use."""
+
+CREDIT = "specs/credit-decision-assistant.yml"
+TRIAGE = "specs/support-ticket-triage.yml"
+LOCATED = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+): ", re.M)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    exit_code: int
+    output: str
+    max_rss: int
+    """Peak resident memory of the child, in bytes."""
+
+
+def run_limited(cwd: Path, *args: str, timeout: float = 120) -> Outcome:
+    """Run ``specgen args`` in ``cwd`` in a child under ADDRESS_SPACE; its exit code, output and peak memory."""
+
+    def _limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    out_path = cwd.parent / f".{cwd.name}.out"
+    with open(out_path, "w+b") as out:
+        child = subprocess.Popen(
+            [sys.executable, "-c", "from specgen.cli import main; main()", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_limit,
+        )
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            child.returncode = 0  # reaped by wait4: Popen must not wait again
+        out.seek(0)
+        output = out.read().decode("utf-8", "replace")
+    out_path.unlink()
+    return Outcome(os.waitstatus_to_exitcode(status), output, usage.ru_maxrss * 1024)
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(folder)): (p.lstat().st_size, p.lstat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if not p.is_dir()
+    }
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile input: how to make it, the command, and what must be said."""
+
+    name: str
+    make: Callable[[Path], None]
+    args: tuple[str, ...]
+    exit_code: int
+    fragments: tuple[str, ...]
+    """Each must appear in the output."""
+    located: tuple[str, ...] = ()
+    """Files that must be named with a line (``file:line:col: ``)."""
+    check: Callable[[Path, str], None] | None = None
+    """A further check on (project folder, output)."""
+    outputs: tuple[str, ...] = field(default=())
+    """Paths the command was asked to write: none may appear."""
+
+
+# ---------------------------------------------------------------- making cases
+
+
+def _edit(tree: Path, name: str, old: str, new: str, count: int = 1) -> None:
+    path = tree / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (name, old)
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _alias_bomb(tree: Path) -> None:
+    big = "x" * 1_000_000
+    aliases = "".join("    - *big\n" for _ in range(4000))
+    _edit(tree, TRIAGE, "title: Support-ticket triage assistant", f"title: &big {big}")
+    in_scope = "  in_scope:\n    - E-mail and web-form tickets in English and German for Cards and Online Banking\n"
+    _edit(tree, TRIAGE, in_scope, "  in_scope:\n" + aliases)
+
+
+def _names_an_alias(tree: Path, output: str) -> None:
+    match = next(m for m in LOCATED.finditer(output) if m["file"] == TRIAGE)
+    line = (tree / TRIAGE).read_text(encoding="utf-8").splitlines()[int(match["line"]) - 1]
+    assert line.strip() == "- *big", (match.group(0), line)
+
+
+def _impossible_dates(tree: Path) -> None:
+    _edit(tree, TRIAGE, "date: 2026-06-10", "date: 2026-02-30")
+    _edit(tree, TRIAGE, "tested: 2026-10-20", "tested: 2026-13-01")
+    _edit(tree, CREDIT, "stage: system_of_record", "stage: system_of_recrod")
+
+
+def _sidecar_date(tree: Path) -> None:
+    (tree / "specs/support-ticket-triage.approvals.yml").write_text(
+        "schema_version: 1\n"
+        "spec: support-ticket-triage\n"
+        "approvals:\n"
+        "  - role: model-risk-lead\n"
+        "    by: hannah-schmidt\n"
+        "    date: 2026-02-30\n"
+        f"    fingerprint: sha256:{'0' * 64}\n",
+        encoding="utf-8",
+    )
+
+
+def _huge_integer(tree: Path) -> None:
+    _edit(tree, TRIAGE, "schema_version: 1", "schema_version: " + "1" * 5000)
+
+
+CASES = [
+    Case(
+        "alias-bomb-bytes",
+        _alias_bomb,
+        ("validate",),
+        1,
+        ("expands to more than 10 MiB of text",),
+        located=(TRIAGE,),
+        check=_names_an_alias,
+    ),
+    Case(
+        "impossible-dates",
+        _impossible_dates,
+        ("validate",),
+        1,
+        (
+            "scorecard.signed_by[0].date: '2026-02-30' is not a valid date",
+            "runtime.controls[0].tested: '2026-13-01' is not a valid date",
+            "stage: expected one of",  # the other spec's problem is still reported
+        ),
+        located=(TRIAGE, CREDIT),
+    ),
+    Case(
+        "sidecar-impossible-date",
+        _sidecar_date,
+        ("validate",),
+        1,
+        ("approvals[0].date: '2026-02-30' is not a valid date",),
+        located=("specs/support-ticket-triage.approvals.yml",),
+    ),
+    Case(
+        "integer-over-4300-digits",
+        _huge_integer,
+        ("validate",),
+        1,
+        ("schema_version: '1111", "is not a valid number: it has more than 4,300 digits"),
+        located=(TRIAGE,),
+    ),
+]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLES, project / "specs")
+    shutil.copy(PROJECT_FILE, project / "specgen.yml")
+    return project
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_hostile_input_fails_closed(case: Case, tree: Path) -> None:
+    case.make(tree)
+    before = _snapshot(tree)
+    outcome = run_limited(tree, *case.args)
+    output = outcome.output
+    assert outcome.exit_code == case.exit_code, output[-3000:]
+    assert "Traceback" not in output and "internal error" not in output, output[-3000:]
+    for fragment in case.fragments:
+        assert fragment in output, (fragment, output[-3000:])
+    named = {m["file"] for m in LOCATED.finditer(output)}
+    for file in case.located:
+        assert file in named, (file, output[-3000:])
+    if case.check is not None:
+        case.check(tree, output)
+    assert _snapshot(tree) == before  # nothing written
+    for name in case.outputs:
+        assert not (tree / name).exists()
+    assert outcome.max_rss < MAX_RSS, f"{outcome.max_rss / 2**20:.0f} MB"
