@@ -14,6 +14,9 @@ Case                                               exit   Message names
                                                            the other spec's problem still reported
 ``date: 2026-02-30`` in an approvals sidecar        1      the sidecar's file:line, field path
 an integer of 5,000 digits                          1      file:line, field path, "more than 4,300 digits"
+a 4.9 MB title (``build``)                          1      file:line, "title: too long", the limit
+a text of 10,001 characters                         1      file:line, field path, the limit; other problems too
+1,000 runbooks: a site of ~490 MB (``build``)       1      the spec's ``runbooks:`` line, the site budget
 =================================================  =====  ===============================================
 
 Covered elsewhere, not repeated here: hostile archives for ``verify`` and
@@ -154,6 +157,25 @@ def _sidecar_date(tree: Path) -> None:
     )
 
 
+def _huge_title(tree: Path) -> None:
+    _edit(tree, TRIAGE, "title: Support-ticket triage assistant", "title: " + "T" * 4_900_000)
+
+
+def _long_summary(tree: Path) -> None:
+    _edit(tree, CREDIT, "summary: >-\n", "summary: " + "S" * 10_001 + "\nx_summary: >-\n")
+
+
+def _thousand_runbooks(tree: Path) -> None:
+    title = "T" * 190
+    runbooks = "".join(
+        f"  - id: rb-{i}\n    title: {title} {i}\n    trigger: x\n    severity: sev3\n    meaning: x\n"
+        "    diagnosis: [x]\n    mitigation: [x]\n    verify: [x]\n"
+        "    escalation:\n      - after: 1h\n        to: ml-platform-lead\n    response_target: 1h\n"
+        for i in range(1000)
+    )
+    _edit(tree, TRIAGE, "runbooks:\n", "runbooks:\n" + runbooks)
+
+
 def _huge_integer(tree: Path) -> None:
     _edit(tree, TRIAGE, "schema_version: 1", "schema_version: " + "1" * 5000)
 
@@ -187,6 +209,32 @@ CASES = [
         1,
         ("approvals[0].date: '2026-02-30' is not a valid date",),
         located=("specs/support-ticket-triage.approvals.yml",),
+    ),
+    Case(
+        "title-of-4.9-MB",
+        _huge_title,
+        ("build", "specs", "-o", "site"),
+        1,
+        ("title: too long: 4,900,000 characters, at most 200 allowed",),
+        located=(TRIAGE,),
+        outputs=("site",),
+    ),
+    Case(
+        "text-over-10000-characters",
+        _long_summary,
+        ("validate",),
+        1,
+        ("summary: too long: 10,001 characters, at most 10,000 allowed", "x_summary: unknown field"),
+        located=(CREDIT,),
+    ),
+    Case(
+        "site-over-its-budget",
+        _thousand_runbooks,
+        ("build", "specs", "-o", "site"),
+        1,
+        ("runbooks: this workflow makes 1,009 pages", "over its budget of 96 MB"),
+        located=(TRIAGE,),
+        outputs=("site",),
     ),
     Case(
         "integer-over-4300-digits",

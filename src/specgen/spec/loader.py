@@ -210,6 +210,11 @@ def _message(root: type[BaseModel], error: Any) -> tuple[str, bool]:
         return f"{_describe(value)} does not have the expected form ({pattern})", False
     if kind in ("string_too_short", "too_short"):
         return "must not be empty", False
+    if kind in ("string_too_long", "too_long"):
+        limit = ctx.get("max_length", 0)
+        unit = "characters" if isinstance(value, str) else "items"
+        size = len(value) if isinstance(value, (str, list, dict)) else ctx.get("actual_length", 0)
+        return f"too long: {size:,} {unit}, at most {limit:,} allowed here (see README, Reliability)", False
     if kind == "value_error":
         return str(ctx.get("error", error["msg"])), False
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):

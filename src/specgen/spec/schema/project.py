@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from specgen.spec.schema.base import SCHEMA_VERSION, Model, Stage, Text
+from specgen.spec.schema.base import SCHEMA_VERSION, Model, Stage, Text, Title
 from specgen.spec.schema.ownership import Person, Role
 from specgen.spec.values import Duration, Id, RoleOrPersonRef, RoleRef
 
@@ -67,7 +67,7 @@ class PolicyRule(Model):
 
     id: Annotated[str, Field(pattern="^[A-Z]+-[0-9]{3}$")]
     """Rule id, e.g. 'ORG-001'."""
-    title: Text
+    title: Title
     """What it requires."""
     field: Text
     """Dotted path into the spec: 'audit.retention', 'acceptance.conditions'."""
@@ -112,7 +112,7 @@ class Policy(Model):
 class SiteSettings(Model):
     """How the handover site looks."""
 
-    name: Text | None = None
+    name: Title | None = None
     """Site title."""
     logo: Text | None = None
     """Path to a logo image, relative to the project file."""
