@@ -17,7 +17,12 @@ an integer of 5,000 digits                          1      file:line, field path
 a 4.9 MB title (``build``)                          1      file:line, "title: too long", the limit
 a text of 10,001 characters                         1      file:line, field path, the limit; other problems too
 1,000 runbooks: a site of ~490 MB (``build``)       1      the spec's ``runbooks:`` line, the site budget
+a 300-character title (``sow``: DOCX limit 255)     1      file:line, "title: too long"
 =================================================  =====  ===============================================
+
+Not refused, but safe: a wording template whose DOCX title exceeds the
+255-character core-property limit writes the document with the title cut
+(``test_a_docx_title_over_the_core_property_limit_is_cut``).
 
 Covered elsewhere, not repeated here: hostile archives for ``verify`` and
 ``bundle -o`` over a corrupt zip or a FIFO (tests/test_bundle_hostile.py),
@@ -33,9 +38,11 @@ import resource
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -176,6 +183,13 @@ def _thousand_runbooks(tree: Path) -> None:
     _edit(tree, TRIAGE, "runbooks:\n", "runbooks:\n" + runbooks)
 
 
+def _title_of(length: int) -> Callable[[Path], None]:
+    def _make(tree: Path) -> None:
+        _edit(tree, TRIAGE, "title: Support-ticket triage assistant", "title: " + "T" * length)
+
+    return _make
+
+
 def _huge_integer(tree: Path) -> None:
     _edit(tree, TRIAGE, "schema_version: 1", "schema_version: " + "1" * 5000)
 
@@ -237,6 +251,15 @@ CASES = [
         outputs=("site",),
     ),
     Case(
+        "title-over-the-docx-property-limit",
+        _title_of(300),
+        ("sow", TRIAGE, "-o", "definitions"),
+        1,
+        ("title: too long: 300 characters, at most 200 allowed",),
+        located=(TRIAGE,),
+        outputs=("definitions",),
+    ),
+    Case(
         "integer-over-4300-digits",
         _huge_integer,
         ("validate",),
@@ -274,3 +297,22 @@ def test_hostile_input_fails_closed(case: Case, tree: Path) -> None:
     for name in case.outputs:
         assert not (tree / name).exists()
     assert outcome.max_rss < MAX_RSS, f"{outcome.max_rss / 2**20:.0f} MB"
+
+
+def test_a_docx_title_over_the_core_property_limit_is_cut(tree: Path) -> None:
+    _title_of(200)(tree)
+    wording = (REPO / "templates/sow/wording.j2").read_text(encoding="utf-8")
+    line = "{% set title %}Production-readiness definition: {{ d.title }}{% endset %}"
+    assert line in wording
+    longer = "{% set title %}Production-readiness definition of the AI workflow for the statement of work: {{ d.title }}{% endset %}"
+    (tree / "templates/sow").mkdir(parents=True)
+    (tree / "templates/sow/wording.j2").write_text(wording.replace(line, longer), encoding="utf-8")
+    outcome = run_limited(tree, "sow", TRIAGE, "-o", "definitions", "--format", "docx")
+    assert outcome.exit_code == 0, outcome.output
+    with zipfile.ZipFile(tree / "definitions/support-ticket-triage.docx") as docx:
+        core = ElementTree.fromstring(docx.read("docProps/core.xml"))
+    title = core.find("{http://purl.org/dc/elements/1.1/}title")
+    assert title is not None and title.text is not None
+    assert len(title.text) == 255
+    assert title.text.startswith("Production-readiness definition of the AI workflow for the statement of work: TTT")
+    assert title.text.endswith("T\u2026")

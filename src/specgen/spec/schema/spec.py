@@ -27,7 +27,7 @@ class Spec(Model):
     """Identifier of the workflow."""
     title: Title
     """Name of the workflow."""
-    version: Text
+    version: Title
     """Version of this spec."""
     stage: Stage
     """experimentation, limited_rollout or system_of_record."""
