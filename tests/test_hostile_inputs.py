@@ -18,6 +18,16 @@ a 4.9 MB title (``build``)                          1      file:line, "title: to
 a text of 10,001 characters                         1      file:line, field path, the limit; other problems too
 1,000 runbooks: a site of ~490 MB (``build``)       1      the spec's ``runbooks:`` line, the site budget
 a 300-character title (``sow``: DOCX limit 255)     1      file:line, "title: too long"
+a spec linked to a file outside the project         1      the link, nothing of the target's content
+an approvals sidecar linked outside                 1      the link, nothing of the target's content
+a site asset linked outside (``build``)             1      the link, nothing of the target's content
+a page or wording template linked outside           1      the link, nothing of the target's content
+a spec file name that is not UTF-8 (``build``)      1      the name, bytes escaped ("tri\\xffage.yml")
+an asset file name that is not UTF-8 (``bundle``)   1      the name, bytes escaped
+an empty specs folder: ``build``                    1      "no spec found"
+an empty specs folder: ``validate``                 0      a warning, "no spec found"
+a subfolder of specs that cannot be listed          1      the folder (in-process: root reads any folder,
+                                                           so the listing fails through a patched scandir)
 =================================================  =====  ===============================================
 
 Not refused, but safe: a wording template whose DOCX title exceeds the
@@ -42,6 +52,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -190,6 +201,52 @@ def _title_of(length: int) -> Callable[[Path], None]:
     return _make
 
 
+SECRET = "SECRET-CONTENT-OF-A-FILE-OUTSIDE"
+
+
+def _secret(tree: Path) -> Path:
+    """A file outside the project, which a link in the project points to."""
+    outside = tree.parent / "outside.yml"
+    outside.write_text(f"{SECRET}: 1\nid: {SECRET}\n", encoding="utf-8")
+    return outside
+
+
+def _link(name: str) -> Callable[[Path], None]:
+    def _make(tree: Path) -> None:
+        target = tree / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(_secret(tree))
+
+    return _make
+
+
+def _echoes_nothing(tree: Path, output: str) -> None:
+    assert SECRET not in output
+
+
+def _bad_name(name: bytes, text: str = "") -> Callable[[Path], None]:
+    def _make(tree: Path) -> None:
+        path = os.fsdecode(bytes(tree) + b"/" + name)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text or "hello\n", encoding="utf-8")
+
+    return _make
+
+
+def _other_spec(tree: Path) -> str:
+    text = (tree / TRIAGE).read_text(encoding="utf-8")
+    return text.replace("id: support-ticket-triage", "id: other-triage", 1)
+
+
+def _bad_spec_name(tree: Path) -> None:
+    _bad_name(b"specs/tri\xffage.yml", _other_spec(tree))(tree)
+
+
+def _empty(tree: Path) -> None:
+    for path in (tree / "specs").iterdir():
+        path.unlink()
+
+
 def _huge_integer(tree: Path) -> None:
     _edit(tree, TRIAGE, "schema_version: 1", "schema_version: " + "1" * 5000)
 
@@ -260,6 +317,83 @@ CASES = [
         outputs=("definitions",),
     ),
     Case(
+        "spec-linked-outside",
+        _link("specs/evil.yml"),
+        ("validate",),
+        1,
+        ("specs/evil.yml is a symbolic link to a file outside the project",),
+        located=("specs/evil.yml",),
+        check=_echoes_nothing,
+    ),
+    Case(
+        "sidecar-linked-outside",
+        _link("specs/support-ticket-triage.approvals.yml"),
+        ("validate",),
+        1,
+        ("specs/support-ticket-triage.approvals.yml is a symbolic link to a file outside the project",),
+        located=("specs/support-ticket-triage.approvals.yml",),
+        check=_echoes_nothing,
+    ),
+    Case(
+        "site-asset-linked-outside",
+        _link("templates/site/assets/leak.txt"),
+        ("build", "specs", "-o", "site"),
+        1,
+        ("templates/site/assets/leak.txt is a symbolic link to a file outside the project",),
+        check=_echoes_nothing,
+        outputs=("site",),
+    ),
+    Case(
+        "page-template-linked-outside",
+        _link("templates/site/workflow/overview.md.j2"),
+        ("build", "specs", "-o", "site"),
+        1,
+        ("templates/site/workflow/overview.md.j2 is a symbolic link to a file outside the project",),
+        check=_echoes_nothing,
+        outputs=("site",),
+    ),
+    Case(
+        "wording-template-linked-outside",
+        _link("templates/sow/wording.j2"),
+        ("sow", TRIAGE, "-o", "definitions"),
+        1,
+        ("templates/sow/wording.j2 is a symbolic link to a file outside the project",),
+        check=_echoes_nothing,
+        outputs=("definitions",),
+    ),
+    Case(
+        "spec-name-not-utf8",
+        _bad_spec_name,
+        ("build", "specs", "-o", "site"),
+        1,
+        ("specs/tri\\xffage.yml: the file name is not UTF-8 text; rename the file",),
+        located=("specs/tri\\xffage.yml",),
+        outputs=("site",),
+    ),
+    Case(
+        "asset-name-not-utf8",
+        _bad_name(b"templates/site/assets/x\xfe/a\xfe.txt"),
+        ("bundle", "-o", "handover.zip"),
+        1,
+        ("templates/site/assets/x\\xfe/a\\xfe.txt: the file name is not UTF-8 text",),
+        outputs=("handover.zip",),
+    ),
+    Case(
+        "empty-portfolio-build",
+        _empty,
+        ("build", "specs", "-o", "site"),
+        1,
+        ("no spec found in specs; nothing to build",),
+        outputs=("site",),
+    ),
+    Case(
+        "empty-portfolio-validate",
+        _empty,
+        ("validate",),
+        0,
+        ("specs:1:1: warning: no spec found here",),
+    ),
+    Case(
         "integer-over-4300-digits",
         _huge_integer,
         ("validate",),
@@ -316,3 +450,28 @@ def test_a_docx_title_over_the_core_property_limit_is_cut(tree: Path) -> None:
     assert len(title.text) == 255
     assert title.text.startswith("Production-readiness definition of the AI workflow for the statement of work: TTT")
     assert title.text.endswith("T\u2026")
+
+
+def test_an_unreadable_subfolder_is_reported(
+    tree: Path, run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = tree / "specs" / "locked"
+    locked.mkdir()
+    shutil.copy(tree / TRIAGE, locked / "hidden-from-us.yml")
+    if os.geteuid() != 0:
+        locked.chmod(0)
+    else:  # root lists any folder: make the listing fail as it would for anyone else
+        real = os.scandir
+
+        def scandir(path: Any = ".") -> Any:
+            if Path(os.fsdecode(path)).resolve() == locked.resolve():
+                raise PermissionError(13, "Permission denied", os.fsdecode(path))
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    try:
+        result = run("validate", cwd=tree)
+    finally:
+        locked.chmod(0o755)
+    assert result.exit_code == 1, result.output
+    assert "specs/locked:1:1: cannot list the folder: the specs in it are not read" in result.output

@@ -82,6 +82,7 @@ def build(
     portfolio = _load(paths, project_file)
     if not portfolio.ok:
         _invalid(portfolio)
+    portfolio.require_specs()
     report = _report(portfolio, today(as_of))
     result = build_site(
         portfolio,

@@ -77,7 +77,7 @@ def is_approvals_file(path: Path) -> bool:
 
 def load_approvals(path: Path) -> tuple[ApprovalsFile | None, Source | None, list[Diagnostic]]:
     """Read a sidecar file: (model, source, []) or (None, source or None, problems)."""
-    source, problems = read_source(path)
+    source, problems = read_source(path, within=(path.parent,))  # never a link out of the project
     if source is None:
         return None, None, [_as_approval_problem(d) for d in problems]
     try:
