@@ -30,6 +30,11 @@ a subfolder of specs that cannot be listed          1      the folder (in-proces
                                                            so the listing fails through a patched scandir)
 =================================================  =====  ===============================================
 
+Out of memory anywhere (``ulimit -v``): a MemoryError is one line, exit 1; a
+Rust panic in pydantic-core (a BaseException) one line, exit 3; no traceback
+(``test_running_out_of_memory_is_one_line``: the allocation failure is
+injected, as where it happens depends on the machine).
+
 Not refused, but safe: a wording template whose DOCX title exceeds the
 255-character core-property limit writes the document with the title cut
 (``test_a_docx_title_over_the_core_property_limit_is_cut``).
@@ -475,3 +480,32 @@ def test_an_unreadable_subfolder_is_reported(
         locked.chmod(0o755)
     assert result.exit_code == 1, result.output
     assert "specs/locked:1:1: cannot list the folder: the specs in it are not read" in result.output
+
+
+@pytest.mark.parametrize("error", ["MemoryError", "PanicException"])
+def test_running_out_of_memory_is_one_line(
+    error: str, tree: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Under ``ulimit -v`` an allocation can fail anywhere: a MemoryError, or a
+    Rust panic in pydantic-core (a BaseException). Neither ends in a traceback."""
+    from specgen.cli import main
+    from specgen.spec import loader
+
+    panic = type(error, (BaseException,), {})  # pyo3's PanicException derives from BaseException
+
+    def exhausted(*args: Any, **kwargs: Any) -> Any:
+        raise MemoryError() if error == "MemoryError" else panic("PyObject pointer is null")
+
+    monkeypatch.setattr(loader, "load_yaml", exhausted)
+    monkeypatch.chdir(tree)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if error == "MemoryError":
+        assert exit_info.value.code == 1
+        assert err == "specgen: out of memory: the input is too large for the memory this process may use\n"
+    else:
+        assert exit_info.value.code == 3
+        assert err.startswith("specgen: internal error: PanicException: PyObject pointer is null")
+        assert err.count("\n") == 1
