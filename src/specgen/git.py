@@ -72,9 +72,35 @@ class Commit:
         return self.sha[:7]
 
 
+_KEPT_GIT_VARIABLES = frozenset({"GIT_CONFIG_GLOBAL"})
+"""The caller's ``GIT_*`` variables that pass through: the user's global config
+file (the same power as ``$HOME``). Everything else is dropped: ``GIT_DIR``,
+``GIT_WORK_TREE``, ``GIT_INDEX_FILE``, ``GIT_OBJECT_DIRECTORY``,
+``GIT_ALTERNATE_OBJECT_DIRECTORIES``, ``GIT_CONFIG_PARAMETERS``,
+``GIT_CONFIG_COUNT``/``KEY``/``VALUE``, ``GIT_NAMESPACE``,
+``GIT_REPLACE_REF_BASE``, ``GIT_EXTERNAL_DIFF``... would make git read another
+repository, other objects or other configuration than the folder names."""
+
+_FIXED = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_ATTR_NOSYSTEM": "1",
+    "GIT_NO_REPLACE_OBJECTS": "1",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_ASKPASS": "",
+    "SSH_ASKPASS": "",
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "LC_ALL": "C",
+}
+"""No system-wide configuration, no replace refs (``git replace`` would show
+other content under an object's id), no prompt, no pager, no locks taken."""
+
+
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"})
+    """The environment git runs in: the caller's, without its git variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _KEPT_GIT_VARIABLES}
+    env.update(_FIXED)
     return env
 
 
@@ -83,7 +109,7 @@ def _git(
 ) -> subprocess.CompletedProcess[bytes]:
     try:
         done = subprocess.run(
-            ["git", "--no-pager", *args],
+            ["git", "--no-pager", "--no-replace-objects", "-c", "core.fsmonitor=false", *args],
             cwd=cwd,
             input=stdin,
             capture_output=True,
