@@ -24,6 +24,8 @@ SLOW_MODULES = (
     "test_sow_docx",
     "test_review_hostile",
     "test_history",
+    "test_serve",
+    "test_git_env",
 )
 """Tests that build real sites, archives or git repositories, or run outside
 tools: ``pytest -m "not slow"`` leaves them out of the inner loop."""

@@ -24,6 +24,7 @@ from specgen.text import (
     annotation_data,
     annotation_property,
     docx_text,
+    html_text,
     mermaid_label,
     one_line,
     pr_comment,
@@ -187,6 +188,17 @@ def test_terminal_text_never_starts_a_line_nor_sends_a_control(case: str) -> Non
     out = format_diagnostics([Diagnostic(case, 1, 1, case, case)], "text")
     assert len(out.splitlines()) == 1
     assert not out.startswith("::") and not CONTROL.search(out)
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=IDS)
+def test_html_text_is_text_in_a_page_and_in_an_attribute(case: str) -> None:
+    text = html_text(case)
+    parser = _Elements()
+    parser.feed(f'<p title="{text}">{text}</p>')
+    parser.close()
+    assert parser.tags == ["p"]
+    assert "".join(parser.text) == terminal(case)
+    assert not CONTROL.search(text) and "'" not in text
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=IDS)
