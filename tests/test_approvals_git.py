@@ -1,0 +1,196 @@
+"""Approvals tied to git: who recorded an approval (the commit that wrote its
+lines), and the project policy that only approvals in signed commits count.
+
+Real repositories in tmp_path; signed commits use a throwaway SSH key made in
+the test (``ssh-keygen``, ``gpg.format=ssh``, an allowed-signers file).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from specgen import load_portfolio
+from specgen.site.plan import render_pages
+from tests.review_helpers import GitRepo, credit
+
+SPEC = "specs/credit-decision-assistant.yml"
+SIDECAR = "specs/credit-decision-assistant.approvals.yml"
+HANNAH = ("Hannah Schmidt", "hannah.schmidt@northbank.example")
+SARA = ("Sara Nilsson", "author@example.invalid")
+
+
+def commit_as(repo: GitRepo, message: str, who: tuple[str, str], *, sign: bool = False) -> str:
+    """Commit everything as ``who`` (name, e-mail), signed with the repository's key when asked."""
+    env = repo.env(who[0])
+    env.update(GIT_AUTHOR_EMAIL=who[1], GIT_COMMITTER_EMAIL=who[1])
+    subprocess.run(["git", "add", "-A"], cwd=repo.root, env=env, check=True)
+    sign_flag = ["-S"] if sign else ["--no-gpg-sign"]
+    subprocess.run(["git", "commit", "-q", *sign_flag, "-m", message], cwd=repo.root, env=env, check=True)
+    return repo.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    r = GitRepo(tmp_path / "repo")
+    r.write(credit())
+    r.commit("credit v1")
+    return r
+
+
+def _approve(run: Callable[..., Any], repo: GitRepo) -> None:
+    result = run(
+        "approve", SPEC, "--role", "model-risk-lead", "--by", "hannah-schmidt", "--date", "2026-01-02", cwd=repo.root
+    )
+    assert result.exit_code == 0, result.output
+
+
+def _require_signed(repo: GitRepo) -> None:
+    project = yaml.safe_load((repo.root / "specgen.yml").read_text(encoding="utf-8"))
+    project.setdefault("policy", {})["approvals"] = {"signed_commits": True}
+    (repo.root / "specgen.yml").write_text(yaml.safe_dump(project, sort_keys=False), encoding="utf-8")
+    commit_as(repo, "require signed approvals", SARA)
+
+
+def _signing_key(repo: GitRepo, tmp_path: Path) -> None:
+    """A throwaway SSH signing key for the repository, trusted through an allowed-signers file."""
+    if shutil.which("ssh-keygen") is None:
+        pytest.skip("ssh-keygen is not installed (Debian package openssh-client)")
+    key = tmp_path / "signing-key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", str(key)], check=True)
+    allowed = tmp_path / "allowed_signers"
+    allowed.write_text(f'{HANNAH[1]} namespaces="git" {key.with_suffix(".pub").read_text().strip()}\n')
+    for name, value in (
+        ("gpg.format", "ssh"),
+        ("user.signingkey", str(key)),
+        ("gpg.ssh.allowedSignersFile", str(allowed)),
+    ):
+        repo.git("config", name, value)
+
+
+def _sidecar_line(repo: GitRepo, text: str) -> int:
+    lines = (repo.root / SIDECAR).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+# ---------------------------------------------------------------- recorded by
+
+
+def test_history_and_site_say_who_recorded_an_approval_for_someone_else(repo: GitRepo, run: Callable[..., Any]) -> None:
+    _approve(run, repo)
+    commit_as(repo, "approve", SARA)
+
+    page = run("history", SPEC, cwd=repo.root)
+    assert page.exit_code == 0, page.output
+    assert "Hannah Schmidt (2026-01-02, recorded by Sara Nilsson)" in page.output
+    data = json.loads(run("history", SPEC, "--format", "json", cwd=repo.root).output)
+    assert data["versions"][0]["approvals"][0]["recorded_by"] == "Sara Nilsson"
+
+    pages = render_pages(load_portfolio([repo.specs], project_file=repo.root / "specgen.yml"))
+    overview = pages["workflows/credit-decision-assistant/index.md"]
+    assert re.search(r"Approved by Hannah Schmidt .* \(recorded by Sara Nilsson\)", overview), overview
+
+
+def test_an_approval_the_approver_committed_says_nothing_more(repo: GitRepo, run: Callable[..., Any]) -> None:
+    _approve(run, repo)
+    commit_as(repo, "approve", HANNAH)
+    page = run("history", SPEC, cwd=repo.root)
+    assert page.exit_code == 0, page.output
+    assert "Hannah Schmidt (2026-01-02)" in page.output
+    assert "recorded by" not in page.output
+    pages = render_pages(load_portfolio([repo.specs], project_file=repo.root / "specgen.yml"))
+    assert "recorded by" not in pages["workflows/credit-decision-assistant/index.md"]
+
+
+def test_editing_the_approver_of_a_committed_approval_is_recorded_by_the_editor(
+    repo: GitRepo, run: Callable[..., Any]
+) -> None:
+    """Hannah commits her approval; someone else later rewrites a line of it: they recorded it as it stands."""
+    _approve(run, repo)
+    commit_as(repo, "approve", HANNAH)
+    sidecar = repo.root / SIDECAR
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("2026-01-02", "2026-01-03"), encoding="utf-8")
+    commit_as(repo, "touch up", SARA)
+    assert "Hannah Schmidt (2026-01-03, recorded by Sara Nilsson)" in run("history", SPEC, cwd=repo.root).output
+
+
+# ---------------------------------------------------------------- signed commits
+
+
+def test_an_unsigned_approval_commit_is_an_error_and_does_not_count(repo: GitRepo, run: Callable[..., Any]) -> None:
+    _require_signed(repo)
+    _approve(run, repo)
+    sha = commit_as(repo, "approve", HANNAH)
+
+    result = run("validate", cwd=repo.root)
+    assert result.exit_code == 1, result.output
+    line = _sidecar_line(repo, "role: model-risk-lead")
+    expected = (
+        f"{SIDECAR}:{line}:3: approvals[0]: approval by model-risk-lead, given by hannah-schmidt on "
+        f"2026-01-02, is not counted: the commit that recorded it, {sha[:7]} by Hannah Schmidt <{HANNAH[1]}>, "
+        "has no good signature (git verify-commit), and the project requires signed commits "
+        "(policy.approvals.signed_commits)"
+    )
+    assert expected in result.output
+    check = run("check", cwd=repo.root)
+    assert check.exit_code == 1 and expected in check.output
+    page = run("history", SPEC, cwd=repo.root).output
+    assert "Approved by Model Risk" not in page and "**not approved**" in page
+
+
+def test_a_signed_approval_commit_counts(repo: GitRepo, tmp_path: Path, run: Callable[..., Any]) -> None:
+    _signing_key(repo, tmp_path)
+    _require_signed(repo)
+    _approve(run, repo)
+    commit_as(repo, "approve", HANNAH, sign=True)
+
+    result = run("validate", cwd=repo.root)
+    assert result.exit_code == 0, result.output
+    assert "approval" not in result.output
+    page = run("history", SPEC, cwd=repo.root).output
+    assert "Model Risk Management Lead: Hannah Schmidt (2026-01-02)" in page
+
+
+def test_an_unsigned_edit_of_a_signed_approval_does_not_count(
+    repo: GitRepo, tmp_path: Path, run: Callable[..., Any]
+) -> None:
+    _signing_key(repo, tmp_path)
+    _require_signed(repo)
+    _approve(run, repo)
+    signed = commit_as(repo, "approve", HANNAH, sign=True)
+    sidecar = repo.root / SIDECAR
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("2026-01-02", "2026-01-03"), encoding="utf-8")
+    unsigned = commit_as(repo, "touch up", SARA)
+
+    result = run("validate", cwd=repo.root)
+    assert result.exit_code == 1, result.output
+    shas = ", ".join(sorted([signed[:7], unsigned[:7]]))
+    assert f"one of the commits that wrote it ({shas}; newest by Sara Nilsson <{SARA[1]}>) has no good signature" in (
+        result.output
+    )
+
+
+def test_an_uncommitted_approval_is_a_warning_under_the_policy(repo: GitRepo, run: Callable[..., Any]) -> None:
+    """A pre-commit hook runs before the approval is committed: it warns, the approval does not count yet."""
+    _require_signed(repo)
+    _approve(run, repo)
+    result = run("validate", cwd=repo.root)
+    assert result.exit_code == 0, result.output
+    assert "warning: approvals[0]: approval by model-risk-lead" in result.output
+    assert "is not counted: it is not committed yet, and the project requires signed commits" in result.output
+
+
+def test_without_the_policy_an_unsigned_approval_counts(repo: GitRepo, run: Callable[..., Any]) -> None:
+    _approve(run, repo)
+    commit_as(repo, "approve", HANNAH)
+    result = run("validate", cwd=repo.root)
+    assert result.exit_code == 0, result.output
+    assert "approval" not in result.output
