@@ -11,7 +11,8 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ SPEC = "specs/credit-decision-assistant.yml"
 SIDECAR = "specs/credit-decision-assistant.approvals.yml"
 HANNAH = ("Hannah Schmidt", "hannah.schmidt@northbank.example")
 SARA = ("Sara Nilsson", "author@example.invalid")
+KEY = ("ed25519", "sign", "never")
+"""Algorithm, usage and expiry of the throwaway OpenPGP key."""
 
 
 def commit_as(repo: GitRepo, message: str, who: tuple[str, str], *, sign: bool = False) -> str:
@@ -74,6 +77,27 @@ def _signing_key(repo: GitRepo, tmp_path: Path) -> None:
         ("gpg.ssh.allowedSignersFile", str(allowed)),
     ):
         repo.git("config", name, value)
+
+
+@pytest.fixture
+def gpg_key(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A throwaway OpenPGP key (no passphrase) in a temporary GnuPG home, set as the repository's signing key."""
+    if shutil.which("gpg") is None or shutil.which("gpgconf") is None:
+        pytest.skip("gpg is not installed (Debian package gnupg)")
+    home = Path(tempfile.mkdtemp(prefix="sg-gpg-"))  # short: gpg-agent's socket path has a length limit
+    home.chmod(0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    try:
+        subprocess.run(
+            ["gpg", "--batch", "--quiet", "--passphrase", "", "--quick-gen-key", f"{HANNAH[0]} <{HANNAH[1]}>", *KEY],
+            check=True,
+            capture_output=True,
+        )
+        repo.git("config", "user.signingkey", HANNAH[1])
+        yield
+    finally:
+        subprocess.run(["gpgconf", "--kill", "all"], check=False, capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _sidecar_line(repo: GitRepo, text: str) -> int:
@@ -159,6 +183,17 @@ def test_a_signed_approval_commit_counts(repo: GitRepo, tmp_path: Path, run: Cal
     assert "Model Risk Management Lead: Hannah Schmidt (2026-01-02)" in page
 
 
+@pytest.mark.usefixtures("gpg_key")
+def test_an_approval_commit_signed_with_gpg_counts(repo: GitRepo, run: Callable[..., Any]) -> None:
+    _require_signed(repo)
+    _approve(run, repo)
+    commit_as(repo, "approve", HANNAH, sign=True)
+    result = run("validate", cwd=repo.root)
+    assert result.exit_code == 0, result.output
+    assert "approval" not in result.output
+    assert "Model Risk Management Lead: Hannah Schmidt (2026-01-02)" in run("history", SPEC, cwd=repo.root).output
+
+
 def test_an_unsigned_edit_of_a_signed_approval_does_not_count(
     repo: GitRepo, tmp_path: Path, run: Callable[..., Any]
 ) -> None:
@@ -194,3 +229,43 @@ def test_without_the_policy_an_unsigned_approval_counts(repo: GitRepo, run: Call
     result = run("validate", cwd=repo.root)
     assert result.exit_code == 0, result.output
     assert "approval" not in result.output
+
+
+def test_an_inline_approval_in_an_unsigned_commit_is_reported_at_the_spec_line(
+    repo: GitRepo, run: Callable[..., Any]
+) -> None:
+    from specgen.spec.fingerprint import fingerprint
+    from specgen.spec.schema import Spec
+
+    _require_signed(repo)
+    data = credit()
+    data["approvals"] = [
+        {
+            "role": "ciso",
+            "by": "marcus-lee",
+            "date": "2026-01-02",
+            "fingerprint": fingerprint(Spec.model_validate(data)),
+        }
+    ]
+    path = repo.write(data)
+    commit_as(repo, "approve inline", SARA)
+    result = run("validate", cwd=repo.root)
+    assert result.exit_code == 1, result.output
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = lines.index("approvals:") + 2  # the entry's first line, under the top-level key
+    assert "role: ciso" in lines[line - 1]
+    assert f"{SPEC}:{line}:" in result.output
+    assert "approval by ciso, given by marcus-lee on 2026-01-02, is not counted" in result.output
+
+
+def test_a_hostile_author_name_is_shown_as_text(repo: GitRepo, run: Callable[..., Any]) -> None:
+    _approve(run, repo)
+    commit_as(repo, "approve", ("<img src=x onerror=alert(1)> **Mallory** [x](http://evil.example)", SARA[1]))
+    page = run("history", SPEC, cwd=repo.root).output
+    assert "recorded by " in page
+    assert "<img" not in page and "**Mallory**" not in page and "](http" not in page
+    overview = render_pages(load_portfolio([repo.specs], project_file=repo.root / "specgen.yml"))[
+        "workflows/credit-decision-assistant/index.md"
+    ]
+    assert "recorded by " in overview
+    assert "<img" not in overview and "**Mallory**" not in overview
