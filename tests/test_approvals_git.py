@@ -63,20 +63,19 @@ def _require_signed(repo: GitRepo) -> None:
     commit_as(repo, "require signed approvals", SARA)
 
 
-def _signing_key(repo: GitRepo, tmp_path: Path) -> None:
-    """A throwaway SSH signing key for the repository, trusted through an allowed-signers file."""
+def _signing_key(repo: GitRepo, tmp_path: Path) -> list[tuple[str, str]]:
+    """A throwaway SSH signing key for the repository, trusted through an
+    allowed-signers file; returns the git configuration that sets it up."""
     if shutil.which("ssh-keygen") is None:
         pytest.skip("ssh-keygen is not installed (Debian package openssh-client)")
     key = tmp_path / "signing-key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", str(key)], check=True)
     allowed = tmp_path / "allowed_signers"
     allowed.write_text(f'{HANNAH[1]} namespaces="git" {key.with_suffix(".pub").read_text().strip()}\n')
-    for name, value in (
-        ("gpg.format", "ssh"),
-        ("user.signingkey", str(key)),
-        ("gpg.ssh.allowedSignersFile", str(allowed)),
-    ):
+    config = [("gpg.format", "ssh"), ("user.signingkey", str(key)), ("gpg.ssh.allowedSignersFile", str(allowed))]
+    for name, value in config:
         repo.git("config", name, value)
+    return config
 
 
 @pytest.fixture
@@ -269,3 +268,25 @@ def test_a_hostile_author_name_is_shown_as_text(repo: GitRepo, run: Callable[...
     ]
     assert "recorded by " in overview
     assert "<img" not in overview and "**Mallory**" not in overview
+
+
+def test_a_shallow_clone_cannot_vouch_for_an_approval_older_than_its_cut_off(
+    repo: GitRepo, tmp_path: Path, run: Callable[..., Any]
+) -> None:
+    """git blames the cut-off commit for every older line: a signed commit on top must not sign for them."""
+    config = _signing_key(repo, tmp_path)
+    _require_signed(repo)
+    _approve(run, repo)
+    commit_as(repo, "approve, unsigned", SARA)
+    (repo.root / "NOTES.md").write_text("notes\n", encoding="utf-8")
+    commit_as(repo, "a signed commit on top", HANNAH, sign=True)
+    assert run("validate", cwd=repo.root).exit_code == 1  # the full history shows the unsigned commit
+
+    clone = tmp_path / "clone"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
+    for name, value in config:
+        subprocess.run(["git", "config", name, value], cwd=clone, check=True, env=repo.env())
+    result = run("validate", cwd=clone)
+    assert result.exit_code == 1, result.output
+    assert "is older than this shallow clone's history, so its signature cannot be checked" in result.output
+    assert "recorded by" not in run("history", SPEC, cwd=clone).output

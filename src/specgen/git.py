@@ -330,6 +330,9 @@ class BlameLine:
     author: str
     email: str
     time: int
+    boundary: bool = False
+    """The commit is a root commit, or (in a shallow clone) the commit the
+    history is cut off at, which git blames for every older line."""
 
 
 def blame(path: str, root: Path, contents: bytes) -> list[BlameLine] | None:
@@ -365,6 +368,7 @@ def blame(path: str, root: Path, contents: bytes) -> list[BlameLine] | None:
                     fields.get("author", ""),
                     email,
                     int(time) if time.isdigit() else 0,
+                    "boundary" in fields,
                 )
             )
             sha = None

@@ -185,6 +185,14 @@ def _signed_only(recorded: list[RecordedApproval], roster: Roster, out: list[Dia
         what = f"approval by {a.role}, given by {a.by} on {a.date.isoformat()}, is not counted"
         if commit is not None and commit.sha is not None and commit.signed:
             kept.append(item)
+        elif commit is not None and commit.cut_off:
+            out.append(
+                item.diagnostic(
+                    f"{what}: the commit that recorded it is older than this shallow clone's history, so its "
+                    f"signature cannot be checked (fetch the history: git fetch --unshallow; {_POLICY})",
+                    Level.error,
+                )
+            )
         elif commit is None or commit.sha is None:
             where = "in a git repository" if commit is None else "committed yet"
             required = f"the project requires signed commits ({_POLICY})"

@@ -42,7 +42,8 @@ class ApprovalCommit:
     """What git says about the lines of one recorded approval."""
 
     sha: str | None
-    """The newest commit that wrote one of its lines; None when a line is not committed yet."""
+    """The newest commit that wrote one of its lines; None when a line is not
+    committed yet (or, with :attr:`cut_off`, when the commit is not in a shallow clone)."""
     author: str
     """That commit's author (empty when not committed)."""
     email: str
@@ -51,6 +52,9 @@ class ApprovalCommit:
     """Every commit that wrote one of its lines."""
     signed: bool | None = None
     """Whether every one of ``commits`` has a good signature (None: not checked, or not committed)."""
+    cut_off: bool = False
+    """The repository is a shallow clone and the lines are older than its cut-off:
+    git blames the cut-off commit for them, so which commit wrote them is unknown."""
 
     @property
     def short(self) -> str:
@@ -99,6 +103,7 @@ def approval_commits(recorded: Sequence[Located], *, verify: bool = False) -> li
     out: list[ApprovalCommit | None] = [None] * len(recorded)
     blames: dict[int, list[git.BlameLine] | None] = {}
     verified: dict[str, bool] = {}
+    shallow: dict[Path, bool] = {}
     for index, item in enumerate(recorded):
         source = item.source
         if source.path is None:
@@ -121,6 +126,12 @@ def approval_commits(recorded: Sequence[Located], *, verify: bool = False) -> li
             if not lines or any(line.sha is None for line in lines):
                 out[index] = ApprovalCommit(None, "", "")
                 continue
+            if any(line.boundary for line in lines):
+                if root not in shallow:
+                    shallow[root] = git.is_shallow(root)
+                if shallow[root]:
+                    out[index] = ApprovalCommit(None, "", "", cut_off=True)
+                    continue
             commits = tuple(sorted({line.sha for line in lines if line.sha}))
             newest_sha = git.newest_commit(commits, root)
             newest = next(line for line in lines if line.sha == newest_sha)
