@@ -24,7 +24,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
-
 from click.testing import CliRunner
 
 from specgen.cli import cli
