@@ -142,6 +142,6 @@ def history(spec: str, project_file: Path | None, fmt: str, templates_dir: Path 
     if fmt == "json":
         _emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        templates = user_templates(templates_dir, anchor=result.path or Path(spec), project_file=project_file)
+        templates = user_templates(templates_dir, anchor=Path(result.path or spec), project_file=project_file)
         _emit(render_history_page(result, user_dirs=templates).rstrip("\n"))
     sys.exit(ExitCode.OK)
