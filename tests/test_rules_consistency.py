@@ -23,7 +23,7 @@ from specgen.rules.registry import BUILTIN
 from specgen.spec.loader import load_spec_text
 from specgen.spec.schema import ControlKind, EvalTrigger, Project, Stage
 from tests.paths import EXAMPLES, PROJECT_FILE
-from tests.rules_support import TODAY
+from tests.rules_support import TODAY, check_data, drop
 
 CITES = re.compile(r"diagnostic question (\d+)")
 CITING: dict[str, int] = {r.id: int(m.group(1)) for r in BUILTIN if (m := CITES.search(r.source))}
@@ -32,9 +32,6 @@ CITING: dict[str, int] = {r.id: int(m.group(1)) for r in BUILTIN if (m := CITES.
 EXCEPTIONS: dict[str, str] = {}
 """Rules that differ from the question they cite on purpose, and why; each one's
 rationale says so too. None today: every citing rule judges the same fact."""
-
-KNOWN_DISAGREEMENT = {"GOV-002"}
-"""Issue 14: GOV-002 asks for a policy_check control, question 9 for any control with policy-as-code."""
 
 BASES = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.yml"))}
 PROJECT = yaml.safe_load(PROJECT_FILE.read_text(encoding="utf-8"))
@@ -130,7 +127,7 @@ def test_a_citing_rule_passes_exactly_when_its_question_answers_yes(
     not_applicable = dict(report.not_applicable)
     for rule_id, number in CITING.items():
         rule = BUILTIN.get(rule_id)
-        if rule is None or not rule.applies_to(stage) or rule_id in EXCEPTIONS or rule_id in KNOWN_DISAGREEMENT:
+        if rule is None or not rule.applies_to(stage) or rule_id in EXCEPTIONS:
             continue
         answer = answers[number]
         passed = rule_id in report.passed
@@ -140,3 +137,28 @@ def test_a_citing_rule_passes_exactly_when_its_question_answers_yes(
         )
         if not answer.answer:
             assert rule_id in failed or "asks for" in not_applicable.get(rule_id, ""), (rule_id, not_applicable)
+
+
+def test_an_output_validation_control_with_policy_as_code_satisfies_gov_002(write_spec, credit_data) -> None:
+    """The case the issue came from: no policy_check, one output_validation control backed by OPA."""
+    controls = credit_data["runtime"]["controls"]
+    for control in controls[1:]:
+        control.pop("policy", None)
+    controls[0]["kind"] = "output_validation"
+    controls[0]["policy"] = {"path": "policies/output.rego", "version": "v3", "tested": True, "engine": "OPA"}
+    report = check_data(write_spec, credit_data)
+    assert "GOV-002" in report.passed
+    answer = report.diagnostic.answers[8]
+    assert (
+        answer.answer
+        and answer.evidence == f"runtime.controls with policy-as-code: {controls[0]['id']} (policies/output.rego)"
+    )
+
+
+def test_a_policy_check_without_code_fails_gov_002_and_question_9(write_spec, credit_data) -> None:
+    drop(credit_data, "runtime.controls.0.policy")
+    report = check_data(write_spec, credit_data)
+    messages = [f.message for f in report.findings if f.rule_id == "GOV-002"]
+    assert messages == ["policy check 'lending-policy-check' names no policy-as-code (path, version, tests)"]
+    assert report.diagnostic.answers[8].evidence == "policy checks without policy-as-code: lending-policy-check"
+    assert not report.diagnostic.answers[8].answer

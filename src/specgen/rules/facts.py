@@ -19,13 +19,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from specgen.rules.context import Gap, NotApplicable, RuleContext
-from specgen.spec.schema import EvalTrigger
+from specgen.spec.schema import ControlKind, EvalTrigger
 
 __all__ = [
     "Fact",
     "builders_on_call",
     "harness_runs_in_ci",
     "metric_has_baseline_and_target",
+    "policy_as_code",
     "readiness_review",
     "stop_condition",
     "unit_cost",
@@ -142,3 +143,35 @@ def builders_on_call(ctx: RuleContext) -> Fact:
         )
         return Fact(f"ownership.on_call.rotation = {', '.join(on_call.rotation)}; none built the system", (gap,))
     return Fact(f"ownership.on_call.rotation includes {', '.join(builders)}, who built the system")
+
+
+def policy_as_code(ctx: RuleContext) -> Fact:
+    """Question 9 and GOV-002: governance controls are codified as policy-as-code.
+
+    Any runtime control whose policy is code counts, whatever its kind: 004
+    invariant 5 names content policies, access policies and escalation rules,
+    which specs model as output validation, input guards, escalations as well
+    as policy checks. A ``policy_check`` control that names no code is the
+    policy-as-PDF the invariant warns about, so it keeps the answer at no.
+    """
+    controls = ctx.spec.controls
+    coded = [c for c in controls if c.policy is not None]
+    gaps: list[Gap] = []
+    if not coded:
+        gaps.append(
+            Gap(
+                ("runtime", "controls"),
+                "no runtime control names a policy-as-code (path, version, tests): "
+                "the rules the system must follow are not code",
+            )
+        )
+    uncoded = [(i, c) for i, c in enumerate(controls) if c.kind is ControlKind.policy_check and c.policy is None]
+    for i, control in uncoded:
+        message = f"policy check '{control.id}' names no policy-as-code (path, version, tests)"
+        gaps.append(Gap(("runtime", "controls", i, "policy"), message))
+    if not coded:
+        return Fact("no runtime control names a policy-as-code", tuple(gaps))
+    if uncoded:
+        return Fact(f"policy checks without policy-as-code: {', '.join(c.id for _, c in uncoded)}", tuple(gaps))
+    listing = ", ".join(f"{c.id} ({c.policy.path})" for c in coded if c.policy is not None)
+    return Fact(f"runtime.controls with policy-as-code: {listing}")

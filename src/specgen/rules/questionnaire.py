@@ -21,7 +21,6 @@ from collections.abc import Callable
 from specgen.rules import facts
 from specgen.rules.context import RuleContext
 from specgen.rules.model import DiagnosticAnswer, DiagnosticReading
-from specgen.spec.schema import ControlKind
 
 __all__ = ["QUESTIONS", "diagnose", "reading_for"]
 
@@ -55,17 +54,6 @@ def _q5(ctx: RuleContext) -> Answer:
     return True, f"ownership.sponsor = {ownership.sponsor}; ownership.budget_holder = {ownership.budget_holder}"
 
 
-def _q9(ctx: RuleContext) -> Answer:
-    coded = [c for c in ctx.spec.controls if c.policy is not None]
-    uncoded = [c.id for c in ctx.spec.controls if c.kind is ControlKind.policy_check and c.policy is None]
-    if not coded:
-        return False, "no runtime control names a policy-as-code"
-    listing = ", ".join(f"{c.id} ({c.policy.path})" for c in coded if c.policy is not None)
-    if uncoded:
-        return False, f"policy checks without policy-as-code: {', '.join(uncoded)}"
-    return True, f"runtime.controls with policy-as-code: {listing}"
-
-
 def _q10(ctx: RuleContext) -> Answer:
     card = ctx.spec.scorecard
     sponsor = ctx.spec.ownership.sponsor
@@ -86,7 +74,7 @@ QUESTIONS: tuple[tuple[str, Callable[[RuleContext], Answer]], ...] = (
     ("Is there a written stop condition for each active programme?", _asks(facts.stop_condition)),
     ("Can you quote a unit cost per transaction for at least one production system?", _asks(facts.unit_cost)),
     ("Is there an on-call rotation staffed by the people who built the systems?", _asks(facts.builders_on_call)),
-    ("Are governance controls codified as policy-as-code?", _q9),
+    ("Are governance controls codified as policy-as-code?", _asks(facts.policy_as_code)),
     ("Can the leadership team name the outcome - in numbers - of the three most recent AI programmes?", _q10),
 )
 """The questions, verbatim from seed 004, with the function answering each."""
