@@ -253,7 +253,10 @@ def _unit_cost(ctx: RuleContext) -> Outcomes:
     severity="warning",
     from_stage=SOR,
     dimension=DIM,
-    rationale="Buyers ask why agent or automation, where it runs, which model; a record answers without the builders.",
+    rationale=(
+        "Buyers ask why agent or automation, where it runs, which model; a record that gives the options and"
+        " the reason answers without the builders."
+    ),
     source="MADR decision records; 004 · agent vs automation, where the system runs",
 )
 def _decision_records(ctx: RuleContext) -> Outcomes:
@@ -265,4 +268,9 @@ def _decision_records(ctx: RuleContext) -> Outcomes:
             yield Gap(
                 ("decision_records", i, "options"),
                 f"decision record '{record.id}' lists fewer than two options considered",
+            )
+        if record.status is DecisionStatus.accepted and record.because is None:
+            yield Gap(
+                ("decision_records", i, "because"),
+                f"decision record '{record.id}' says what was chosen but not why (because)",
             )
