@@ -10,18 +10,24 @@ from pathlib import Path
 
 import click
 
-from specgen.cli.app import ExitCode, _emit, _load, _paths, _summary, cli, paths_argument, project_option, today
+from specgen.cli.app import (
+    ExitCode,
+    _emit,
+    _load,
+    _paths,
+    _summary,
+    cli,
+    paths_argument,
+    project_option,
+    templates_option,
+    today,
+    user_templates,
+)
 from specgen.diagnostics import format_diagnostics
 from specgen.rules import PortfolioReport, check_portfolio
 from specgen.spec.loader import Portfolio
 from specgen.spec.portfolio import load_portfolio
 
-templates_option = click.option(
-    "--templates",
-    "templates_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder whose site/... files replace the bundled templates (default: templates/ next to the project file).",
-)
 as_of_option = click.option(
     "--as-of",
     "as_of",
@@ -87,7 +93,7 @@ def build(
         portfolio,
         output,
         report=report,
-        user_templates=templates_dir,
+        user_templates=user_templates(templates_dir, portfolio=portfolio)[0],
         keep_sources=keep_sources,
         force=force,
     )
@@ -121,14 +127,13 @@ def serve(
     invalid prints the problems and keeps the last good site. Exits 2 on a
     usage error.
     """
-    from specgen.site.build import default_user_templates
     from specgen.site.serve import PreviewBuild
     from specgen.site.serve import serve as serve_site
 
     chosen = _paths(paths)
     day = today(as_of)
     first = load_portfolio(chosen, project_file=project_file)
-    templates = templates_dir or default_user_templates(first)
+    templates = user_templates(templates_dir, portfolio=first)[0]
     watch: list[Path] = [*chosen, templates]
     if first.project_source is not None and first.project_source.path is not None:
         watch.append(first.project_source.path)
