@@ -42,6 +42,10 @@ def _decision(data: dict[str, Any], ident: str) -> dict[str, Any]:
     return next(d for d in data["decisions"] if d["id"] == ident)
 
 
+def _record(data: dict[str, Any], ident: str) -> dict[str, Any]:
+    return next(r for r in data["decision_records"] if r["id"] == ident)
+
+
 def _runbook(data: dict[str, Any], ident: str) -> dict[str, Any]:
     return next(r for r in data["runbooks"] if r["id"] == ident)
 
@@ -261,6 +265,46 @@ CASES: list[tuple[str, Mutation, Mutation | None, str, str, Effect]] = [
         None,
         "change_control.rules[prompt].gated_by_evaluation",
         "change no longer gated by evaluation",
+        Effect.loosens,
+    ),
+    (
+        "decision justification removed",
+        lambda d: _record(d, "adr-002-hosting").pop("because"),
+        None,
+        "decision_records[adr-002-hosting].because",
+        "justification removed",
+        Effect.loosens,
+    ),
+    (
+        "decision justification rewritten",
+        lambda d: _record(d, "adr-002-hosting").update(because="the regulator asked for it."),
+        None,
+        "decision_records[adr-002-hosting].because",
+        "justification rewritten",
+        Effect.neutral,
+    ),
+    (
+        "decision driver added",
+        lambda d: _record(d, "adr-002-hosting")["drivers"].append("Inference cost per application"),
+        None,
+        "decision_records[adr-002-hosting].drivers[2]",
+        "decision driver added",
+        Effect.neutral,
+    ),
+    (
+        "decision context rewritten",
+        lambda d: _record(d, "adr-001-hybrid").update(context="Scoring and memos differ."),
+        None,
+        "decision_records[adr-001-hybrid].context",
+        "decision context changed",
+        Effect.neutral,
+    ),
+    (
+        "decision record removed",
+        lambda d: d["decision_records"].pop(),
+        None,
+        "decision_records[adr-002-hosting]",
+        "decision record removed",
         Effect.loosens,
     ),
 ]
