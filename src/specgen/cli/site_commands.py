@@ -10,19 +10,25 @@ from pathlib import Path
 
 import click
 
-from specgen.cli.app import ExitCode, _emit, _load, _paths, _summary, cli, paths_argument, project_option, today
+from specgen.cli.app import (
+    ExitCode,
+    _emit,
+    _load,
+    _paths,
+    _summary,
+    cli,
+    paths_argument,
+    project_option,
+    templates_option,
+    today,
+    user_templates,
+)
 from specgen.diagnostics import format_diagnostics
 from specgen.rules import PortfolioReport, check_portfolio
 from specgen.spec.loader import Portfolio
 from specgen.spec.portfolio import load_portfolio
 from specgen.text import terminal
 
-templates_option = click.option(
-    "--templates",
-    "templates_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder whose site/... files replace the bundled templates (default: templates/ next to the project file).",
-)
 as_of_option = click.option(
     "--as-of",
     "as_of",
@@ -88,7 +94,7 @@ def build(
         portfolio,
         output,
         report=report,
-        user_templates=templates_dir,
+        user_templates=user_templates(templates_dir, portfolio=portfolio)[0],
         keep_sources=keep_sources,
         force=force,
     )
@@ -124,14 +130,13 @@ def serve(
     or HOST:PORT are refused. Exits 2 on a usage error or when the port
     cannot be bound (before anything is served).
     """
-    from specgen.site.build import default_user_templates
     from specgen.site.serve import PreviewBuild
     from specgen.site.serve import serve as serve_site
 
     chosen = _paths(paths)
     day = today(as_of)
     first = load_portfolio(chosen, project_file=project_file)
-    templates = templates_dir or default_user_templates(first)
+    templates = user_templates(templates_dir, portfolio=first)[0]
     watch: list[Path] = [*chosen, templates]
     if first.project_source is not None and first.project_source.path is not None:
         watch.append(first.project_source.path)
