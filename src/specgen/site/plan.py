@@ -78,6 +78,7 @@ def plan_pages(
                 ls.source.path,
                 recorded_approvals=inputs.approvals.get(ls.spec.id, ()),
                 history=inputs.history(ls.spec.id),
+                attribution=inputs.attributions.get(ls.spec.id),
             )
             for ls in portfolio.specs
         ),

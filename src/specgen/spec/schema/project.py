@@ -98,6 +98,16 @@ class Thresholds(Model):
     """Minimum audit retention at system of record."""
 
 
+class ApprovalPolicy(Model):
+    """What an approval needs, beyond its record, to count."""
+
+    signed_commits: bool = False
+    """Count an approval only when the commits that wrote its lines (in the
+    approvals file, or inline in the spec) carry a good signature, checked with
+    ``git verify-commit``. Approvals not committed yet are reported and not
+    counted; those in unsigned or unverifiable commits are errors."""
+
+
 class Policy(Model):
     """The organisation's tuning of the rules."""
 
@@ -107,6 +117,8 @@ class Policy(Model):
     """Recorded waivers."""
     rules: list[PolicyRule] = []
     """Extra declarative rules."""
+    approvals: ApprovalPolicy = ApprovalPolicy()
+    """What an approval needs to count (e.g. a signed commit)."""
 
 
 class SiteSettings(Model):
