@@ -26,6 +26,7 @@ SLOW_MODULES = (
     "test_serve",
     "test_git_env",
     "test_approvals_git",
+    "test_hostile_inputs",
 )
 """Tests that build real sites, archives or git repositories, or run outside
 tools: ``pytest -m "not slow"`` leaves them out of the inner loop."""
