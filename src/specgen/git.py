@@ -201,12 +201,14 @@ def _name(raw: bytes) -> str:
 
 @dataclass(frozen=True)
 class TreeEntry:
-    """One file of a revision: its repository path, mode, object type and object id."""
+    """One file of a revision: its repository path, mode, object type, object id
+    and size in bytes (None for a submodule, which has none)."""
 
     path: str
     mode: str
     type: str
     oid: str
+    size: int | None = None
 
     @property
     def is_file(self) -> bool:
@@ -222,16 +224,17 @@ def list_tree(rev: str, root: Path, prefixes: Sequence[str] = ()) -> list[TreeEn
     """
     if rev.startswith("-"):
         raise RevisionError(f"'{rev}' is not a revision")
-    done = _git(["ls-tree", "-r", "-z", "--full-tree", rev, "--", *prefixes], root)
+    done = _git(["ls-tree", "-r", "-z", "--long", "--full-tree", rev, "--", *prefixes], root)
     entries = []
     for record in done.stdout.split(b"\0"):
         if not record:
             continue
         meta, tab, path = record.partition(b"\t")
-        fields = meta.decode("ascii", "replace").split(" ")
-        if not tab or len(fields) != 3 or not _is_object_id(fields[2]):
+        fields = meta.decode("ascii", "replace").split()  # the size is padded with spaces
+        if not tab or len(fields) != 4 or not _is_object_id(fields[2]) or not (fields[3].isdigit() or fields[3] == "-"):
             raise GitError(f"git ls-tree gave an entry that cannot be read: {record[:80]!r}")
-        entries.append(TreeEntry(_name(path), fields[0], fields[1], fields[2]))
+        size = int(fields[3]) if fields[3].isdigit() else None
+        entries.append(TreeEntry(_name(path), fields[0], fields[1], fields[2], size))
     return sorted(entries, key=lambda e: e.path)
 
 
