@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "specs"
 PROJECT_FILE = REPO / "specgen.yml"
+
+
+def dump_yaml(data: object) -> str:
+    """YAML text for test data, with libyaml's emitter where installed (about
+    four times faster than PyYAML's; the text read back is the same data)."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
+
+
+def load_yaml(text: str) -> object:
+    """Test data from YAML text, with libyaml's parser where installed."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -18,9 +18,10 @@ Targets:
 :func:`pr_comment`        the ``diff`` pull-request comment (GitHub Markdown)
 :func:`mermaid_label`     a quoted Mermaid node or edge label
 :func:`docx_text`         a run of text in the ``.docx`` (XML 1.0)
-:func:`html_text`         HTML text or attribute value (the definition's PDF)
+:func:`pdf_html`          HTML text or attribute value (the definition's PDF)
 :func:`mermaid_description` a Mermaid ``accTitle``/``accDescr`` (screen readers)
 :func:`terminal`          plain text output: terminals and CI logs
+:func:`html_text`         text in an HTML page specgen writes itself (``serve``'s error page)
 :func:`annotation_data`   a GitHub workflow command's message
 :func:`annotation_property` a GitHub workflow command's ``file=``/``title=``
 :func:`yaml_plain`        a value printed into a YAML file (``init``)
@@ -33,6 +34,7 @@ The hostile cases in ``tests/test_text.py`` run against every target.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 import unicodedata
@@ -48,6 +50,7 @@ __all__ = [
     "mermaid_description",
     "mermaid_label",
     "one_line",
+    "pdf_html",
     "pr_comment",
     "site_markdown",
     "sow_markdown",
@@ -261,9 +264,11 @@ def docx_text(value: object) -> str:
 _HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
 
 
-def html_text(value: object) -> Md:
+def pdf_html(value: object) -> Md:
     """Spec text as HTML text or a quoted attribute value: the HTML the
-    definition's PDF is typeset from (WeasyPrint).
+    definition's PDF is typeset from (WeasyPrint). Document text, so unlike
+    :func:`html_text` (a diagnostic page, which shows control characters as
+    visible escapes) control characters are dropped.
 
     ``&``, ``<``, ``>`` and both quotes become character references, so the
     text can neither open an element nor leave an attribute; control
@@ -298,6 +303,17 @@ def terminal(value: object) -> str:
     if text.isprintable():
         return text
     return "".join(_visible(ch) if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in text)
+
+
+def html_text(value: object) -> str:
+    """Spec text (or a line of specgen's plain-text output holding it) inside
+    an HTML page specgen writes itself, such as the live preview's error page.
+
+    Made inert as for :func:`terminal` (control characters become visible
+    escapes), then ``&``, ``<``, ``>`` and both quotes become entities, so the
+    text can be neither markup nor part of an attribute.
+    """
+    return html.escape(terminal(value), quote=True)
 
 
 def _visible(char: str) -> str:

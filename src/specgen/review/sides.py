@@ -23,6 +23,7 @@ from specgen import git
 from specgen.diagnostics import Diagnostic
 from specgen.spec import schema
 from specgen.spec.loader import (
+    MAX_FILE_BYTES,
     PROJECT_FILENAMES,
     SPEC_SUFFIXES,
     LoadedSpec,
@@ -137,7 +138,10 @@ def revision_side(rev: str, root: Path, prefixes: Sequence[str] = ("specs",), pr
         if reason:
             files.append(_refused(entry.path, reason))
         elif _is_spec_name(entry.path):
-            if entry.is_file:
+            if entry.is_file and (entry.size or 0) > MAX_FILE_BYTES:
+                limit = MAX_FILE_BYTES // 1024 // 1024
+                files.append(_refused(entry.path, f"larger than {limit} MiB ({entry.size:,} bytes); not read"))
+            elif entry.is_file:
                 to_read.append(entry)
             else:
                 files.append(_refused(entry.path, "a symbolic link or submodule, not a spec file"))

@@ -1,7 +1,9 @@
 """What the site shows beyond the specs themselves, read once before rendering.
 
-A workflow's change history comes from git and its recorded approvals from
-the approvals file beside the spec. :func:`gather` reads both for every spec
+A workflow's change history comes from git, its recorded approvals from
+the approvals file beside the spec, and who recorded each approval (and
+whether its commit is signed, where the project requires it) from ``git
+blame`` of the files that hold them. :func:`gather` reads them for every spec
 of a portfolio; the views and the page plan then take them as data, so
 rendering reads nothing but its templates.
 """
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from specgen.spec.approvals import Attribution
 from specgen.spec.loader import Portfolio
 from specgen.spec.schema import SpecApproval
 
@@ -30,6 +33,8 @@ class SiteInputs:
     """The change history from git (empty outside a repository)."""
     approvals: Mapping[str, list[SpecApproval]] = field(default_factory=dict)
     """Approvals recorded by ``specgen approve`` in the approvals file beside the spec."""
+    attributions: Mapping[str, Attribution] = field(default_factory=dict)
+    """Who recorded each approval, from git; which count under the signed-commit policy."""
 
     def history(self, spec_id: str) -> History:
         """The spec's history; an empty one when none was gathered."""
@@ -44,13 +49,15 @@ def gather(portfolio: Portfolio) -> SiteInputs:
     ``git`` call per spec folder to find the repository, then the history)."""
     from specgen.git import repo_root
     from specgen.review.history import History, spec_history
-    from specgen.spec.approvals import sidecar_approvals
+    from specgen.spec.approvals import attribute, sidecar_approvals
 
     roots: dict[Path, Path | None] = {}
     histories: dict[str, History] = {}
     approvals: dict[str, list[SpecApproval]] = {}
+    attributions: dict[str, Attribution] = {}
     for loaded in portfolio.specs:
         spec_id, path = loaded.spec.id, loaded.source.path
+        attributions[spec_id] = attribute(loaded, portfolio.project)
         if path is None:
             histories[spec_id] = History(spec_id, spec_id, None)
             approvals[spec_id] = []
@@ -64,4 +71,4 @@ def gather(portfolio: Portfolio) -> SiteInputs:
         else:
             histories[spec_id] = spec_history(path, root, project=portfolio.project)
         approvals[spec_id] = sidecar_approvals(path, spec_id)
-    return SiteInputs(histories, approvals)
+    return SiteInputs(histories, approvals, attributions)

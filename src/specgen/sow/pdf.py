@@ -5,7 +5,7 @@ stylesheet ``sow/definition.css``) built from the same
 :class:`~specgen.sow.model.Definition` and the same fixed wording
 (``sow/wording.j2``, see :mod:`specgen.sow.wording`) as the Markdown and the
 Word document. Every value the template prints is escaped for HTML
-(:func:`specgen.text.html_text`).
+(:func:`specgen.text.pdf_html`).
 
 The file is PDF/A-3b (``pdf_variant="pdf/a-3b"``) and tagged (``pdf_tags``):
 the headings make its outline, the running footer puts the spec's version,
@@ -41,7 +41,7 @@ from specgen.sow.markdown import template_error
 from specgen.sow.model import Definition
 from specgen.sow.wording import wording
 from specgen.templating import make_environment
-from specgen.text import html_text
+from specgen.text import pdf_html
 
 __all__ = [
     "INSTALL_HINT",
@@ -95,7 +95,7 @@ def pdf_available() -> bool:
 
 @functools.lru_cache(maxsize=16)
 def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
-    return make_environment(template_dirs, escape=html_text)
+    return make_environment(template_dirs, escape=pdf_html)
 
 
 def render_html(defn: Definition, *, template_dirs: Sequence[Path] = ()) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from specgen.spec.approvals import Attribution
 from specgen.spec.fingerprint import fingerprint
 from specgen.spec.roster import Roster
 from specgen.spec.schema import Project, Runbook, Spec, SpecApproval, Stage
@@ -50,6 +51,7 @@ class WorkflowBase:
         *,
         recorded_approvals: Sequence[SpecApproval] = (),
         history: History | None = None,
+        attribution: Attribution | None = None,
     ) -> None:
         self.spec = spec
         self.project = project
@@ -63,6 +65,8 @@ class WorkflowBase:
         the spec (read before rendering: see :mod:`specgen.site.gather`)."""
         self.history = history
         """The spec's change history from git, when it was gathered."""
+        self.attribution = attribution if attribution is not None else Attribution()
+        """Who recorded each approval, from git (read before rendering)."""
         self.id = spec.id
         self.roster = Roster(project, spec)
         """The people and roles the spec can name (the project's and its own)."""

@@ -90,6 +90,7 @@ from specgen.spec.schema.ownership import (
     UnitCost,
 )
 from specgen.spec.schema.project import (
+    ApprovalPolicy,
     Policy,
     PolicyRequirement,
     PolicyRule,
@@ -120,6 +121,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Acceptance",
     "AcceptanceCondition",
+    "ApprovalPolicy",
     "Artifact",
     "ArtifactKind",
     "AttackClass",
