@@ -320,6 +320,7 @@ def discover_spec_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
                 and p.is_file()
                 and p.name not in PROJECT_FILENAMES
                 and not p.stem.endswith(".approvals")  # approvals sidecars (specgen.spec.approvals)
+                and not p.stem.endswith(".evidence")  # evidence sidecars (specgen.evidence)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             files.extend(found)
