@@ -46,4 +46,5 @@ __all__ = [
     "spec_evidence",
     "store_root",
     "verdict_for",
+    "wilson_interval",
 ]

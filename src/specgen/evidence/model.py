@@ -103,7 +103,7 @@ class EvidenceRecord(Model):
     """The spec's version when the evidence was recorded."""
     fingerprint: str
     """The spec's content fingerprint when the evidence was recorded."""
-    sections: dict[str, str] = {}
+    sections: dict[str, str] = Field(default_factory=dict)
     """Fingerprints of the sections the verdict depends on (decisions, acceptance)."""
     commit: str | None = None
     """The git commit checked out when the evidence was recorded, if any."""

@@ -78,7 +78,9 @@ def read_junit(path: Path) -> ReadResult:
             elif element.tag == "testsuite" and suites:
                 suites.pop()
     except DefusedXmlException as exc:
-        raise located(name, "", f"refused: the XML declares entities or external references ({type(exc).__name__})")
+        raise located(
+            name, "", f"refused: the XML declares entities or external references ({type(exc).__name__})"
+        ) from None
     except ParseError as exc:
         line, column = exc.position
         raise located(
