@@ -87,10 +87,13 @@ def verdicts(
     return out
 
 
-def spec_evidence(loaded: LoadedSpec, project: Project, today: dt.date | None = None) -> SpecEvidence:
+def spec_evidence(
+    loaded: LoadedSpec, project: Project, today: dt.date | None = None, *, require_bound: bool | None = None
+) -> SpecEvidence:
     """The verdicts of one spec from its evidence sidecar (never raises for a
-    bad sidecar: the problem is kept). The interval's bound is required at
-    system of record when the policy asks for it."""
+    bad sidecar: the problem is kept). The interval's bound is required when
+    ``require_bound``, by default at a declared system of record when the
+    policy asks for it."""
     spec = loaded.spec
     problem = None
     records: list[EvidenceRecord] = []
@@ -101,7 +104,9 @@ def spec_evidence(loaded: LoadedSpec, project: Project, today: dt.date | None = 
             problem = exc.message
             found = None
         records = list(found.records) if found else []
-    require = project.policy.thresholds.evidence_interval_bound and spec.stage is Stage.system_of_record
+    require = require_bound
+    if require is None:
+        require = project.policy.thresholds.evidence_interval_bound and spec.stage is Stage.system_of_record
     items = verdicts(spec, records, project, clock.today(today), require_bound=require)
     bound = {(i.target.measured_by.metric, i.target.measured_by.slice) for i in items if i.target.measured_by}
     unmatched = sorted({(r.metric, r.slice) for r in records} - bound)
