@@ -85,12 +85,10 @@ def add(results: tuple[Path, ...], spec: Path, fmt: str | None, slice_var: str, 
     for record in outcome.added:
         _emit(f"  {terminal(record.metric)} [{terminal(record.slice)}] = {_num(record.value)} on {record.n} cases")
     summary = spec_evidence(loaded, project)
-    new = {(r.metric, r.slice) for r in outcome.added}
-    for metric, slice_ in summary.unmatched:
-        if (metric, slice_) in new:
-            _emit(
-                f"note: {terminal(metric)} [{terminal(slice_)}] matches no condition or metric (measured_by)", err=True
-            )
+    loose = sorted(set(summary.loose_metrics) & {r.metric for r in outcome.added})
+    if loose:
+        names = ", ".join(terminal(m) for m in loose)
+        _emit(f"note: bound to no condition or metric (measured_by): {names}", err=True)
     sys.exit(ExitCode.OK)
 
 

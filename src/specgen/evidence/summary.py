@@ -49,6 +49,13 @@ class SpecEvidence:
     """Why the sidecar could not be read, if it could not."""
 
     @property
+    def loose_metrics(self) -> list[str]:
+        """Metrics recorded but bound to nothing at all (promptfoo's automatic
+        ``pass_rate`` aside: every promptfoo file states it)."""
+        bound = {i.target.measured_by.metric for i in self.items if i.target.measured_by}
+        return sorted({m for m, _ in self.unmatched} - bound - {"pass_rate"})
+
+    @property
     def conditions(self) -> list[ConditionEvidence]:
         return [i for i in self.items if i.is_condition]
 

@@ -128,8 +128,7 @@ def _evidence_tidy(ctx: RuleContext) -> Outcomes:
         return
     if evidence.problem:
         yield Gap(("acceptance",), f"the evidence file cannot be used: {evidence.problem}")
-    bound = {i.target.measured_by.metric for i in evidence.items if i.target.measured_by}
-    loose = sorted({metric for metric, _ in evidence.unmatched} - bound)
+    loose = evidence.loose_metrics
     if loose:
         yield Gap(
             ("acceptance",),
