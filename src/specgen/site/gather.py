@@ -1,7 +1,8 @@
 """What the site shows beyond the specs themselves, read once before rendering.
 
-A workflow's change history comes from git and its recorded approvals from
-the approvals file beside the spec. :func:`gather` reads both for every spec
+A workflow's change history comes from git, its recorded approvals from
+the approvals file beside the spec, and its measured evidence (with the
+result files to copy into the site) from the evidence file beside it. :func:`gather` reads both for every spec
 of a portfolio; the views and the page plan then take them as data, so
 rendering reads nothing but its templates.
 """
@@ -17,9 +18,10 @@ from specgen.spec.loader import Portfolio
 from specgen.spec.schema import SpecApproval
 
 if TYPE_CHECKING:  # imported when used: specgen.review is not needed to import the site
+    from specgen.evidence import SpecEvidence
     from specgen.review.history import History
 
-__all__ = ["SiteInputs", "gather"]
+__all__ = ["SiteInputs", "artefact_page_path", "gather"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,10 @@ class SiteInputs:
     """The change history from git (empty outside a repository)."""
     approvals: Mapping[str, list[SpecApproval]] = field(default_factory=dict)
     """Approvals recorded by ``specgen approve`` in the approvals file beside the spec."""
+    evidence: Mapping[str, SpecEvidence] = field(default_factory=dict)
+    """Recorded evidence and its computed verdicts (the evidence file beside the spec)."""
+    artefacts: Mapping[str, Path] = field(default_factory=dict)
+    """Result files to copy into the site: path inside ``docs/`` → file in the evidence store."""
 
     def history(self, spec_id: str) -> History:
         """The spec's history; an empty one when none was gathered."""
@@ -42,6 +48,7 @@ class SiteInputs:
 def gather(portfolio: Portfolio) -> SiteInputs:
     """Read the git history and the recorded approvals of every spec (one
     ``git`` call per spec folder to find the repository, then the history)."""
+    from specgen.evidence import spec_evidence, store_root
     from specgen.git import repo_root
     from specgen.review.history import History, spec_history
     from specgen.spec.approvals import sidecar_approvals
@@ -49,6 +56,8 @@ def gather(portfolio: Portfolio) -> SiteInputs:
     roots: dict[Path, Path | None] = {}
     histories: dict[str, History] = {}
     approvals: dict[str, list[SpecApproval]] = {}
+    evidence: dict[str, SpecEvidence] = {}
+    artefacts: dict[str, Path] = {}
     for loaded in portfolio.specs:
         spec_id, path = loaded.spec.id, loaded.source.path
         if path is None:
@@ -64,4 +73,16 @@ def gather(portfolio: Portfolio) -> SiteInputs:
         else:
             histories[spec_id] = spec_history(path, root, project=portfolio.project)
         approvals[spec_id] = sidecar_approvals(path, spec_id)
-    return SiteInputs(histories, approvals)
+        found = evidence[spec_id] = spec_evidence(loaded, portfolio.project)
+        if found.records:
+            store = store_root(path)
+            for record in found.records:
+                stored = store / record.artefact.stored
+                if stored.is_file():
+                    artefacts[artefact_page_path(record.artefact.stored)] = stored
+    return SiteInputs(histories, approvals, evidence, artefacts)
+
+
+def artefact_page_path(stored: str) -> str:
+    """Where a stored result file is copied inside the site's ``docs/``."""
+    return f"evidence/{stored.rsplit('/', 1)[-1]}"

@@ -77,6 +77,7 @@ def plan_pages(
                 ls.source.path,
                 recorded_approvals=inputs.approvals.get(ls.spec.id, ()),
                 history=inputs.history(ls.spec.id),
+                evidence=inputs.evidence.get(ls.spec.id),
             )
             for ls in portfolio.specs
         ),

@@ -15,6 +15,7 @@ from specgen.spec.schema import Project, Runbook, Spec, SpecApproval, Stage
 from specgen.text import Md
 
 if TYPE_CHECKING:  # the readiness report comes from specgen.rules
+    from specgen.evidence import SpecEvidence
     from specgen.review.history import History
     from specgen.rules import SpecReport
 
@@ -50,6 +51,7 @@ class WorkflowBase:
         *,
         recorded_approvals: Sequence[SpecApproval] = (),
         history: History | None = None,
+        evidence: SpecEvidence | None = None,
     ) -> None:
         self.spec = spec
         self.project = project
@@ -62,6 +64,8 @@ class WorkflowBase:
         """Approvals recorded by ``specgen approve`` in the approvals file beside
         the spec (read before rendering: see :mod:`specgen.site.gather`)."""
         self.history = history
+        self.evidence = evidence
+        """Recorded evidence and computed verdicts (read before rendering, like approvals)."""
         """The spec's change history from git, when it was gathered."""
         self.id = spec.id
         self.roster = Roster(project, spec)
