@@ -5,7 +5,8 @@
 - ``README.md`` for the receiver;
 - ``site/``: the offline handover site;
 - ``definitions/<spec-id>.md`` and ``.docx``: the production-readiness definitions;
-- ``specgen.yml`` and ``specs/...``: the project file and the specs as written;
+- ``specgen.yml`` and ``specs/...``: the project file and the specs as written,
+  with their evidence files; ``evidence/sha256/...``: the result files they record;
 - ``export/specs.json``: the validated specs as JSON;
 - ``schema/spec.schema.json`` and ``schema/project.schema.json``;
 - ``MANIFEST.json``: every other file's SHA-256 and size, each spec's content
@@ -104,6 +105,24 @@ def _source_path(loaded: LoadedSpec, root: Path) -> str:
     if relative.parts[0] != "specs":
         relative = PurePosixPath("specs", *relative.parts)
     return relative.as_posix()
+
+
+def _evidence_files(loaded: LoadedSpec, bundled_spec: str) -> dict[str, bytes]:
+    """The spec's evidence file and the result files it records (the manifest
+    lists their hashes, so ``verify`` finds a tampered result file)."""
+    from specgen.evidence import evidence_path, load_evidence, store_root
+
+    path = loaded.source.path
+    if path is None or not evidence_path(path).is_file():
+        return {}
+    found = load_evidence(path, loaded.spec.id)
+    out = {str(PurePosixPath(bundled_spec).parent / evidence_path(path).name): evidence_path(path).read_bytes()}
+    store = store_root(path)
+    for record in found.records if found else []:
+        stored = store / record.artefact.stored
+        if stored.is_file():
+            out[f"evidence/{record.artefact.stored}"] = stored.read_bytes()
+    return out
 
 
 def _json(data: Any) -> bytes:
@@ -220,6 +239,7 @@ def bundle_files(
             raise BundleError(f"two specs would be stored as {path}; give them different file names")
         files[path] = loaded.source.text.encode("utf-8")
         sources[loaded.spec.id] = path
+        files.update(_evidence_files(loaded, path))
     for defn in definitions(portfolio, report=report):
         for name, data in definition_files(defn, FORMATS, template_dirs=template_dirs).items():
             files[f"definitions/{name}"] = data

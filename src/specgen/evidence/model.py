@@ -104,7 +104,7 @@ class EvidenceRecord(Model):
     fingerprint: str
     """The spec's content fingerprint when the evidence was recorded."""
     sections: dict[str, str] = Field(default_factory=dict)
-    """Fingerprints of the sections the verdict depends on (decisions, acceptance)."""
+    """Fingerprints of what the verdict depends on (the decisions, the conditions and metrics)."""
     commit: str | None = None
     """The git commit checked out when the evidence was recorded, if any."""
 

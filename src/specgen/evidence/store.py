@@ -14,8 +14,10 @@ when all are good are the artefacts and then the sidecar written.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -26,14 +28,16 @@ from specgen.evidence.model import Artefact, EvidenceFile, EvidenceRecord, ReadR
 from specgen.evidence.readers import read_result_file
 from specgen.git import head_commit, repo_root
 from specgen.reproducible import write_atomic
-from specgen.spec.fingerprint import fingerprint, section_fingerprints
+from specgen.spec.fingerprint import fingerprint, normalised
 from specgen.spec.loader import LoadedSpec, find_project_file, read_source, validation_diagnostics
+from specgen.spec.schema import Spec
 
 __all__ = [
     "DEPENDS_ON",
     "EVIDENCE_SUFFIX",
     "ImportOutcome",
     "add_evidence",
+    "dependency_fingerprints",
     "evidence_path",
     "is_evidence_file",
     "load_evidence",
@@ -43,8 +47,24 @@ __all__ = [
 EVIDENCE_SUFFIX = ".evidence"
 """``specs/x.yml`` has its evidence in ``specs/x.evidence.yml``."""
 STORE_DIR = "evidence"
-DEPENDS_ON = ("decisions", "acceptance")
-"""Sections a verdict depends on: evidence measured before they changed is stale."""
+DEPENDS_ON = ("decisions", "acceptance.conditions", "acceptance.evaluation.metrics")
+"""What a verdict depends on: the decisions, and the conditions and metrics with
+their bars; evidence measured before one of them changed is stale."""
+
+
+def dependency_fingerprints(spec: Spec) -> dict[str, str]:
+    """``sha256:<hex>`` of each part in :data:`DEPENDS_ON` (canonical JSON, like
+    :func:`specgen.spec.fingerprint.fingerprint`)."""
+    data = normalised(spec)
+    out = {}
+    for dotted in DEPENDS_ON:
+        node: Any = data
+        for key in dotted.split("."):
+            node = node.get(key) if isinstance(node, dict) else None
+        text = json.dumps(node, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        out[dotted] = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return out
+
 
 _HEADER = (
     "# Evidence for {spec_file}, recorded by `specgen evidence add`.\n"
@@ -102,8 +122,7 @@ class ImportOutcome:
 
 def _records(loaded: LoadedSpec, result: ReadResult, artefact: Artefact, commit: str | None) -> list[EvidenceRecord]:
     spec = loaded.spec
-    sections = section_fingerprints(spec)
-    depends = {name: sections[name] for name in DEPENDS_ON if name in sections}
+    depends = dependency_fingerprints(spec)
     out = []
     for m in result.measurements:
         interval = wilson_interval(m.successes, m.n) if m.successes is not None and m.n > 0 else None

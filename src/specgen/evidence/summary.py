@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from specgen import clock
 from specgen.evidence.errors import EvidenceError
 from specgen.evidence.model import EvidenceRecord
-from specgen.evidence.store import load_evidence
+from specgen.evidence.store import dependency_fingerprints, load_evidence
 from specgen.evidence.verdict import Verdict, verdict_for
-from specgen.spec.fingerprint import section_fingerprints
 from specgen.spec.loader import LoadedSpec
 from specgen.spec.schema import AcceptanceCondition, EvalMetric, Project, Spec, Stage
 from specgen.spec.yamlsrc import Path_
@@ -76,7 +75,7 @@ def verdicts(
     require_bound: bool = False,
 ) -> list[ConditionEvidence]:
     """Every condition and evaluation metric of ``spec`` with its verdict."""
-    sections = section_fingerprints(spec)
+    sections = dependency_fingerprints(spec)
     thresholds = project.policy.thresholds
     out = []
 

@@ -6,7 +6,7 @@ The latest record of the condition's ``measured_by`` metric and slice decides:
 - **no evidence**: the condition names no measurement, or none is recorded;
 - **fails**: the measured value does not meet the bar;
 - **stale**: the run is older than the policy's maximum age, or the spec's
-  decisions or acceptance sections changed since it was recorded;
+  decisions, acceptance conditions or evaluation metrics changed since it was recorded;
 - **not proven**: fewer cases than the policy's minimum, or (when asked) the
   95% interval's bound on the wrong side of the bar;
 - **holds**: the value meets the bar, on enough cases, recently, against this spec.

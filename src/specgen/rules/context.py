@@ -57,7 +57,7 @@ class RuleContext:
             return None
         from specgen.evidence import spec_evidence
 
-        return spec_evidence(self.loaded, self.project, self.today, require_bound=False)
+        return spec_evidence(self.loaded, self.project, self.today)
 
     @property
     def thresholds(self) -> Thresholds:
