@@ -41,6 +41,7 @@ def built_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("built")
     shutil.copytree(EXAMPLES, folder / "specs")
     shutil.copy(PROJECT_FILE, folder / "specgen.yml")
+    shutil.copytree(EXAMPLES.parent / "evidence", folder / "evidence")
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
         result = CliRunner().invoke(cli, ["bundle", str(folder / "specs"), "-o", str(folder / "handover.zip")])
