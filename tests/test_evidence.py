@@ -348,3 +348,13 @@ def test_bundle_carries_the_result_files_and_verify_finds_a_tampered_one(run, pr
     result = run("verify", archive)
     assert result.exit_code == 1
     assert f"changed: {stored[0]}" in result.output
+
+
+def test_the_statement_of_work_lists_the_evidence_per_criterion(run, project: Path) -> None:
+    assert run("evidence", "add", table(project.parent, "r.csv", good_rows()), "--spec", project).exit_code == 0
+    out = project.parent.parent / "sow"
+    result = run("sow", project, "-o", out, "--format", "md")
+    assert result.exit_code == 0, result.output
+    text = (out / f"{SPEC}.md").read_text(encoding="utf-8")
+    assert "Measured for condition ac-routing-accuracy: 96 % on 100 cases, harness run of 2026-11-10" in text
+    assert "result file r.csv (sha256 " in text and "verdict computed by specgen: holds." in text
