@@ -25,6 +25,12 @@ from tests.evidence_support import (
 )
 
 AS_OF = "2026-11-15"
+AS_OF_EPOCH = "1794700800"  # 2026-11-15T00:00:00Z: "today" for staleness, so no test ages
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", AS_OF_EPOCH)
 
 
 @pytest.fixture
@@ -53,7 +59,10 @@ def test_wilson_interval_matches_the_textbook_values() -> None:
 # ---------------------------------------------------------------- real tools
 
 
-def test_a_real_pytest_junit_file_is_imported_per_suite_and_slice(run, project: Path) -> None:
+def test_a_real_pytest_junit_file_is_imported_per_suite_and_slice(
+    run, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")  # the run is dated today
     junit = run_pytest_junit(
         project.parent.parent,
         "import pytest\n"
@@ -98,7 +107,10 @@ tests: file://cases.csv
 """
 
 
-def test_a_real_promptfoo_run_is_imported_with_its_named_metrics_and_slices(run, project: Path) -> None:
+def test_a_real_promptfoo_run_is_imported_with_its_named_metrics_and_slices(
+    run, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")  # the run is dated today
     promptfoo = require_promptfoo()
     work = project.parent.parent / "eval"
     work.mkdir()
@@ -358,3 +370,21 @@ def test_the_statement_of_work_lists_the_evidence_per_criterion(run, project: Pa
     text = (out / f"{SPEC}.md").read_text(encoding="utf-8")
     assert "Measured for condition ac-routing-accuracy: 96 % on 100 cases, harness run of 2026-11-10" in text
     assert "result file r.csv (sha256 " in text and "verdict computed by specgen: holds." in text
+
+
+def test_diff_flags_a_holds_to_fails_flip_for_sign_off(run, project: Path) -> None:
+    folder = project.parent.parent
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    assert run("evidence", "add", table(folder, "a.csv", good_rows()), "--spec", project).exit_code == 0
+    subprocess.run([*git, "-C", str(folder), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(folder), "commit", "-qm", "base"], check=True)
+    rows = good_rows(day="2026-11-12", routing=(90, 100))
+    assert run("evidence", "add", table(folder, "b.csv", rows), "--spec", project).exit_code == 0
+    result = run("diff", "HEAD", "--format", "json", cwd=folder)
+    assert result.exit_code == 1, result.output
+    changes = json.loads(result.output)["specs"][0]["changes"]
+    flip = next(c for c in changes if c["path"] == "acceptance.conditions[0]")
+    assert (flip["before"], flip["after"], flip["direction"]) == ("holds", "fails", "loosens")
+    assert flip["needs_signoff"]
+    assert any(c["label"] == "new evidence run" and c["after"]["file"] == "b.csv" for c in changes)

@@ -17,7 +17,12 @@ from tests.test_browser_site import browser  # noqa: F401 - the shared headless 
 pytestmark = pytest.mark.browser
 
 
-def test_the_built_site_shows_verdicts_and_opens_the_result_file(browser, tmp_path: Path) -> None:  # noqa: F811
+def test_the_built_site_shows_verdicts_and_opens_the_result_file(
+    browser,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1794700800")  # 2026-11-15: "today", so the evidence never ages
     spec = make_project(tmp_path / "p")
     runner = CliRunner()
     first = table(spec.parent, "first.csv", good_rows(day="2026-10-01", routing=(95, 100)))

@@ -41,6 +41,7 @@ __all__ = [
     "evidence_path",
     "is_evidence_file",
     "load_evidence",
+    "parse_evidence",
     "store_root",
 ]
 
@@ -107,6 +108,19 @@ def load_evidence(spec_file: Path, spec_id: str | None = None) -> EvidenceFile |
     if spec_id is not None and model.spec != spec_id:
         raise EvidenceError(f"{sidecar}: this evidence is for spec '{model.spec}', not '{spec_id}'")
     return model
+
+
+def parse_evidence(raw: bytes, name: str) -> EvidenceFile | None:
+    """An evidence file's content (from git, say) as a model; None when it is not valid."""
+    from specgen.spec.loader import parse_source
+
+    source, _ = parse_source(raw, name)
+    if source is None:
+        return None
+    try:
+        return EvidenceFile.model_validate(source.data)
+    except ValidationError:
+        return None
 
 
 @dataclass
