@@ -388,3 +388,10 @@ def test_diff_flags_a_holds_to_fails_flip_for_sign_off(run, project: Path) -> No
     assert (flip["before"], flip["after"], flip["direction"]) == ("holds", "fails", "loosens")
     assert flip["needs_signoff"]
     assert any(c["label"] == "new evidence run" and c["after"]["file"] == "b.csv" for c in changes)
+
+
+def test_specgen_examples_copies_the_evidence_with_the_specs(run, tmp_path: Path) -> None:
+    assert run("examples", tmp_path / "mine").exit_code == 0
+    assert any((tmp_path / "mine" / "evidence" / "sha256").iterdir())
+    listed = run("evidence", "list", tmp_path / "mine" / "specs" / f"{SPEC}.yml", "--as-of", "2026-12-01")
+    assert listed.exit_code == 0 and "no evidence" not in listed.output and "holds" in listed.output
