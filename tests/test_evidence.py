@@ -395,3 +395,23 @@ def test_specgen_examples_copies_the_evidence_with_the_specs(run, tmp_path: Path
     assert any((tmp_path / "mine" / "evidence" / "sha256").iterdir())
     listed = run("evidence", "list", tmp_path / "mine" / "specs" / f"{SPEC}.yml", "--as-of", "2026-12-01")
     assert listed.exit_code == 0 and "no evidence" not in listed.output and "holds" in listed.output
+
+
+def test_a_tampered_copy_in_the_evidence_store_is_refused_by_bundle(run, project: Path) -> None:
+    folder = project.parent.parent
+    assert run("evidence", "add", table(project.parent, "r.csv", good_rows()), "--spec", project).exit_code == 0
+    (stored,) = (folder / "evidence" / "sha256").iterdir()
+    stored.write_bytes(stored.read_bytes().replace(b"0.96", b"0.99"))
+    result = run("bundle", project.parent, "-o", folder / "handover.zip", "--no-site")
+    assert result.exit_code == 1
+    assert "does not match the sha256 recorded for it" in result.output
+
+
+def test_an_evidence_file_cannot_point_outside_the_store(run, project: Path) -> None:
+    assert run("evidence", "add", table(project.parent, "r.csv", good_rows()), "--spec", project).exit_code == 0
+    sidecar_file = project.with_name(f"{SPEC}.evidence.yml")
+    text = sidecar_file.read_text(encoding="utf-8")
+    sidecar_file.write_text(text.replace("stored: sha256/", "stored: ../../../etc/passwd#", 1), encoding="utf-8")
+    result = run("evidence", "show", project)
+    assert result.exit_code == 1
+    assert "artefact.stored" in result.output

@@ -121,7 +121,10 @@ def _evidence_files(loaded: LoadedSpec, bundled_spec: str) -> dict[str, bytes]:
     for record in found.records if found else []:
         stored = store / record.artefact.stored
         if stored.is_file():
-            out[f"evidence/{record.artefact.stored}"] = stored.read_bytes()
+            data = stored.read_bytes()
+            if hashlib.sha256(data).hexdigest() != record.artefact.sha256:
+                raise BundleError(f"{stored} does not match the sha256 recorded for it in {evidence_path(path)}")
+            out[f"evidence/{record.artefact.stored}"] = data
     return out
 
 

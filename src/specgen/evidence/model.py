@@ -72,7 +72,7 @@ class Artefact(Model):
 
     name: str
     """The file's name when it was imported."""
-    stored: str
+    stored: Annotated[str, Field(pattern=r"^sha256/[0-9a-f]{64}(\.[a-z0-9]{1,10})?$")]
     """Its copy in the evidence store, relative to the store's folder (``sha256/<hex><suffix>``)."""
     sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
     """SHA-256 of its bytes."""

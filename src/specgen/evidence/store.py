@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,7 +198,8 @@ def add_evidence(
             outcome.already.append(str(path))
             continue
         known.add(digest)
-        stored = f"sha256/{digest}{path.suffix.lower()}"
+        suffix = path.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,10}", path.suffix.lower()) else ""
+        stored = f"sha256/{digest}{suffix}"
         artefact = Artefact(name=path.name, stored=stored, sha256=digest)
         outcome.added.extend(_records(loaded, result, artefact, commit))
         pending.append((root / stored, data))
