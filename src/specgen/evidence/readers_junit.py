@@ -18,9 +18,6 @@ import datetime as dt
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
-
 from specgen.evidence.errors import located
 from specgen.evidence.model import Measurement, ReadResult
 
@@ -41,6 +38,9 @@ def _properties(element: Element) -> dict[str, str]:
 
 def read_junit(path: Path) -> ReadResult:
     """Pass rates per suite (or ``metric`` property) and per ``slice`` property."""
+    from defusedxml import DefusedXmlException  # imported when a JUnit file is read
+    from defusedxml.ElementTree import iterparse
+
     name = str(path)
     counts: dict[tuple[str, str], list[int]] = {}
     stack: list[Element] = []
