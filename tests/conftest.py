@@ -8,11 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner, Result
 
 from specgen.cli import cli
-from tests.paths import EXAMPLES, PROJECT_FILE, REPO
+from tests.paths import EXAMPLES, PROJECT_FILE, REPO, dump_yaml, load_yaml
 
 SLOW_MARKS = ("browser", "office")
 SLOW_MODULES = (
@@ -24,6 +23,10 @@ SLOW_MODULES = (
     "test_sow_docx",
     "test_review_hostile",
     "test_history",
+    "test_serve",
+    "test_git_env",
+    "test_approvals_git",
+    "test_hostile_inputs",
 )
 """Tests that build real sites, archives or git repositories, or run outside
 tools: ``pytest -m "not slow"`` leaves them out of the inner loop."""
@@ -66,7 +69,7 @@ def example_tree(tmp_path: Path) -> Path:
 @pytest.fixture
 def credit_data() -> dict:
     """The credit-decision example as plain data, to mutate in tests."""
-    return yaml.safe_load((EXAMPLES / "credit-decision-assistant.yml").read_text(encoding="utf-8"))
+    return load_yaml((EXAMPLES / "credit-decision-assistant.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -79,7 +82,7 @@ def write_spec(tmp_path: Path) -> Callable[[dict, str], Path]:
         if not (tmp_path / "specgen.yml").exists():
             shutil.copy(PROJECT_FILE, tmp_path / "specgen.yml")
         path = folder / f"{name}.yml"
-        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        path.write_text(dump_yaml(data), encoding="utf-8")
         recorded = EXAMPLES / f"{data.get('id')}.evidence.yml"  # an example's measured evidence goes with it
         if isinstance(data, dict) and recorded.is_file():
             shutil.copy(recorded, folder / f"{name}.evidence.yml")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "specs"
 PROJECT_FILE = REPO / "specgen.yml"
@@ -12,3 +14,15 @@ PROJECT_FILE = REPO / "specgen.yml"
 def spec_files(folder: Path = EXAMPLES) -> list[Path]:
     """The spec files of a folder, without the sidecars beside them (approvals, evidence)."""
     return sorted(p for p in folder.glob("*.yml") if not p.stem.endswith((".approvals", ".evidence")))
+
+
+def dump_yaml(data: object) -> str:
+    """YAML text for test data, with libyaml's emitter where installed (about
+    four times faster than PyYAML's; the text read back is the same data)."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
+
+
+def load_yaml(text: str) -> object:
+    """Test data from YAML text, with libyaml's parser where installed."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -7,22 +7,26 @@ no global git configuration is read or written.
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-import yaml
+from tests.paths import EXAMPLES, PROJECT_FILE, dump_yaml, load_yaml
 
-REPO = Path(__file__).resolve().parent.parent
-CREDIT = REPO / "specs" / "credit-decision-assistant.yml"
-PROJECT_FILE = REPO / "specgen.yml"
+CREDIT = EXAMPLES / "credit-decision-assistant.yml"
+
+
+@functools.lru_cache(maxsize=1)
+def _credit() -> dict[str, Any]:
+    return load_yaml(CREDIT.read_text(encoding="utf-8"))
 
 
 def credit() -> dict[str, Any]:
     """The credit example as data (a fresh copy each time)."""
-    return copy.deepcopy(yaml.safe_load(CREDIT.read_text(encoding="utf-8")))
+    return copy.deepcopy(_credit())
 
 
 class GitRepo:
@@ -59,7 +63,7 @@ class GitRepo:
 
     def write(self, data: dict[str, Any], name: str = "credit-decision-assistant") -> Path:
         path = self.specs / f"{name}.yml"
-        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        path.write_text(dump_yaml(data), encoding="utf-8")
         return path
 
     def write_text(self, text: str, name: str = "credit-decision-assistant") -> Path:

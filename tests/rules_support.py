@@ -13,7 +13,7 @@ from specgen import load_portfolio
 from specgen.diagnostics import Level
 from specgen.rules import PortfolioReport, SpecReport, check_portfolio
 from specgen.spec.schema import Stage
-from tests.paths import PROJECT_FILE
+from tests.paths import PROJECT_FILE, dump_yaml
 
 TODAY = dt.date(2026, 11, 15)
 """The fixed 'today' of the tests (waiver expiry)."""
@@ -53,7 +53,7 @@ def project_data() -> dict[str, Any]:
 def write_project(folder: Path, data: dict[str, Any]) -> Path:
     """Write a project file into ``folder``."""
     path = folder / "specgen.yml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    path.write_text(dump_yaml(data), encoding="utf-8")
     return path
 
 

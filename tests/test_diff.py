@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from specgen.review.classify import PROJECT_RULES
-from specgen.review.diff import SPEC_RULES, Change, DiffReport, Effect, SpecStatus, diff_revisions
+from specgen.review.diff import SPEC_RULES, Change, DiffReport, Effect, SpecStatus, diff_files, diff_revisions
 from specgen.spec.schema import Model, Project, Spec
+from tests.paths import PROJECT_FILE, dump_yaml
 from tests.review_helpers import GitRepo, credit
 
 SIGNOFF = ("model-risk-lead", "ciso")
@@ -39,6 +40,10 @@ def _change(report: DiffReport, path: str) -> Change:
 
 def _decision(data: dict[str, Any], ident: str) -> dict[str, Any]:
     return next(d for d in data["decisions"] if d["id"] == ident)
+
+
+def _record(data: dict[str, Any], ident: str) -> dict[str, Any]:
+    return next(r for r in data["decision_records"] if r["id"] == ident)
 
 
 def _runbook(data: dict[str, Any], ident: str) -> dict[str, Any]:
@@ -262,6 +267,46 @@ CASES: list[tuple[str, Mutation, Mutation | None, str, str, Effect]] = [
         "change no longer gated by evaluation",
         Effect.loosens,
     ),
+    (
+        "decision justification removed",
+        lambda d: _record(d, "adr-002-hosting").pop("because"),
+        None,
+        "decision_records[adr-002-hosting].because",
+        "justification removed",
+        Effect.loosens,
+    ),
+    (
+        "decision justification rewritten",
+        lambda d: _record(d, "adr-002-hosting").update(because="the regulator asked for it."),
+        None,
+        "decision_records[adr-002-hosting].because",
+        "justification rewritten",
+        Effect.neutral,
+    ),
+    (
+        "decision driver added",
+        lambda d: _record(d, "adr-002-hosting")["drivers"].append("Inference cost per application"),
+        None,
+        "decision_records[adr-002-hosting].drivers[2]",
+        "decision driver added",
+        Effect.neutral,
+    ),
+    (
+        "decision context rewritten",
+        lambda d: _record(d, "adr-001-hybrid").update(context="Scoring and memos differ."),
+        None,
+        "decision_records[adr-001-hybrid].context",
+        "decision context changed",
+        Effect.neutral,
+    ),
+    (
+        "decision record removed",
+        lambda d: d["decision_records"].pop(),
+        None,
+        "decision_records[adr-002-hosting]",
+        "decision record removed",
+        Effect.loosens,
+    ),
 ]
 
 
@@ -275,20 +320,20 @@ def test_each_kind_of_change_is_classified(
     label: str,
     effect: Effect,
 ) -> None:
-    repo = GitRepo(tmp_path / "repo")
+    # Classification is the same code whatever the sides come from; two files
+    # keep this table fast, and the tests below cover reading them from git.
     base = credit()
     if base_mutate:
         base_mutate(base)
-    repo.write(base)
-    repo.commit("base")
     head = credit()
     if base_mutate:
         base_mutate(head)
     mutate(head)
-    repo.write(head)
-    repo.commit(name)
-
-    change = _change(_report(repo), path)
+    before, after = tmp_path / "before" / "spec.yml", tmp_path / "after" / "spec.yml"
+    for target, data in ((before, base), (after, head)):
+        target.parent.mkdir()
+        target.write_text(dump_yaml(data), encoding="utf-8")
+    change = _change(diff_files(before, after, project_file=PROJECT_FILE), path)
     assert (change.label, change.effect) == (label, effect)
     assert change.signoff == (SIGNOFF if effect is Effect.loosens else ())
 

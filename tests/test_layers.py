@@ -28,6 +28,7 @@ FLOORS: dict[str, float] = {
     "clock": 1,
     "gcpause": 1,
     "resources": 1,
+    "confine": 1,
     "diagnostics": 2,
     "reproducible": 2,
     "templating": 2,

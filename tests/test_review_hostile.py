@@ -118,6 +118,16 @@ def test_a_file_name_that_is_not_utf8_is_refused(repo: GitRepo, run: Callable[..
     assert "bytes that are not UTF-8" in result.output
 
 
+def test_a_committed_spec_over_the_size_limit_is_refused_unread(repo: GitRepo, run: Callable[..., Any]) -> None:
+    from specgen.spec.loader import MAX_FILE_BYTES
+
+    (repo.specs / "huge.yml").write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\nid: huge\n")
+    repo.commit("a spec over the limit")
+    result = run("diff", "HEAD~1", "HEAD", cwd=repo.root)
+    assert result.exit_code == 1, result.output
+    assert "specs/huge.yml" in result.output and "larger than 5 MiB" in result.output
+
+
 # ---------------------------------------------------------------- hostile spec text
 
 

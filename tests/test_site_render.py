@@ -27,41 +27,9 @@ from specgen.site.views import WorkflowView
 from specgen.spec.schema import Autonomy
 from specgen.text import mermaid_label
 from specgen.text import site_markdown as markdown_escape
+from tests.hostile import HOSTILE
 from tests.paths import EXAMPLES, PROJECT_FILE
 from tests.site_golden import FIXTURE, GOLDEN, GOLDEN_PAGES, golden_name, render_fixture
-
-NASTY = [
-    "<script>alert(1)</script>",
-    '<img src=x onerror="alert(1)">',
-    "*emphasis* and **strong** and _under_ and __dunder__",
-    "[a link](https://evil.example) and ![image](x.png)",
-    "<https://evil.example> and https://evil.example",
-    "`code` and ``more``",
-    "a | table | row",
-    "# heading",
-    "## heading ##",
-    "- a list item",
-    "+ another",
-    "1. ordered",
-    "3) ordered too",
-    "> a quote",
-    '!!! danger "admonition"',
-    "??? note",
-    "---",
-    "===",
-    "    four spaces",
-    "line one\nline two\n\n    indented",
-    "{ #id .class onclick=alert(1) }",
-    "text {: .class }",
-    "&lt;entity&gt; &amp; &#60;",
-    "<!-- comment -->",
-    "trailing backslash \\",
-    "tilde ~~strike~~ ```fence```",
-    "\\*escaped\\*",
-    "100% sure; 5 > 3 and 2 < 4",
-    ":smile: and *[HTML]: abbr",
-    "placeholder \x02wzxhzdk:0\x03 and bell \x07",
-]
 
 EXTENSIONS = ["tables", "admonition", "pymdownx.details", "attr_list", "toc", "pymdownx.superfences"]
 EXTENSION_CONFIG = {
@@ -104,7 +72,7 @@ def _convert(text: str) -> _Elements:
     return parser
 
 
-@pytest.mark.parametrize("nasty", NASTY)
+@pytest.mark.parametrize("nasty", HOSTILE)
 @pytest.mark.parametrize(("context", "element"), CONTEXTS)
 def test_escaped_text_never_becomes_markup(nasty: str, context: str, element: str) -> None:
     baseline = _convert(context.format("plain"))
@@ -112,7 +80,7 @@ def test_escaped_text_never_becomes_markup(nasty: str, context: str, element: st
     assert converted.tags == baseline.tags, f"{nasty!r} in {context!r} made {converted.tags}"
     assert sorted(set(converted.attrs)) == sorted(set(baseline.attrs))
     shown = " ".join("".join(converted.text).split())
-    assert " ".join(re.sub(r"[\x00-\x08\x0e-\x1f]", "", nasty).split()) in shown
+    assert " ".join(re.sub(r"[\x00-\x08\x0e-\x1f\u202a-\u202e\u2066-\u2069]", "", nasty).split()) in shown
 
 
 def test_escaping_leaves_plain_text_alone() -> None:
@@ -120,12 +88,12 @@ def test_escaping_leaves_plain_text_alone() -> None:
     assert markdown_escape(text) == text
 
 
-@pytest.mark.parametrize("nasty", [*NASTY, 'quote " and ] and ) and ; and :::class and %% comment'])
+@pytest.mark.parametrize("nasty", [*HOSTILE, 'quote " and ] and ) and ; and :::class and %% comment'])
 def test_mermaid_labels_keep_only_plain_characters(nasty: str) -> None:
     label = mermaid_label(nasty, limit=1000)
     assert not re.search(r"[\"<>\[\]{}|`;:*#&]", re.sub(r"#\d+;", "", label))
     decoded = re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), label)
-    assert decoded == " ".join(re.sub(r"[\x00-\x08\x0e-\x1f]", "", nasty).split())
+    assert decoded == " ".join(re.sub(r"[\x00-\x08\x0e-\x1f\u202a-\u202e\u2066-\u2069]", "", nasty).split())
 
 
 def test_mermaid_labels_are_cut() -> None:

@@ -24,6 +24,7 @@ from specgen.text import (
     annotation_data,
     annotation_property,
     docx_text,
+    html_text,
     mermaid_label,
     one_line,
     pr_comment,
@@ -32,48 +33,7 @@ from specgen.text import (
     terminal,
     yaml_plain,
 )
-
-HOSTILE = [
-    "<script>alert(1)</script>",
-    '<img src=x onerror="alert(1)">',
-    "*emphasis* and **strong** and _under_ and __dunder__",
-    "[a link](https://evil.example) and ![image](x.png)",
-    "<https://evil.example> and https://evil.example and www.evil.example",
-    "`code` and ``more``",
-    "a | table | row",
-    "# heading",
-    "## heading ##",
-    "- a list item",
-    "+ another",
-    "1. ordered",
-    "3) ordered too",
-    "> a quote",
-    '!!! danger "Approved by the regulator"',
-    "??? note",
-    "---",
-    "===",
-    "    four spaces",
-    "line one\nline two\n\n    indented",
-    "{ #id .class onclick=alert(1) }",
-    "text {: .class }",
-    "&lt;entity&gt; &amp; &#60;",
-    "<!-- comment -->",
-    "trailing backslash \\",
-    "tilde ~~strike~~ ```fence```",
-    "\\*escaped\\*",
-    "100% sure; 5 > 3 and 2 < 4",
-    ":smile: and *[HTML]: abbr",
-    "placeholder \x02wzxhzdk:0\x03 and bell \x07",
-    "@octocat please approve",
-    "$x^2$ maths",
-    "\n::error file=x.yml,line=1::injected",
-    "\x1b]0;owned\x07 \x1b[2J cleared",
-    "bidi \u202etxt.exe",
-    "line\u2028separator and\u0085next",
-    'mermaid"] --> B["x',
-    "click A call alert()",
-    "%% comment\ngraph TD",
-]
+from tests.hostile import HOSTILE
 
 IDS = [f"case{i}" for i in range(len(HOSTILE))]
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -187,6 +147,17 @@ def test_terminal_text_never_starts_a_line_nor_sends_a_control(case: str) -> Non
     out = format_diagnostics([Diagnostic(case, 1, 1, case, case)], "text")
     assert len(out.splitlines()) == 1
     assert not out.startswith("::") and not CONTROL.search(out)
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=IDS)
+def test_html_text_is_text_in_a_page_and_in_an_attribute(case: str) -> None:
+    text = html_text(case)
+    parser = _Elements()
+    parser.feed(f'<p title="{text}">{text}</p>')
+    parser.close()
+    assert parser.tags == ["p"]
+    assert "".join(parser.text) == terminal(case)
+    assert not CONTROL.search(text) and "'" not in text
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=IDS)

@@ -25,21 +25,25 @@ from pathlib import Path
 from specgen.errors import ExitCode, SpecgenError
 
 __all__ = [
+    "BlameLine",
     "Commit",
     "GitError",
     "RevisionError",
     "TreeEntry",
+    "blame",
     "file_history",
     "head_commit",
     "is_revision",
     "is_shallow",
     "list_files",
     "list_tree",
+    "newest_commit",
     "read_blob",
     "read_objects",
     "relative_to_root",
     "repo_root",
     "resolve_revision",
+    "verify_commit",
 ]
 
 _TIMEOUT = 60
@@ -72,9 +76,35 @@ class Commit:
         return self.sha[:7]
 
 
+_KEPT_GIT_VARIABLES = frozenset({"GIT_CONFIG_GLOBAL"})
+"""The caller's ``GIT_*`` variables that pass through: the user's global config
+file (the same power as ``$HOME``). Everything else is dropped: ``GIT_DIR``,
+``GIT_WORK_TREE``, ``GIT_INDEX_FILE``, ``GIT_OBJECT_DIRECTORY``,
+``GIT_ALTERNATE_OBJECT_DIRECTORIES``, ``GIT_CONFIG_PARAMETERS``,
+``GIT_CONFIG_COUNT``/``KEY``/``VALUE``, ``GIT_NAMESPACE``,
+``GIT_REPLACE_REF_BASE``, ``GIT_EXTERNAL_DIFF``... would make git read another
+repository, other objects or other configuration than the folder names."""
+
+_FIXED = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_ATTR_NOSYSTEM": "1",
+    "GIT_NO_REPLACE_OBJECTS": "1",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_ASKPASS": "",
+    "SSH_ASKPASS": "",
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "LC_ALL": "C",
+}
+"""No system-wide configuration, no replace refs (``git replace`` would show
+other content under an object's id), no prompt, no pager, no locks taken."""
+
+
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"})
+    """The environment git runs in: the caller's, without its git variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _KEPT_GIT_VARIABLES}
+    env.update(_FIXED)
     return env
 
 
@@ -83,7 +113,7 @@ def _git(
 ) -> subprocess.CompletedProcess[bytes]:
     try:
         done = subprocess.run(
-            ["git", "--no-pager", *args],
+            ["git", "--no-pager", "--no-replace-objects", "-c", "core.fsmonitor=false", *args],
             cwd=cwd,
             input=stdin,
             capture_output=True,
@@ -171,12 +201,14 @@ def _name(raw: bytes) -> str:
 
 @dataclass(frozen=True)
 class TreeEntry:
-    """One file of a revision: its repository path, mode, object type and object id."""
+    """One file of a revision: its repository path, mode, object type, object id
+    and size in bytes (None for a submodule, which has none)."""
 
     path: str
     mode: str
     type: str
     oid: str
+    size: int | None = None
 
     @property
     def is_file(self) -> bool:
@@ -192,16 +224,17 @@ def list_tree(rev: str, root: Path, prefixes: Sequence[str] = ()) -> list[TreeEn
     """
     if rev.startswith("-"):
         raise RevisionError(f"'{rev}' is not a revision")
-    done = _git(["ls-tree", "-r", "-z", "--full-tree", rev, "--", *prefixes], root)
+    done = _git(["ls-tree", "-r", "-z", "--long", "--full-tree", rev, "--", *prefixes], root)
     entries = []
     for record in done.stdout.split(b"\0"):
         if not record:
             continue
         meta, tab, path = record.partition(b"\t")
-        fields = meta.decode("ascii", "replace").split(" ")
-        if not tab or len(fields) != 3 or not _is_object_id(fields[2]):
+        fields = meta.decode("ascii", "replace").split()  # the size is padded with spaces
+        if not tab or len(fields) != 4 or not _is_object_id(fields[2]) or not (fields[3].isdigit() or fields[3] == "-"):
             raise GitError(f"git ls-tree gave an entry that cannot be read: {record[:80]!r}")
-        entries.append(TreeEntry(_name(path), fields[0], fields[1], fields[2]))
+        size = int(fields[3]) if fields[3].isdigit() else None
+        entries.append(TreeEntry(_name(path), fields[0], fields[1], fields[2], size))
     return sorted(entries, key=lambda e: e.path)
 
 
@@ -289,3 +322,85 @@ def file_history(path: str, root: Path) -> list[Commit]:
             i += 1 + paths
         commits.append(Commit(sha, author, dt.date.fromisoformat(date[:10]), subject, file_path, blob))
     return commits
+
+
+@dataclass(frozen=True)
+class BlameLine:
+    """Who last changed one line of a file: the commit, its author and e-mail, and
+    its commit time. ``sha`` is None for a line not committed yet."""
+
+    sha: str | None
+    author: str
+    email: str
+    time: int
+    boundary: bool = False
+    """The commit is a root commit, or (in a shallow clone) the commit the
+    history is cut off at, which git blames for every older line."""
+
+
+def blame(path: str, root: Path, contents: bytes) -> list[BlameLine] | None:
+    """The commit behind every line of ``contents``, the text of the repository
+    file ``path`` as read (``git blame --contents -`` against HEAD), in line order.
+
+    None when the file is not in HEAD (never committed) or HEAD does not exist.
+    Read from ``--line-porcelain``: every line gets a header (commit id, line
+    numbers) and its own key lines, and the file's line itself is the one that
+    starts with a tab, so nothing in a name or a line can start a record.
+    """
+    done = _git(["blame", "--line-porcelain", "--contents", "-", "--", path], root, check=False, stdin=contents)
+    if done.returncode != 0:
+        return None
+    lines: list[BlameLine] = []
+    sha: str | None = None
+    fields: dict[str, str] = {}
+    for raw in done.stdout.split(b"\n"):
+        if sha is None:
+            if not raw:
+                continue
+            head = raw.decode("ascii", "replace").split(" ")
+            if len(head) not in (3, 4) or not _is_object_id(head[0]):
+                raise GitError(f"git blame gave output that cannot be read near {raw[:80]!r}")
+            sha, fields = head[0], {}
+        elif raw.startswith(b"\t"):
+            email = fields.get("author-mail", "").strip()
+            email = email[1:-1] if email.startswith("<") and email.endswith(">") else email
+            time = fields.get("committer-time", "0")
+            lines.append(
+                BlameLine(
+                    None if set(sha) <= _ZERO else sha,
+                    fields.get("author", ""),
+                    email,
+                    int(time) if time.isdigit() else 0,
+                    "boundary" in fields,
+                )
+            )
+            sha = None
+        else:
+            key, _, value = raw.decode("utf-8", "replace").partition(" ")
+            fields[key] = value
+    return lines
+
+
+def verify_commit(sha: str, root: Path) -> bool:
+    """Whether commit ``sha`` carries a good signature (``git verify-commit``),
+    by a key git is configured to trust (``gpg.ssh.allowedSignersFile`` for SSH
+    signatures, the GnuPG keyring for OpenPGP ones)."""
+    if not _is_object_id(sha):
+        raise GitError(f"'{sha}' is not a commit id")
+    return _git(["verify-commit", sha], root, check=False).returncode == 0
+
+
+def newest_commit(shas: Sequence[str], root: Path) -> str:
+    """Of several commits, one no other of them descends from (``git rev-list
+    --topo-order``: children first), so the one that came last in history,
+    whatever its clock said."""
+    for sha in shas:
+        if not _is_object_id(sha):
+            raise GitError(f"'{sha}' is not a commit id")
+    if len(set(shas)) == 1:
+        return shas[0]
+    done = _git(["rev-list", "--topo-order", "--max-count=1", *sorted(set(shas)), "--"], root)
+    newest = done.stdout.decode("ascii", "replace").strip()
+    if newest not in shas:
+        raise GitError(f"git rev-list did not name one of the commits asked about: {newest[:80]!r}")
+    return newest

@@ -15,10 +15,25 @@ from typing import Any
 
 import jinja2
 
+from specgen.confine import check_within
 from specgen.resources import bundled_templates
 from specgen.text import Md
 
-__all__ = ["make_environment", "printer", "template_search_path"]
+__all__ = ["ProjectLoader", "make_environment", "printer", "template_search_path"]
+
+
+class ProjectLoader(jinja2.FileSystemLoader):
+    """A file-system loader that refuses a template which is a symbolic link
+    out of its folder (:mod:`specgen.confine`), before reading it."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            candidate = Path(folder, *pieces)
+            if candidate.is_file() or candidate.is_symlink():
+                check_within(candidate, [Path(folder)])
+                break
+        return super().get_source(environment, template)
 
 
 def template_search_path(user_dirs: Sequence[Path] = ()) -> list[Path]:
@@ -58,7 +73,7 @@ def make_environment(
     HTML-escaped twice: :class:`~specgen.text.Md` has ``__html__``).
     """
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in template_search_path(user_dirs)]),
+        loader=ProjectLoader([str(p) for p in template_search_path(user_dirs)]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         finalize=printer(escape),

@@ -19,6 +19,7 @@ Targets:
 :func:`mermaid_label`     a quoted Mermaid node or edge label
 :func:`docx_text`         a run of text in the ``.docx`` (XML 1.0)
 :func:`terminal`          plain text output: terminals and CI logs
+:func:`html_text`         text in an HTML page specgen writes itself (``serve``'s error page)
 :func:`annotation_data`   a GitHub workflow command's message
 :func:`annotation_property` a GitHub workflow command's ``file=``/``title=``
 :func:`yaml_plain`        a value printed into a YAML file (``init``)
@@ -31,6 +32,7 @@ The hostile cases in ``tests/test_text.py`` run against every target.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 import unicodedata
@@ -42,6 +44,7 @@ __all__ = [
     "annotation_data",
     "annotation_property",
     "docx_text",
+    "html_text",
     "mermaid_label",
     "one_line",
     "pr_comment",
@@ -241,6 +244,17 @@ def terminal(value: object) -> str:
     if text.isprintable():
         return text
     return "".join(_visible(ch) if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in text)
+
+
+def html_text(value: object) -> str:
+    """Spec text (or a line of specgen's plain-text output holding it) inside
+    an HTML page specgen writes itself, such as the live preview's error page.
+
+    Made inert as for :func:`terminal` (control characters become visible
+    escapes), then ``&``, ``<``, ``>`` and both quotes become entities, so the
+    text can be neither markup nor part of an attribute.
+    """
+    return html.escape(terminal(value), quote=True)
 
 
 def _visible(char: str) -> str:

@@ -28,6 +28,7 @@ from specgen.cli import (
     spec_commands,
 )
 from specgen.cli.app import ExitCode, cli
+from specgen.text import terminal
 
 __all__ = ["ExitCode", "cli", "main"]
 
@@ -44,10 +45,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # the one place every unexpected error ends up
+    except MemoryError:  # a memory limit (ulimit -v) hit by a large input: say so, no traceback
         if "--debug" in args:
             traceback.print_exc()
-        click.echo(f"specgen: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        click.echo("specgen: out of memory: the input is too large for the memory this process may use", err=True)
+        sys.exit(ExitCode.FAILED)
+    except BaseException as exc:  # the one place every unexpected error ends up
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # GeneratorExit and the like; a Rust panic (pydantic-core) is reported below
+        if "--debug" in args:
+            traceback.print_exc()
+        click.echo(
+            terminal(f"specgen: internal error: {type(exc).__name__}: {exc} (run with --debug for details)"), err=True
+        )
         sys.exit(ExitCode.INTERNAL)
 
 

@@ -13,7 +13,7 @@ import click
 from specgen import __version__, clock
 from specgen.diagnostics import Diagnostic, Level, format_diagnostics
 from specgen.errors import ExitCode, SpecgenError
-from specgen.spec.loader import Portfolio
+from specgen.spec.loader import Portfolio, find_project_file
 from specgen.spec.portfolio import load_portfolio
 from specgen.text import terminal
 
@@ -66,6 +66,37 @@ project_option = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Project file (default: the nearest specgen.yml above the first path).",
 )
+
+templates_option = click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of template overrides, laid out like the bundled templates/ "
+    "(default: templates/ next to the project file).",
+)
+
+
+def user_templates(
+    explicit: Path | None,
+    *,
+    portfolio: Portfolio | None = None,
+    anchor: Path | None = None,
+    project_file: Path | None = None,
+) -> list[Path]:
+    """The one place the user's template folder is found, for every command that renders.
+
+    ``--templates`` when given; else ``templates/`` beside the project file:
+    the loaded portfolio's, the ``--project`` file's, or the nearest
+    ``specgen.yml`` above ``anchor`` (a spec path) or the working directory.
+    Its files override the bundled ones of the same name (a missing folder
+    simply overrides nothing).
+    """
+    if explicit is not None:
+        return [explicit]
+    if portfolio is not None:
+        return [portfolio.root / "templates"]
+    project = project_file or find_project_file(anchor or Path.cwd())
+    return [(project.parent if project else Path.cwd()) / "templates"]
 
 
 def _paths(paths: Sequence[Path]) -> list[Path]:

@@ -10,14 +10,7 @@ from pathlib import Path
 
 import click
 
-from specgen.cli.app import DEFAULT_SPECS, ExitCode, _emit, cli, project_option
-from specgen.spec.loader import find_project_file
-
-
-def _template_dirs(anchor: Path | None) -> list[Path]:
-    """The project's own templates/ folder (beside specgen.yml), which overrides the bundled ones."""
-    project = find_project_file(anchor or Path.cwd())
-    return [(project.parent if project else Path.cwd()) / "templates"]
+from specgen.cli.app import DEFAULT_SPECS, ExitCode, _emit, cli, project_option, templates_option, user_templates
 
 
 def _split_arguments(base: str, more: Sequence[str]) -> tuple[str | None, list[str]]:
@@ -51,7 +44,10 @@ def _split_arguments(base: str, more: Sequence[str]) -> tuple[str | None, list[s
     show_default=True,
     help="text for people, markdown for a pull-request comment, json for programs.",
 )
-def diff_command(base: str, more: tuple[str, ...], project_file: Path | None, fmt: str) -> None:
+@templates_option
+def diff_command(
+    base: str, more: tuple[str, ...], project_file: Path | None, fmt: str, templates_dir: Path | None
+) -> None:
     """Show what changed in the specs and whether it loosens governance.
 
     BASE and HEAD are git revisions (HEAD defaults to the working tree); PATHs
@@ -77,7 +73,8 @@ def diff_command(base: str, more: tuple[str, ...], project_file: Path | None, fm
         head, paths = _split_arguments(base, more)
         report = diff_revisions(base, head, paths, project_file=project_file)
         anchor = Path(paths[0])
-    _emit(render_diff(report, fmt, user_dirs=_template_dirs(anchor)).rstrip("\n"))
+    templates = user_templates(templates_dir, anchor=anchor, project_file=project_file)
+    _emit(render_diff(report, fmt, user_dirs=templates).rstrip("\n"))
     sys.exit(ExitCode.FAILED if report.failed else ExitCode.OK)
 
 
@@ -126,7 +123,8 @@ def approve(spec: Path, role: str, person: str, when: dt.datetime | None, projec
     show_default=True,
     help="markdown: the handover site's change-history page; json for programs.",
 )
-def history(spec: str, project_file: Path | None, fmt: str) -> None:
+@templates_option
+def history(spec: str, project_file: Path | None, fmt: str, templates_dir: Path | None) -> None:
     """Print the change history of a spec from git (a file, or a spec id).
 
     Lists the versions (where the spec's version or content changed), their
@@ -144,5 +142,6 @@ def history(spec: str, project_file: Path | None, fmt: str) -> None:
     if fmt == "json":
         _emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        _emit(render_history_page(result, user_dirs=_template_dirs(Path(spec))).rstrip("\n"))
+        templates = user_templates(templates_dir, anchor=Path(result.path or spec), project_file=project_file)
+        _emit(render_history_page(result, user_dirs=templates).rstrip("\n"))
     sys.exit(ExitCode.OK)

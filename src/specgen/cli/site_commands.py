@@ -10,18 +10,25 @@ from pathlib import Path
 
 import click
 
-from specgen.cli.app import ExitCode, _emit, _load, _paths, _summary, cli, paths_argument, project_option, today
+from specgen.cli.app import (
+    ExitCode,
+    _emit,
+    _load,
+    _paths,
+    _summary,
+    cli,
+    paths_argument,
+    project_option,
+    templates_option,
+    today,
+    user_templates,
+)
 from specgen.diagnostics import format_diagnostics
 from specgen.rules import PortfolioReport, check_portfolio
 from specgen.spec.loader import Portfolio
 from specgen.spec.portfolio import load_portfolio
+from specgen.text import terminal
 
-templates_option = click.option(
-    "--templates",
-    "templates_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder whose site/... files replace the bundled templates (default: templates/ next to the project file).",
-)
 as_of_option = click.option(
     "--as-of",
     "as_of",
@@ -82,12 +89,13 @@ def build(
     portfolio = _load(paths, project_file)
     if not portfolio.ok:
         _invalid(portfolio)
+    portfolio.require_specs()
     report = _report(portfolio, today(as_of))
     result = build_site(
         portfolio,
         output,
         report=report,
-        user_templates=templates_dir,
+        user_templates=user_templates(templates_dir, portfolio=portfolio)[0],
         keep_sources=keep_sources,
         force=force,
     )
@@ -117,18 +125,19 @@ def serve(
 ) -> None:
     """Preview the handover site, rebuilding it when a spec or template changes.
 
-    Serves on http://HOST:PORT until Ctrl-C. A change that makes a spec
-    invalid prints the problems and keeps the last good site. Exits 2 on a
-    usage error.
+    Serves on http://HOST:PORT until Ctrl-C (port 0: a free port). A change
+    that makes a spec invalid prints the problems, shows them in the browser
+    and keeps the last good site. Requests whose Host header is not localhost
+    or HOST:PORT are refused. Exits 2 on a usage error or when the port
+    cannot be bound (before anything is served).
     """
-    from specgen.site.build import default_user_templates
     from specgen.site.serve import PreviewBuild
     from specgen.site.serve import serve as serve_site
 
     chosen = _paths(paths)
     day = today(as_of)
     first = load_portfolio(chosen, project_file=project_file)
-    templates = templates_dir or default_user_templates(first)
+    templates = user_templates(templates_dir, portfolio=first)[0]
     watch: list[Path] = [*chosen, templates]
     if first.project_source is not None and first.project_source.path is not None:
         watch.append(first.project_source.path)
@@ -140,11 +149,14 @@ def serve(
     def on_build(outcome: PreviewBuild) -> None:
         if outcome.ok and outcome.result is not None:
             _emit(f"built {outcome.result.pages} pages in {outcome.result.seconds:.1f}s", err=True)
-        elif outcome.diagnostics:
-            _emit(format_diagnostics(outcome.diagnostics, "text"), err=True)
-            _emit("the specs are invalid; still serving the last good site", err=True)
         else:
-            _emit(f"build failed: {outcome.error}; still serving the last good site", err=True)
+            kept = "still serving the last good site" if outcome.last_good else "no site yet"
+            kept += ", the problems are shown in the browser"
+            if outcome.diagnostics:
+                _emit(format_diagnostics(outcome.diagnostics, "text"), err=True)
+                _emit(f"the specs are invalid; {kept}", err=True)
+            else:
+                _emit(f"build failed: {terminal(outcome.error)}; {kept}", err=True)
 
     def on_ready(url: str) -> None:
         _emit(f"serving the handover site on {url} (Ctrl-C to stop); watching {_names(watch)}", err=True)
@@ -154,8 +166,6 @@ def serve(
         serve_site(
             load, watch=watch, user_templates=templates, host=host, port=port, on_build=on_build, on_ready=on_ready
         )
-    except OSError as exc:
-        raise click.UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
     except KeyboardInterrupt:
         _emit("stopped", err=True)
     finally:

@@ -9,7 +9,18 @@ from typing import NoReturn
 
 import click
 
-from specgen.cli.app import ExitCode, _emit, _load, _summary, cli, paths_argument, project_option, today
+from specgen.cli.app import (
+    ExitCode,
+    _emit,
+    _load,
+    _summary,
+    cli,
+    paths_argument,
+    project_option,
+    templates_option,
+    today,
+    user_templates,
+)
 from specgen.diagnostics import format_diagnostics
 from specgen.rules import PortfolioReport, check_portfolio
 from specgen.spec.loader import Portfolio
@@ -49,10 +60,6 @@ def _readiness(portfolio: Portfolio) -> PortfolioReport:
     return check_portfolio(portfolio, today=today())
 
 
-def _template_dirs(portfolio: Portfolio) -> list[Path]:
-    return [portfolio.root / "templates"]
-
-
 @cli.command()
 @click.argument("spec", type=click.Path(path_type=Path))
 @project_option
@@ -74,7 +81,15 @@ def _template_dirs(portfolio: Portfolio) -> list[Path]:
     help="Comma-separated formats: md, docx.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that were edited since specgen wrote them.")
-def sow(spec: Path, project_file: Path | None, folder: Path, formats: tuple[str, ...], force: bool) -> None:
+@templates_option
+def sow(
+    spec: Path,
+    project_file: Path | None,
+    folder: Path,
+    formats: tuple[str, ...],
+    force: bool,
+    templates_dir: Path | None,
+) -> None:
     """Write the production-readiness definition of SPEC for the statement of work.
 
     SPEC is a spec file (or a folder: one definition per spec). Each document
@@ -90,7 +105,9 @@ def sow(spec: Path, project_file: Path | None, folder: Path, formats: tuple[str,
     portfolio = _valid_portfolio((spec,), project_file)
     report = _readiness(portfolio)
     defns = definitions(portfolio, report=report)
-    written = write_definition_files(defns, folder, formats, force=force, template_dirs=_template_dirs(portfolio))
+    written = write_definition_files(
+        defns, folder, formats, force=force, template_dirs=user_templates(templates_dir, portfolio=portfolio)
+    )
     for path in written:
         _emit(f"wrote {path}")
     for defn in defns:
@@ -110,7 +127,15 @@ def sow(spec: Path, project_file: Path | None, folder: Path, formats: tuple[str,
 )
 @click.option("--no-site", is_flag=True, help="Leave the handover site out (faster; for checks in CI).")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT even if it is not a specgen bundle.")
-def bundle(paths: tuple[Path, ...], project_file: Path | None, output: Path, no_site: bool, force: bool) -> None:
+@templates_option
+def bundle(
+    paths: tuple[Path, ...],
+    project_file: Path | None,
+    output: Path,
+    no_site: bool,
+    force: bool,
+    templates_dir: Path | None,
+) -> None:
     """Pack everything the buyer keeps into one reproducible archive.
 
     PATHS are spec files or folders (default: specs/). The archive holds the
@@ -129,7 +154,7 @@ def bundle(paths: tuple[Path, ...], project_file: Path | None, output: Path, no_
         portfolio,
         output,
         report=report,
-        template_dirs=_template_dirs(portfolio),
+        template_dirs=user_templates(templates_dir, portfolio=portfolio),
         site=not no_site,
         force=force,
     )

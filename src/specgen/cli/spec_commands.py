@@ -7,7 +7,17 @@ from pathlib import Path
 
 import click
 
-from specgen.cli.app import ExitCode, _emit, _load, _summary, cli, paths_argument, project_option
+from specgen.cli.app import (
+    ExitCode,
+    _emit,
+    _load,
+    _summary,
+    cli,
+    paths_argument,
+    project_option,
+    templates_option,
+    user_templates,
+)
 from specgen.diagnostics import FORMATS, format_diagnostics
 
 
@@ -58,14 +68,18 @@ def validate(paths: tuple[Path, ...], project_file: Path | None, fmt: str) -> No
     show_default=True,
     help="json: the JSON Schema; markdown: the field reference for people.",
 )
-def schema(output: Path | None, of_project: bool, force: bool, fmt: str) -> None:
+@templates_option
+def schema(output: Path | None, of_project: bool, force: bool, fmt: str, templates_dir: Path | None) -> None:
     """Print the JSON Schema of a spec (for editors and other tools),
     or the field reference (--format markdown)."""
     from specgen.spec.fieldref import render_field_reference
     from specgen.spec.schema import json_schema_text
 
     kind = "project" if of_project else "spec"
-    text = json_schema_text(kind) if fmt == "json" else render_field_reference(kind).rstrip("\n")
+    if fmt == "json":
+        text = json_schema_text(kind)
+    else:
+        text = render_field_reference(kind, user_dirs=user_templates(templates_dir)).rstrip("\n")
     if output is None:
         _emit(text)
         return
@@ -94,7 +108,8 @@ def schema(output: Path | None, of_project: bool, force: bool, fmt: str) -> None
     show_default=True,
     help="Folder to write the spec into.",
 )
-def init(name: str, stage: str, folder: Path) -> None:
+@templates_option
+def init(name: str, stage: str, folder: Path, templates_dir: Path | None) -> None:
     """Write a new, commented spec NAME.yml that validates as it is.
 
     NAME is the workflow id (lower-case, digits, '-'); the file is never
@@ -102,7 +117,7 @@ def init(name: str, stage: str, folder: Path) -> None:
     """
     from specgen.spec.scaffold import write_new_spec
 
-    path = write_new_spec(name, stage=stage, folder=folder)
+    path = write_new_spec(name, stage=stage, folder=folder, user_dirs=user_templates(templates_dir, anchor=folder))
     _emit(f"wrote {path}: fill in the TODOs, then run: specgen validate {path}")
 
 

@@ -83,6 +83,8 @@ class Impact(str, Enum):
     exit = "exit"
     policy = "policy"
     identity = "identity"
+    design = "design"
+    """The key design choices and why they were made (decision records)."""
     content = "content"
 
     @property
@@ -359,6 +361,18 @@ SPEC_RULES: Mapping[str, Classifier] = {
     "decisions[*].controls[*]": presence(
         Impact.control, "control no longer guards the decision", "control now guards the decision"
     ),
+    # decision records (MADR): the choice and why; losing a record or its reason loosens
+    "decision_records[*]": presence(Impact.design, "decision record removed", "decision record added"),
+    "decision_records[*].status": review(Impact.design, "decision status"),
+    "decision_records[*].deciders[*]": owner("decider"),
+    "decision_records[*].context": review(Impact.design, "decision context"),
+    "decision_records[*].drivers[*]": steps(Impact.design, "decision driver", removal=_N),
+    "decision_records[*].options[*]": steps(Impact.design, "considered option", removal=_N),
+    "decision_records[*].choice": review(Impact.design, "chosen option"),
+    "decision_records[*].because": presence(
+        Impact.design, "justification removed", "justification written", "justification rewritten"
+    ),
+    "decision_records[*].consequences[*]": steps(Impact.design, "consequence", removal=_N),
     # runtime controls
     "runtime": presence(Impact.control, "runtime controls removed", "runtime controls added"),
     "runtime.controls[*]": presence(Impact.control, "control removed", "control added"),

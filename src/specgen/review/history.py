@@ -23,7 +23,7 @@ from typing import Any
 from specgen import git
 from specgen.review.diff import Change, Effect, diff_specs
 from specgen.review.render import review_environment
-from specgen.spec.approvals import sidecar_approvals
+from specgen.spec.approvals import Attribution, approval_key, attribute, sidecar_approvals
 from specgen.spec.fingerprint import fingerprint
 from specgen.spec.loader import discover_spec_files, find_project_file, load_project, load_spec_text
 from specgen.spec.schema import Project, Spec, SpecApproval
@@ -77,6 +77,13 @@ class Version:
             "approvals": [a.model_dump(mode="json", exclude={"sections"}) for a in self.approvals],
         }
 
+    def approvals_dicts(self, recorded_by: dict[str, str]) -> list[dict[str, Any]]:
+        """The approvals as data, each with who recorded it when git says it was not the approver."""
+        return [
+            {**a.model_dump(mode="json", exclude={"sections"}), "recorded_by": recorded_by.get(approval_key(a))}
+            for a in self.approvals
+        ]
+
 
 @dataclass
 class History:
@@ -92,6 +99,13 @@ class History:
     """Role id → title."""
     shallow: bool = False
     """The repository is a shallow clone: versions older than its cut-off are missing."""
+    recorded_by: dict[str, str] = field(default_factory=dict)
+    """Approval key (:func:`specgen.spec.approvals.approval_key`) → the author of the
+    commit that recorded the approval, where that is not the approver."""
+
+    def recorder(self, approval: SpecApproval) -> str | None:
+        """Who recorded an approval, when git says it was not the approver."""
+        return self.recorded_by.get(approval_key(approval))
 
     def __iter__(self) -> Iterator[Version]:
         return iter(self.versions)
@@ -108,7 +122,7 @@ class History:
             "title": self.title,
             "path": self.path,
             "shallow": self.shallow,
-            "versions": [v.to_dict() for v in self.versions],
+            "versions": [{**v.to_dict(), "approvals": v.approvals_dicts(self.recorded_by)} for v in self.versions],
         }
 
 
@@ -159,6 +173,7 @@ def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Pr
         blobs = git.read_objects([typing.cast(str, c.blob) for c in commits], root)
     except git.GitError:
         return History(label, label, rel)
+    attribution = _attribution(path, project)
     current_approvals = sidecar_approvals(path)
     versions: list[Version] = []
     previous: Spec | None = None
@@ -170,7 +185,9 @@ def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Pr
         content = fingerprint(spec_model)
         if previous is not None and previous.version == spec_model.version and versions[-1].fingerprint == content:
             continue
-        approvals = tuple(a for a in [*spec_model.approvals, *current_approvals] if a.fingerprint == content)
+        approvals = tuple(
+            a for a in [*spec_model.approvals, *current_approvals] if a.fingerprint == content and attribution.counts(a)
+        )
         changes = tuple(diff_specs(previous, spec_model, project)) if previous is not None else ()
         versions.append(
             Version(
@@ -195,7 +212,15 @@ def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Pr
         {p.id: p.name for p in [*project.people, *(last.people if last else [])]},
         {r.id: r.title for r in [*project.roles, *(last.roles if last else [])]},
         shallow,
+        dict(attribution.recorded_by),
     )
+
+
+def _attribution(path: Path, project: Project) -> Attribution:
+    """Who recorded the approvals of the spec as it is in the working tree (and,
+    under the signed-commit policy, which do not count)."""
+    loaded, _ = load_spec_text(path.read_bytes(), str(path), path)
+    return attribute(loaded, project) if loaded is not None else Attribution()
 
 
 def render_history_page(history: History, *, user_dirs: Sequence[Path] = ()) -> str:

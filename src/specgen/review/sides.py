@@ -25,6 +25,7 @@ from specgen.evidence import EvidenceFile, evidence_path, is_evidence_file
 from specgen.evidence.store import parse_evidence
 from specgen.spec import schema
 from specgen.spec.loader import (
+    MAX_FILE_BYTES,
     PROJECT_FILENAMES,
     SPEC_SUFFIXES,
     LoadedSpec,
@@ -144,7 +145,10 @@ def revision_side(rev: str, root: Path, prefixes: Sequence[str] = ("specs",), pr
         elif is_evidence_file(Path(entry.path)) and entry.is_file and not _hidden(entry.path):
             sidecars.append(entry)
         elif _is_spec_name(entry.path):
-            if entry.is_file:
+            if entry.is_file and (entry.size or 0) > MAX_FILE_BYTES:
+                limit = MAX_FILE_BYTES // 1024 // 1024
+                files.append(_refused(entry.path, f"larger than {limit} MiB ({entry.size:,} bytes); not read"))
+            elif entry.is_file:
                 to_read.append(entry)
             else:
                 files.append(_refused(entry.path, "a symbolic link or submodule, not a spec file"))

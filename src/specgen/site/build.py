@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from specgen.confine import check_within
 from specgen.resources import bundled_templates
 from specgen.site.environment import RenderError
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
@@ -104,6 +105,7 @@ def _layered_files(subdir: str, user_templates: Path | None) -> dict[str, Path]:
             continue
         for path in sorted(base.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
+                check_within(path, [root])  # a link to a file outside the project is refused
                 found[path.relative_to(base).as_posix()] = path
     return found
 

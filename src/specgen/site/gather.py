@@ -1,8 +1,11 @@
 """What the site shows beyond the specs themselves, read once before rendering.
 
 A workflow's change history comes from git, its recorded approvals from
-the approvals file beside the spec, and its measured evidence (with the
-result files to copy into the site) from the evidence file beside it. :func:`gather` reads both for every spec
+the approvals file beside the spec, who recorded each approval (and
+whether its commit is signed, where the project requires it) from ``git
+blame`` of the files that hold them, and the measured evidence (with the
+result files to copy into the site) from the evidence file beside the
+spec. :func:`gather` reads them for every spec
 of a portfolio; the views and the page plan then take them as data, so
 rendering reads nothing but its templates.
 """
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from specgen.spec.approvals import Attribution
 from specgen.spec.loader import Portfolio
 from specgen.spec.schema import SpecApproval
 
@@ -32,6 +36,8 @@ class SiteInputs:
     """The change history from git (empty outside a repository)."""
     approvals: Mapping[str, list[SpecApproval]] = field(default_factory=dict)
     """Approvals recorded by ``specgen approve`` in the approvals file beside the spec."""
+    attributions: Mapping[str, Attribution] = field(default_factory=dict)
+    """Who recorded each approval, from git; which count under the signed-commit policy."""
     evidence: Mapping[str, SpecEvidence] = field(default_factory=dict)
     """Recorded evidence and its computed verdicts (the evidence file beside the spec)."""
     artefacts: Mapping[str, Path] = field(default_factory=dict)
@@ -51,15 +57,17 @@ def gather(portfolio: Portfolio) -> SiteInputs:
     from specgen.evidence import spec_evidence, store_root
     from specgen.git import repo_root
     from specgen.review.history import History, spec_history
-    from specgen.spec.approvals import sidecar_approvals
+    from specgen.spec.approvals import attribute, sidecar_approvals
 
     roots: dict[Path, Path | None] = {}
     histories: dict[str, History] = {}
     approvals: dict[str, list[SpecApproval]] = {}
+    attributions: dict[str, Attribution] = {}
     evidence: dict[str, SpecEvidence] = {}
     artefacts: dict[str, Path] = {}
     for loaded in portfolio.specs:
         spec_id, path = loaded.spec.id, loaded.source.path
+        attributions[spec_id] = attribute(loaded, portfolio.project)
         if path is None:
             histories[spec_id] = History(spec_id, spec_id, None)
             approvals[spec_id] = []
@@ -80,7 +88,7 @@ def gather(portfolio: Portfolio) -> SiteInputs:
                 stored = store / record.artefact.stored
                 if stored.is_file():
                     artefacts[artefact_page_path(record.artefact.stored)] = stored
-    return SiteInputs(histories, approvals, evidence, artefacts)
+    return SiteInputs(histories, approvals, attributions, evidence, artefacts)
 
 
 def artefact_page_path(stored: str) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from specgen.site import budget
 from specgen.site.environment import RenderError, load_glossary, make_site_environment
 from specgen.site.gather import SiteInputs, gather
 from specgen.site.links import LinkIndex, Links
@@ -77,6 +78,7 @@ def plan_pages(
                 ls.source.path,
                 recorded_approvals=inputs.approvals.get(ls.spec.id, ()),
                 history=inputs.history(ls.spec.id),
+                attribution=inputs.attributions.get(ls.spec.id),
                 evidence=inputs.evidence.get(ls.spec.id),
             )
             for ls in portfolio.specs
@@ -188,7 +190,8 @@ def render_planned_pages(
     inputs: SiteInputs | None = None,
 ) -> list[tuple[Page, str]]:
     """Every page of the site with its Markdown, in nav order (what the site
-    build writes; :func:`render_pages` is the same as a mapping)."""
+    build writes; :func:`render_pages` is the same as a mapping). Raises
+    :class:`specgen.site.budget.SiteTooLarge` for a site over its output budget."""
     env = make_site_environment(user_templates)
     pages = plan_pages(
         portfolio,
@@ -199,4 +202,7 @@ def render_planned_pages(
         user_templates=user_templates,
         inputs=inputs,
     )
-    return [(page, render_page(env, page)) for page in pages]
+    budget.check_plan(portfolio, pages)
+    rendered = [(page, render_page(env, page)) for page in pages]
+    budget.check_rendered(portfolio, rendered)
+    return rendered

@@ -1,26 +1,46 @@
 """The live preview: :class:`Preview` (and :func:`serve`) rebuilds the site
 on every change of a spec, the project file or a template and serves it on a
-local port."""
+local port.
+
+What it guards against:
+
+- The port is bound when the preview is made, so a port in use is an error
+  (:class:`ServeError`, exit 2) before anything claims to serve.
+- A build that fails shows its problems in the browser: an error page while
+  there is no good site yet, a banner over every page of the last good site
+  after. Every line of it is escaped (:func:`specgen.text.html_text`), so spec
+  text in an error is never HTML.
+- Requests whose ``Host`` header names neither the loopback names nor the
+  address served on are refused (421), so a web page whose DNS name is
+  rebound to 127.0.0.1 cannot read the preview.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from specgen.diagnostics import Diagnostic
+from specgen.diagnostics import Diagnostic, format_diagnostics
+from specgen.errors import UsageError
 from specgen.site.build import BuildResult, build_site
 from specgen.site.errors import SiteError
 from specgen.site.mkdocs import mkdocs_log
 from specgen.spec.loader import Portfolio
+from specgen.text import html_text
 
 if TYPE_CHECKING:
     from specgen.rules import PortfolioReport
 
-__all__ = ["Loader", "Preview", "PreviewBuild", "serve"]
+__all__ = ["Loader", "Preview", "PreviewBuild", "ServeError", "allowed_host", "serve"]
+
+
+class ServeError(UsageError):
+    """The preview cannot listen where it was asked to (a port in use, an address not this machine's)."""
 
 
 @dataclass
@@ -33,16 +53,146 @@ class PreviewBuild:
     """Validation problems when the specs do not validate."""
     error: str | None = None
     """Why the build failed otherwise."""
+    last_good: bool = False
+    """A failed build: whether an earlier build left a good site that is still served."""
+
+    def lines(self) -> list[str]:
+        """What went wrong, as plain-text lines (spec text escaped for a terminal)."""
+        if self.ok:
+            return []
+        found = format_diagnostics(self.diagnostics, "text").splitlines() if self.diagnostics else []
+        return found or [f"build failed: {self.error}"]
 
 
 Loader = Callable[[], "tuple[Portfolio, PortfolioReport | None]"]
 """Loads the portfolio and its readiness report afresh (called on every change)."""
 
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def _split_host(header: str) -> tuple[str, int | None] | None:
+    """``name:port`` (``[v6]:port``) of a Host header; None when it cannot be read."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        name, _, rest = header.partition("]")
+        name += "]"
+        port_text = rest[1:] if rest.startswith(":") else None
+        if rest and port_text is None:
+            return None
+    else:
+        name, colon, port_text_raw = header.rpartition(":")
+        if not colon:
+            name, port_text_raw = header, ""
+        port_text = port_text_raw if colon else None
+    if not name:
+        return None
+    if port_text is None:
+        return name, None
+    return (name, int(port_text)) if port_text.isdigit() and len(port_text) <= 5 else None
+
+
+def _is_ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def allowed_host(header: str, bound_host: str, port: int) -> bool:
+    """Whether a request's ``Host`` header names the preview: a loopback name or
+    the address it is bound to, with its port (no port only for port 80).
+
+    Bound to every address (``0.0.0.0``, ``::``), any IP address is accepted
+    but still no other name: DNS rebinding needs a name.
+    """
+    parsed = _split_host(header)
+    if parsed is None:
+        return False
+    name, asked_port = parsed
+    if (asked_port if asked_port is not None else 80) != port:
+        return False
+    bound = bound_host.lower()
+    bound = f"[{bound}]" if ":" in bound and not bound.startswith("[") else bound
+    if name in _LOOPBACK_NAMES or name == bound:
+        return True
+    return bound in ("0.0.0.0", "[::]", "") and _is_ip_literal(name)
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>specgen: the site could not be built</title></head>
+<body>{banner}</body></html>
+"""
+_BANNER = (
+    '<div id="specgen-build-errors" role="alert" style="position:relative;z-index:1000;margin:0;padding:1em;'
+    'background:#fde8e8;color:#5c0000;border-bottom:2px solid #b00020;font:14px/1.4 monospace">'
+    '<strong>{headline}</strong><pre style="white-space:pre-wrap;margin:.5em 0 0">{lines}</pre></div>'
+)
+
+
+def error_banner(outcome: PreviewBuild) -> str:
+    """The HTML that shows a failed build's problems, every line escaped."""
+    headline = (
+        "The last change could not be built; this is the last good site."
+        if outcome.last_good
+        else "The site could not be built."
+    )
+    return _BANNER.format(headline=headline, lines="\n".join(html_text(line) for line in outcome.lines()))
+
+
+def _server_class() -> type:
+    from mkdocs.livereload import LiveReloadServer
+
+    class _Server(LiveReloadServer):  # type: ignore[misc]
+        """mkdocs' live-reload server, bound at once, checking the Host header
+        and showing the last build's problems."""
+
+        preview: Preview
+
+        def server_bind(self) -> None:
+            if not getattr(self, "_bound", False):
+                super().server_bind()
+                self._bound = True
+
+        def server_activate(self) -> None:
+            if not getattr(self, "_active", False):
+                super().server_activate()
+                self._active = True
+
+        def serve_request(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            host, port = self.preview.host, self.server_address[1]
+            if not allowed_host(environ.get("HTTP_HOST", ""), host, port):
+                start_response("421 Misdirected Request", [("Content-Type", "text/plain; charset=utf-8")])
+                return [b"421 Misdirected Request: this preview answers only to localhost and its own address\n"]
+            failed = self.preview.failed
+            path = environ.get("PATH_INFO", "")
+            if failed is not None and not failed.last_good and not path.startswith("/livereload/"):
+                page = LiveReloadServer._inject_js_into_html(
+                    self, _PAGE.format(banner=error_banner(failed)).encode("utf-8"), self._visible_epoch
+                )
+                start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8")])
+                return [page]
+            return super().serve_request(environ, start_response)
+
+        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+            content = super()._inject_js_into_html(content, epoch)
+            failed = self.preview.failed
+            if failed is None:
+                return content
+            start = content.find(b"<body")
+            end = content.find(b">", start) + 1 if start >= 0 else 0
+            return content[:end] + error_banner(failed).encode("utf-8") + content[end:]
+
+    return _Server
+
 
 class Preview:
     """A live preview: builds the site, serves it on ``host:port`` and rebuilds
     when anything under ``watch`` changes. A failed rebuild keeps the last good
-    site and reports through ``on_build``."""
+    site, shows its problems over it and reports through ``on_build``.
+
+    The port is bound here: :class:`ServeError` when it cannot be (port 0
+    picks a free one; :attr:`url` says which)."""
 
     def __init__(
         self,
@@ -54,15 +204,27 @@ class Preview:
         port: int = 8000,
         on_build: Callable[[PreviewBuild], None] | None = None,
     ) -> None:
-        from mkdocs.livereload import LiveReloadServer
-
         self._load = load
         self._user_templates = user_templates
         self._on_build = on_build or (lambda outcome: None)
+        self.host = host
+        self.failed: PreviewBuild | None = None
+        """The last build, when it failed (None after a good build)."""
+        self._built = False
         self._workdir = Path(tempfile.mkdtemp(prefix="specgen-serve-"))
         self.site_dir = self._workdir / "site"
         self.site_dir.mkdir()
-        self.server = LiveReloadServer(builder=self.build, host=host, port=port, root=str(self.site_dir))
+        try:
+            self.server = _server_class()(builder=self.build, host=host, port=port, root=str(self.site_dir))
+            self.server.preview = self
+            self.server.server_bind()
+            self.server.server_activate()
+        except OSError as exc:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            raise ServeError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+        bound_port = self.server.server_address[1]
+        shown = f"[{host}]" if ":" in host else host
+        self.server.url = f"http://{shown}:{bound_port}/"
         self.server.error_handler = self._error_page
         self.watched = sorted({Path(p).resolve() for p in watch if Path(p).exists()})
         for path in self.watched:
@@ -71,7 +233,7 @@ class Preview:
     @property
     def url(self) -> str:
         """Where the preview is served."""
-        return self.server.url
+        return str(self.server.url)
 
     def _error_page(self, code: int) -> bytes | None:
         page = self.site_dir / f"{code}.html"
@@ -90,6 +252,11 @@ class Preview:
             outcome = PreviewBuild(False, error=str(exc))
         except Exception as exc:  # the preview must survive anything a rebuild throws
             outcome = PreviewBuild(False, error=f"{type(exc).__name__}: {exc}")
+        if outcome.ok:
+            self._built = True
+        else:
+            outcome.last_good = self._built
+        self.failed = None if outcome.ok else outcome
         self._on_build(outcome)
         return outcome
 
@@ -114,7 +281,8 @@ def serve(
     on_build: Callable[[PreviewBuild], None] | None = None,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Build, serve and rebuild on change until interrupted (blocks)."""
+    """Bind, build, serve and rebuild on change until interrupted (blocks).
+    :class:`ServeError` (before anything is built) when the port cannot be bound."""
     preview = Preview(load, watch=watch, user_templates=user_templates, host=host, port=port, on_build=on_build)
     try:
         preview.build()

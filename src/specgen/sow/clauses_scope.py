@@ -5,7 +5,7 @@ from __future__ import annotations
 from specgen.sow.context import Context, label_of, make_clause, number_text
 from specgen.sow.model import NOT_STATED, Clause, Criterion
 from specgen.spec.fingerprint import fingerprint
-from specgen.spec.schema import Autonomy, IntegrationAccess
+from specgen.spec.schema import Autonomy, DecisionRecord, IntegrationAccess
 
 __all__ = ["scope", "scorecard"]
 
@@ -21,6 +21,24 @@ _ACCESS_WORDS = {
     IntegrationAccess.write: "write only",
     IntegrationAccess.read_write: "read and write",
 }
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _decision_record(record: DecisionRecord) -> str:
+    """A MADR record in a few sentences: context, drivers, the chosen option and why."""
+    parts = [f"Decision record {record.id}: {record.title} ({record.status.value}, {record.date.isoformat()})."]
+    if record.context:
+        parts.append(_sentence(f"Context: {record.context}"))
+    if record.drivers:
+        parts.append(_sentence(f"Decision drivers: {'; '.join(record.drivers)}"))
+    if record.because:
+        parts.append(_sentence(f"Chosen option: {record.choice}, because {record.because}"))
+    else:
+        parts.append(_sentence(f"Chosen option: {record.choice}") + " The record does not say why.")
+    return " ".join(parts)
 
 
 def scope(ctx: Context, number: int) -> Clause:
@@ -63,9 +81,7 @@ def scope(ctx: Context, number: int) -> Clause:
     if not spec.decisions:
         open_items.append("No decision boundaries are defined: what the AI may decide alone is to be agreed.")
     evidence = [f"The spec '{spec.id}' at version {spec.version}, content fingerprint {fingerprint(spec)}."]
-    evidence += [
-        f"Decision record {r.id}: {r.title} ({r.status.value}, {r.date.isoformat()})." for r in spec.decision_records
-    ]
+    evidence += [_decision_record(r) for r in spec.decision_records]
     return make_clause(
         number,
         "Scope and stage",

@@ -216,6 +216,17 @@ def _entries(document: DocxDocument) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
+CORE_PROPERTY_MAX = 255
+"""The most characters python-docx stores in a core property (title, subject...)."""
+
+
+def _property(value: str) -> str:
+    """A core property's text: XML-safe, and cut to :data:`CORE_PROPERTY_MAX`
+    characters with an ellipsis (the document itself keeps the whole text)."""
+    text = xml_text(value)
+    return text if len(text) <= CORE_PROPERTY_MAX else text[: CORE_PROPERTY_MAX - 1] + "\u2026"
+
+
 def render_docx(defn: Definition, *, template_dirs: Sequence[Path] = ()) -> bytes:
     """The definition as the bytes of a ``.docx`` file, reproducibly.
 
@@ -228,14 +239,14 @@ def render_docx(defn: Definition, *, template_dirs: Sequence[Path] = ()) -> byte
     _drop_thumbnail(document)
     when = build_datetime(defn.released)
     props = document.core_properties
-    props.title = xml_text(w.title)
-    props.subject = xml_text(f"{defn.spec_id} version {defn.version}")
+    props.title = _property(w.title)
+    props.subject = _property(f"{defn.spec_id} version {defn.version}")
     props.author = "specgen"
     props.last_modified_by = "specgen"
     props.category = "Statement of work"
-    props.keywords = xml_text(f"production readiness; statement of work; {defn.spec_id}")
+    props.keywords = _property(f"production readiness; statement of work; {defn.spec_id}")
     props.identifier = defn.fingerprint
-    props.version = xml_text(defn.version)
+    props.version = _property(defn.version)
     props.revision = 1
     props.created = props.modified = when.replace(tzinfo=None)
     props.comments = _GENERATED_TEXT.format(digest=_PLACEHOLDER)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +29,7 @@ from specgen import clock
 from specgen.diagnostics import Diagnostic, Level
 from specgen.spec.fingerprint import changed_sections, fingerprint
 from specgen.spec.loader import LoadedSpec, Portfolio, Source, read_source, validation_diagnostics
+from specgen.spec.provenance import ApprovalCommit, approval_commits
 from specgen.spec.roster import Roster
 from specgen.spec.schema import Model, Project, SpecApproval
 from specgen.spec.values import Id
@@ -37,9 +38,12 @@ from specgen.spec.yamlsrc import Path_
 __all__ = [
     "APPROVALS_SUFFIX",
     "ApprovalsFile",
+    "Attribution",
     "RecordedApproval",
     "approval_diagnostics",
+    "approval_key",
     "approvals_path",
+    "attribute",
     "is_approvals_file",
     "load_approvals",
     "recorded_approvals",
@@ -77,7 +81,7 @@ def is_approvals_file(path: Path) -> bool:
 
 def load_approvals(path: Path) -> tuple[ApprovalsFile | None, Source | None, list[Diagnostic]]:
     """Read a sidecar file: (model, source, []) or (None, source or None, problems)."""
-    source, problems = read_source(path)
+    source, problems = read_source(path, within=(path.parent,))  # never a link out of the project
     if source is None:
         return None, None, [_as_approval_problem(d) for d in problems]
     try:
@@ -168,6 +172,50 @@ def _claim_problems(item: RecordedApproval, roster: Roster, day: dt.date, sectio
     return problems
 
 
+_POLICY = "policy.approvals.signed_commits"
+
+
+def _signed_only(recorded: list[RecordedApproval], roster: Roster, out: list[Diagnostic]) -> list[RecordedApproval]:
+    """The approvals whose every line is in a commit with a good signature; a
+    diagnostic for each of the others (an error for a commit that is not
+    signed, a warning for one not committed yet, which a pre-commit hook sees)."""
+    kept = []
+    for item, commit in zip(recorded, approval_commits(recorded, verify=True), strict=True):
+        a = item.approval
+        what = f"approval by {a.role}, given by {a.by} on {a.date.isoformat()}, is not counted"
+        if commit is not None and commit.sha is not None and commit.signed:
+            kept.append(item)
+        elif commit is not None and commit.cut_off:
+            out.append(
+                item.diagnostic(
+                    f"{what}: the commit that recorded it is older than this shallow clone's history, so its "
+                    f"signature cannot be checked (fetch the history: git fetch --unshallow; {_POLICY})",
+                    Level.error,
+                )
+            )
+        elif commit is None or commit.sha is None:
+            where = "in a git repository" if commit is None else "committed yet"
+            required = f"the project requires signed commits ({_POLICY})"
+            out.append(item.diagnostic(f"{what}: it is not {where}, and {required}"))
+        else:
+            unsigned = _unsigned(commit)
+            out.append(
+                item.diagnostic(
+                    f"{what}: {unsigned} has no good signature (git verify-commit), "
+                    f"and the project requires signed commits ({_POLICY})",
+                    Level.error,
+                )
+            )
+    return kept
+
+
+def _unsigned(commit: ApprovalCommit) -> str:
+    who = f"{commit.author} <{commit.email}>"
+    if len(commit.commits) == 1:
+        return f"the commit that recorded it, {commit.short} by {who},"
+    return f"one of the commits that wrote it ({', '.join(sha[:7] for sha in commit.commits)}; newest by {who})"
+
+
 def spec_approval_diagnostics(loaded: LoadedSpec, project: Project, today: dt.date | None = None) -> list[Diagnostic]:
     """Stale approvals, unknown approvers and claims the project does not bear
     out (a person who does not hold the role, a future date, an unknown
@@ -183,6 +231,8 @@ def spec_approval_diagnostics(loaded: LoadedSpec, project: Project, today: dt.da
         for problem in _claim_problems(item, roster, day, sections):
             out.append(item.diagnostic(problem, Level.error))
     recorded = [item for item in recorded if item.approval.date <= day]
+    if project.policy.approvals.signed_commits:
+        recorded = _signed_only(recorded, roster, out)
     for item in _latest_per_role(recorded):
         if item.source is loaded.source:  # inline: the cross-reference check covers it
             continue
@@ -217,3 +267,55 @@ def approval_diagnostics(portfolio: Portfolio) -> list[Diagnostic]:
     for loaded in portfolio.specs:
         out.extend(spec_approval_diagnostics(loaded, portfolio.project))
     return out
+
+
+# ---------------------------------------------------------------- attribution
+
+
+def approval_key(approval: SpecApproval) -> str:
+    """One approval's identity: role, person, date and fingerprint."""
+    return "\0".join((approval.role, approval.by, approval.date.isoformat(), approval.fingerprint))
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What git says about a spec's approvals, for the site and ``history``:
+    who recorded each one when it was not the approver, and, under the
+    project's signed-commit policy, which count."""
+
+    recorded_by: dict[str, str] = field(default_factory=dict)
+    """Approval key → the author of the commit that recorded it (when not the approver)."""
+    signed_only: bool = False
+    """The project requires approvals in signed commits."""
+    signed: frozenset[str] = frozenset()
+    """Approval keys whose lines are all in commits with a good signature."""
+
+    def recorder(self, approval: SpecApproval) -> str | None:
+        """Who recorded the approval, when git says it was not the approver."""
+        return self.recorded_by.get(approval_key(approval))
+
+    def counts(self, approval: SpecApproval) -> bool:
+        """Whether the approval counts: always, unless the policy asks for a
+        signed commit and it is not one the spec as it stands shows signed."""
+        return not self.signed_only or approval_key(approval) in self.signed
+
+
+def attribute(loaded: LoadedSpec, project: Project) -> Attribution:
+    """Read, from git, who recorded each approval of a spec (inline and in the
+    approvals file) and, under the signed-commit policy, which count."""
+    policy = project.policy.approvals.signed_commits
+    recorded, _ = recorded_approvals(loaded)
+    if not recorded:
+        return Attribution(signed_only=policy)
+    roster = Roster(project, loaded.spec)
+    recorded_by: dict[str, str] = {}
+    signed: set[str] = set()
+    for item, commit in zip(recorded, approval_commits(recorded, verify=policy), strict=True):
+        key = approval_key(item.approval)
+        person = roster.person(item.approval.by)
+        author = commit.recorded_by(person.email if person else None) if commit is not None else None
+        if author:
+            recorded_by[key] = author
+        if commit is not None and commit.signed:
+            signed.add(key)
+    return Attribution(recorded_by, policy, frozenset(signed))

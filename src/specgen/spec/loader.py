@@ -12,21 +12,25 @@ import difflib
 import os
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from specgen.confine import is_utf8_name, is_within, name_refusal, refusal
 from specgen.diagnostics import Diagnostic, Level, format_path
+from specgen.errors import SpecgenError
 from specgen.gcpause import paused_gc
+from specgen.spec.files import PROJECT_FILENAMES, SPEC_SUFFIXES, discover_spec_files, display_name, find_project_file
 from specgen.spec.schema import Project, Spec
-from specgen.spec.yamlsrc import Path_, SourceMap, YamlError, load_yaml
+from specgen.spec.yamlsrc import Path_, SourceMap, UnreadableScalar, YamlError, load_yaml
 
 __all__ = [
     "PROJECT_FILENAMES",
     "SPEC_SUFFIXES",
+    "EmptyPortfolio",
     "LoadedSpec",
     "Portfolio",
     "Source",
@@ -36,9 +40,11 @@ __all__ = [
     "read_portfolio",
 ]
 
-PROJECT_FILENAMES = ("specgen.yml", "specgen.yaml")
-SPEC_SUFFIXES = (".yml", ".yaml")
 MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+class EmptyPortfolio(SpecgenError):
+    """No spec was found where the command looked."""
 
 
 @dataclass
@@ -86,10 +92,18 @@ class Portfolio:
     specs: list[LoadedSpec] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    """The files and folders the specs were looked for in, as given."""
 
     @property
     def ok(self) -> bool:
         return not any(d.level is Level.error for d in self.diagnostics)
+
+    def require_specs(self) -> None:
+        """Raise :class:`EmptyPortfolio` when no spec was found: a site or a
+        bundle of nothing is an error (``validate`` only warns)."""
+        if not self.specs:
+            raise EmptyPortfolio(f"no spec found in {', '.join(self.paths) or 'specs'}; nothing to build")
 
     @property
     def root(self) -> Path:
@@ -174,6 +188,8 @@ def _message(root: type[BaseModel], error: Any) -> tuple[str, bool]:
     loc = error["loc"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
+    if isinstance(value, UnreadableScalar):  # 2026-02-30 where a date or a number was expected
+        return value.describe(), False
     if kind == "missing":
         model = _model_at(root, loc[:-1])
         desc = ""
@@ -208,6 +224,11 @@ def _message(root: type[BaseModel], error: Any) -> tuple[str, bool]:
         return f"{_describe(value)} does not have the expected form ({pattern})", False
     if kind in ("string_too_short", "too_short"):
         return "must not be empty", False
+    if kind in ("string_too_long", "too_long"):
+        limit = ctx.get("max_length", 0)
+        unit = "characters" if isinstance(value, str) else "items"
+        size = len(value) if isinstance(value, (str, list, dict)) else ctx.get("actual_length", 0)
+        return f"too long: {size:,} {unit}, at most {limit:,} allowed here (see README, Reliability)", False
     if kind == "value_error":
         return str(ctx.get("error", error["msg"])), False
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
@@ -242,16 +263,22 @@ def validation_diagnostics(root: type[BaseModel], exc: ValidationError, source: 
 # ---------------------------------------------------------------- files
 
 
-def _display_name(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
+def read_source(
+    path: Path, name: str | None = None, *, within: Sequence[Path] | None = None
+) -> tuple[Source | None, list[Diagnostic]]:
+    """Read and parse one YAML file. Returns (source, []) or (None, [problem]).
 
-
-def read_source(path: Path, name: str | None = None) -> tuple[Source | None, list[Diagnostic]]:
-    """Read and parse one YAML file. Returns (source, []) or (None, [problem])."""
-    display = name or _display_name(path)
+    With ``within``, a file that is a symbolic link to a file outside those
+    folders, or whose name is not UTF-8, is refused unread (:mod:`specgen.confine`)."""
+    display = name or display_name(path)
+    if within is not None and not is_utf8_name(path):
+        return None, [
+            Diagnostic(
+                os.fsencode(display).decode("utf-8", "backslashreplace"), 1, 1, "", name_refusal(path), code="io"
+            )
+        ]
+    if within is not None and not is_within(path, within):
+        return None, [Diagnostic(display, 1, 1, "", refusal(display), code="io")]
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -288,54 +315,6 @@ def parse_source(raw: str | bytes, name: str, path: Path | None = None) -> tuple
             source.diagnostic((), f"expected a mapping of fields at the top of the file, got {_describe(data)}")
         ]
     return source, []
-
-
-def find_project_file(start: Path) -> Path | None:
-    """The nearest ``specgen.yml`` in ``start`` or a folder above it."""
-    start = start.resolve()
-    folder = start if start.is_dir() else start.parent
-    for candidate in (folder, *folder.parents):
-        for filename in PROJECT_FILENAMES:
-            path = candidate / filename
-            if path.is_file():
-                return path
-        if (candidate / ".git").exists():
-            break
-    return None
-
-
-def discover_spec_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """Spec files named or found (recursively, sorted) under folders.
-
-    Returns the files and the paths that do not exist.
-    """
-    files: list[Path] = []
-    missing: list[str] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in SPEC_SUFFIXES
-                and p.is_file()
-                and p.name not in PROJECT_FILENAMES
-                and not p.stem.endswith(".approvals")  # approvals sidecars (specgen.spec.approvals)
-                and not p.stem.endswith(".evidence")  # evidence sidecars (specgen.evidence)
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            missing.append(str(path))
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        key = f.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique, missing
 
 
 def load_project(path: Path | None) -> tuple[Project, Source | None, list[Diagnostic]]:
@@ -391,13 +370,26 @@ def _read_portfolio(
     else:
         project_path = None
     project, project_source, diagnostics = load_project(project_path)
-    files, missing = discover_spec_files(as_paths)
-    portfolio = Portfolio(project, project_source, diagnostics=list(diagnostics))
+    unreadable: list[str] = []
+    files, missing = discover_spec_files(as_paths, unreadable)
+    portfolio = Portfolio(project, project_source, diagnostics=list(diagnostics), paths=[str(p) for p in as_paths])
+    if not files and not missing and not unreadable:
+        where = str(as_paths[0]) if as_paths else "specs"
+        message = "no spec found here (a spec is a .yml or .yaml file); build and bundle will refuse to run"
+        portfolio.diagnostics.append(Diagnostic(where, 1, 1, "", message, Level.warning, code="empty"))
     for name in missing:
         portfolio.diagnostics.append(Diagnostic(name, 1, 1, "", "no such file or folder", code="io"))
+    for name in unreadable:
+        portfolio.diagnostics.append(
+            Diagnostic(name, 1, 1, "", "cannot list the folder: the specs in it are not read", code="io")
+        )
+    # A spec is read from the project, or from a folder named on the command line
+    # (or the folder of a file named): never through a link that leads elsewhere.
+    within = [project_path.parent if project_path else Path.cwd()]
+    within += [p if p.is_dir() else p.parent for p in as_paths]
     for file in files:
-        source, problems = read_source(file)
-        portfolio.files.append(source.name if source else _display_name(file))
+        source, problems = read_source(file, within=within)
+        portfolio.files.append(source.name if source else display_name(file))
         if source is None:
             portfolio.diagnostics.extend(problems)
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from specgen import clock
@@ -22,12 +23,15 @@ class ScaffoldError(UsageError):
     """The spec cannot be written (bad name, file exists)."""
 
 
-def render_new_spec(name: str, *, stage: str = "experimentation", today: dt.date | None = None) -> str:
-    """The text of a new spec for workflow ``name`` at ``stage``."""
+def render_new_spec(
+    name: str, *, stage: str = "experimentation", today: dt.date | None = None, user_dirs: Sequence[Path] = ()
+) -> str:
+    """The text of a new spec for workflow ``name`` at ``stage`` (template
+    ``init/spec.yml.j2``; ``user_dirs`` are searched before the bundled templates)."""
     if not _NAME.match(name):
         raise ScaffoldError(f"'{name}' is not a valid workflow id: use lower-case letters, digits and '-'")
     stage_value = Stage(stage)
-    env = make_environment([Path("templates")], escape=yaml_plain)
+    env = make_environment(user_dirs, escape=yaml_plain)
     text = env.get_template("init/spec.yml.j2").render(
         id=name,
         title=name.replace("-", " ").capitalize(),
@@ -41,9 +45,11 @@ def render_new_spec(name: str, *, stage: str = "experimentation", today: dt.date
     return text
 
 
-def write_new_spec(name: str, *, stage: str = "experimentation", folder: Path = Path("specs")) -> Path:
+def write_new_spec(
+    name: str, *, stage: str = "experimentation", folder: Path = Path("specs"), user_dirs: Sequence[Path] = ()
+) -> Path:
     """Write ``folder/name.yml``; refuses to overwrite an existing file."""
-    text = render_new_spec(name, stage=stage)
+    text = render_new_spec(name, stage=stage, user_dirs=user_dirs)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.yml"
     try:

@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-__all__ = ["Duration", "Id", "NonEmptyStr", "Percent", "Ratio"]
+__all__ = ["TEXT_MAX", "TITLE_MAX", "Duration", "Id", "NonEmptyStr", "Percent", "Ratio", "ShortStr"]
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
@@ -36,8 +36,17 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-NonEmptyStr = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1)]
-"""Free text that must say something (blank strings are rejected)."""
+TEXT_MAX = 10_000
+"""Most characters of one free-text value (a long paragraph is about 1,000)."""
+TITLE_MAX = 200
+"""Most characters of a title or a name: it is shown on every page of the
+site (the navigation) and in the DOCX properties."""
+
+NonEmptyStr = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=TEXT_MAX)]
+"""Free text that must say something (blank strings are rejected), at most
+:data:`TEXT_MAX` characters."""
+ShortStr = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=TITLE_MAX)]
+"""A title or a name: non-blank, at most :data:`TITLE_MAX` characters."""
 
 
 _UNIT_SECONDS = {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from specgen.rules import facts
 from specgen.rules.context import Gap, NotApplicable, RuleContext
 from specgen.rules.registry import rule
 from specgen.spec.schema import (
     AttackClass,
     EvalScoring,
-    EvalTrigger,
     EvaluationHarness,
     RedTeamHarness,
     Severity,
@@ -93,13 +93,7 @@ def _golden_size(ctx: RuleContext) -> Outcomes:
     source="004 · invariant 3: every PR, vendor model update and release runs against it; diagnostic question 3",
 )
 def _harness_triggers(ctx: RuleContext) -> Outcomes:
-    harness = _harness(ctx)
-    if harness is None:
-        yield NO_HARNESS
-        return
-    missing = [t.value for t in (EvalTrigger.every_change, EvalTrigger.model_update) if t not in harness.runs_on]
-    if missing:
-        yield Gap((*EVAL, "runs_on"), f"the harness does not run on: {', '.join(missing)}")
+    yield from facts.harness_runs_in_ci(ctx).outcomes()
 
 
 @rule(
@@ -306,5 +300,4 @@ def _red_team_slas(ctx: RuleContext) -> Outcomes:
     source="004 · invariant 4 and diagnostic question 4: a CISO-level production-readiness review",
 )
 def _readiness_review(ctx: RuleContext) -> Outcomes:
-    if ctx.spec.acceptance is None or ctx.spec.acceptance.readiness_review is None:
-        yield Gap(("acceptance", "readiness_review"), "no recorded security production-readiness review")
+    yield from facts.readiness_review(ctx).outcomes()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from specgen.rules import facts
 from specgen.rules.context import Gap, NotApplicable, RuleContext
 from specgen.rules.registry import rule
 from specgen.spec.schema import (
     AuditField,
     Autonomy,
     ChangeKind,
-    ControlKind,
     PathKind,
     PolicyAsCode,
     SignoffArea,
@@ -40,19 +40,14 @@ def _policies(ctx: RuleContext) -> list[tuple[Path_, str, PolicyAsCode]]:
     severity="error",
     from_stage=LR,
     dimension=DIM,
-    rationale="Rules the system follows are executable and versioned, not a page nobody follows.",
+    rationale=(
+        "Rules the system follows are executable and versioned, not a page nobody follows;"
+        " any control whose policy is code counts, whatever its kind."
+    ),
     source="004 · invariant 5: policy-as-code, not policy-as-PDF; diagnostic question 9",
 )
 def _policy_as_code(ctx: RuleContext) -> Outcomes:
-    checks = [(i, c) for i, c in enumerate(ctx.spec.controls) if c.kind is ControlKind.policy_check]
-    if not checks:
-        yield Gap(("runtime", "controls"), "no policy_check control: the rules the system must follow are not code")
-    for i, control in checks:
-        if control.policy is None:
-            yield Gap(
-                ("runtime", "controls", i, "policy"),
-                f"policy check '{control.id}' names no policy-as-code (path, version, tests)",
-            )
+    yield from facts.policy_as_code(ctx).outcomes()
 
 
 @rule(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from specgen.rules import facts
 from specgen.rules.context import Gap, NotApplicable, RuleContext
 from specgen.rules.registry import rule
 from specgen.spec.schema import DecisionStatus, SignoffArea, Stage
@@ -173,14 +174,7 @@ def _integrations(ctx: RuleContext) -> Outcomes:
     source="004 · invariant 2: a scorecard agreed on day one; diagnostic question 1",
 )
 def _metric(ctx: RuleContext) -> Outcomes:
-    card = ctx.spec.scorecard
-    if card is None:
-        yield Gap(("scorecard",), "no scorecard: name the outcome metric with its baseline and target")
-        return
-    if card.metric.baseline is None:
-        yield Gap(("scorecard", "metric", "baseline"), f"the metric '{card.metric.name}' has no baseline")
-    if card.metric.target is None:
-        yield Gap(("scorecard", "metric", "target"), f"the metric '{card.metric.name}' has no target")
+    yield from facts.metric_has_baseline_and_target(ctx).outcomes()
 
 
 @rule(
@@ -193,9 +187,7 @@ def _metric(ctx: RuleContext) -> Outcomes:
     source="004 · invariant 2 and diagnostic question 6: a written stop condition",
 )
 def _stop_condition(ctx: RuleContext) -> Outcomes:
-    card = ctx.spec.scorecard
-    if card is None or card.stop_condition is None:
-        yield Gap(("scorecard", "stop_condition"), "no written stop condition")
+    yield from facts.stop_condition(ctx).outcomes()
 
 
 @rule(
@@ -252,9 +244,7 @@ def _score_signed(ctx: RuleContext) -> Outcomes:
     source="004 · diagnostic question 7; production-readiness definition: unit-cost tracking",
 )
 def _unit_cost(ctx: RuleContext) -> Outcomes:
-    card = ctx.spec.scorecard
-    if card is None or card.unit_cost is None:
-        yield Gap(("scorecard", "unit_cost"), "no unit cost per transaction")
+    yield from facts.unit_cost(ctx).outcomes()
 
 
 @rule(
@@ -263,7 +253,10 @@ def _unit_cost(ctx: RuleContext) -> Outcomes:
     severity="warning",
     from_stage=SOR,
     dimension=DIM,
-    rationale="Buyers ask why agent or automation, where it runs, which model; a record answers without the builders.",
+    rationale=(
+        "Buyers ask why agent or automation, where it runs, which model; a record that gives the options and"
+        " the reason answers without the builders."
+    ),
     source="MADR decision records; 004 · agent vs automation, where the system runs",
 )
 def _decision_records(ctx: RuleContext) -> Outcomes:
@@ -275,4 +268,9 @@ def _decision_records(ctx: RuleContext) -> Outcomes:
             yield Gap(
                 ("decision_records", i, "options"),
                 f"decision record '{record.id}' lists fewer than two options considered",
+            )
+        if record.status is DecisionStatus.accepted and record.because is None:
+            yield Gap(
+                ("decision_records", i, "because"),
+                f"decision record '{record.id}' says what was chosen but not why (because)",
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from specgen.rules import facts
 from specgen.rules.context import Gap, NotApplicable, RuleContext
 from specgen.rules.registry import rule
 from specgen.spec.schema import Stage
@@ -46,13 +47,7 @@ def _on_call(ctx: RuleContext) -> Outcomes:
     source="004 · invariant 7 and diagnostic question 8: on-call staffed by the people who built the system",
 )
 def _builders_on_call(ctx: RuleContext) -> Outcomes:
-    on_call = ctx.spec.ownership.on_call
-    if on_call is None or not on_call.rotation:
-        yield NO_ROTATION
-        return
-    people = [ctx.people.get(pid) for pid in on_call.rotation]
-    if not any(p is not None and p.built_system for p in people):
-        yield Gap((*ON_CALL, "rotation"), "nobody on the on-call rotation built the system (Person.built_system)")
+    yield from facts.builders_on_call(ctx).outcomes()
 
 
 @rule(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from specgen.spec.approvals import Attribution
 from specgen.spec.fingerprint import fingerprint
 from specgen.spec.roster import Roster
 from specgen.spec.schema import Project, Runbook, Spec, SpecApproval, Stage
@@ -51,6 +52,7 @@ class WorkflowBase:
         *,
         recorded_approvals: Sequence[SpecApproval] = (),
         history: History | None = None,
+        attribution: Attribution | None = None,
         evidence: SpecEvidence | None = None,
     ) -> None:
         self.spec = spec
@@ -64,9 +66,11 @@ class WorkflowBase:
         """Approvals recorded by ``specgen approve`` in the approvals file beside
         the spec (read before rendering: see :mod:`specgen.site.gather`)."""
         self.history = history
+        """The spec's change history from git, when it was gathered."""
         self.evidence = evidence
         """Recorded evidence and computed verdicts (read before rendering, like approvals)."""
-        """The spec's change history from git, when it was gathered."""
+        self.attribution = attribution if attribution is not None else Attribution()
+        """Who recorded each approval, from git (read before rendering)."""
         self.id = spec.id
         self.roster = Roster(project, spec)
         """The people and roles the spec can name (the project's and its own)."""

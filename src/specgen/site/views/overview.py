@@ -25,8 +25,14 @@ class OverviewView(WorkflowBase):
     @functools.cached_property
     def approvals(self) -> list[SpecApproval]:
         """Approvals written in the spec, then those recorded by ``specgen approve``
-        in the approvals file beside it."""
-        return [*self.spec.approvals, *self.recorded_approvals]
+        in the approvals file beside it (those the signed-commit policy does not
+        count left out)."""
+        return [a for a in (*self.spec.approvals, *self.recorded_approvals) if self.attribution.counts(a)]
+
+    def recorder(self, approval: SpecApproval) -> str | None:
+        """Who recorded an approval, when git says it was not the approver
+        (the author of the commit that wrote it)."""
+        return self.attribution.recorder(approval)
 
     def approval_current(self, approval_fingerprint: str) -> bool:
         """Whether an approval was given to the spec as it is now."""

@@ -91,6 +91,7 @@ from specgen.spec.schema.ownership import (
     UnitCost,
 )
 from specgen.spec.schema.project import (
+    ApprovalPolicy,
     Policy,
     PolicyRequirement,
     PolicyRule,
@@ -121,6 +122,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Acceptance",
     "AcceptanceCondition",
+    "ApprovalPolicy",
     "Artifact",
     "ArtifactKind",
     "AttackClass",

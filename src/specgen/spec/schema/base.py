@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from specgen.spec.values import NonEmptyStr, Ratio
+from specgen.spec.values import NonEmptyStr, Ratio, ShortStr
 
 SCHEMA_VERSION = 1
 
@@ -31,6 +31,7 @@ class Model(BaseModel):
 
 
 Text = NonEmptyStr
+Title = ShortStr
 Confidence = Annotated[Ratio, Field(ge=0, le=1)]
 
 

@@ -93,7 +93,12 @@ class Decision(Model):
 
 
 class DecisionRecord(Model):
-    """A key design choice (MADR): agent or automation, where it runs, which model."""
+    """A key design choice (MADR): agent or automation, where it runs, which model.
+
+    The fields follow the sections of a MADR record: the context and problem
+    statement, the decision drivers, the considered options, the decision
+    outcome ("Chosen option: X, because Y") and its consequences.
+    """
 
     id: Id
     """Identifier of the record."""
@@ -105,9 +110,15 @@ class DecisionRecord(Model):
     """When it was decided."""
     deciders: list[RoleRef] = []
     """Roles that decided."""
+    context: Text | None = None
+    """The context and problem statement: what forced a choice (MADR 'Context and Problem Statement')."""
+    drivers: list[Text] = []
+    """The forces and concerns the options were weighed against (MADR 'Decision Drivers')."""
     options: list[Text] = []
-    """Options considered."""
+    """Options considered (MADR 'Considered Options')."""
     choice: Text
-    """The option chosen and why."""
+    """The option chosen (MADR 'Decision Outcome: Chosen option')."""
+    because: Text | None = None
+    """Why that option was chosen, the justification (MADR '..., because ...')."""
     consequences: list[Text] = []
-    """What follows from the choice."""
+    """What follows from the choice, good and bad (MADR 'Consequences')."""

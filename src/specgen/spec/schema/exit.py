@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from specgen.spec.schema.base import Model, Text
+from specgen.spec.schema.base import Model, Text, Title
 from specgen.spec.values import Duration, PersonRef, RoleRef
 
 
@@ -43,7 +43,7 @@ class SignoffArea(str, Enum):
 class Artifact(Model):
     """An artifact the buyer owns and can take away."""
 
-    name: Text
+    name: Title
     """Artifact."""
     kind: ArtifactKind
     """Kind of artifact."""
@@ -58,7 +58,7 @@ class Artifact(Model):
 class HandoverMilestone(Model):
     """A dated step of the handover plan."""
 
-    name: Text
+    name: Title
     """Milestone."""
     date: dt.date
     """Target date."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from specgen.spec.schema.base import Model, Severity, Text
+from specgen.spec.schema.base import Model, Severity, Text, Title
 from specgen.spec.schema.runtime import PolicyAsCode
 from specgen.spec.values import Duration, Id, RoleRef, SignalRef
 
@@ -91,7 +91,7 @@ class DataSource(Model):
 
     id: Id
     """Identifier of the source."""
-    name: Text
+    name: Title
     """Source name."""
     classification: DataClassification
     """Sensitivity."""
@@ -125,7 +125,7 @@ class Dependency(Model):
 
     id: Id
     """Identifier of the dependency."""
-    name: Text
+    name: Title
     """Name and vendor: 'GPT-4.1 via Azure OpenAI'."""
     kind: DependencyKind
     """What it is."""
@@ -157,7 +157,7 @@ class Runbook(Model):
 
     id: Id
     """Identifier used by controls and signals."""
-    title: Text
+    title: Title
     """The incident type."""
     trigger: Text
     """What starts it: an alert, a report."""

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from specgen.spec.schema.base import Cadence, Model, Text
+from specgen.spec.schema.base import Cadence, Model, Text, Title
 from specgen.spec.values import Duration, Id, PersonRef, RoleRef
 
 
@@ -26,11 +26,11 @@ class Person(Model):
 
     id: Id
     """Identifier used to refer to this person."""
-    name: Text
+    name: Title
     """Full name."""
-    email: str | None = None
+    email: Title | None = None
     """Contact address."""
-    organisation: str | None = None
+    organisation: Title | None = None
     """Employer (buyer, vendor...), so readers see who depends on whom."""
     built_system: bool = False
     """True when this person helped build the system (it matters for on-call)."""
@@ -41,7 +41,7 @@ class Role(Model):
 
     id: Id
     """Identifier used to refer to this role."""
-    title: Text
+    title: Title
     """Role name as people say it: 'Head of Credit Risk'."""
     holder: PersonRef | None = None
     """The person (id) who holds the role today."""
@@ -114,7 +114,7 @@ class Ownership(Model):
 class Metric(Model):
     """The single outcome metric."""
 
-    name: Text
+    name: Title
     """What is measured."""
     unit: Text
     """Unit of measure: minutes, %, EUR..."""

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from specgen.spec.schema.base import SCHEMA_VERSION, Model, Stage, Text
+from specgen.spec.schema.base import SCHEMA_VERSION, Model, Stage, Text, Title
 from specgen.spec.schema.ownership import Person, Role
 from specgen.spec.values import Duration, Id, RoleOrPersonRef, RoleRef
 
@@ -67,7 +67,7 @@ class PolicyRule(Model):
 
     id: Annotated[str, Field(pattern="^[A-Z]+-[0-9]{3}$")]
     """Rule id, e.g. 'ORG-001'."""
-    title: Text
+    title: Title
     """What it requires."""
     field: Text
     """Dotted path into the spec: 'audit.retention', 'acceptance.conditions'."""
@@ -105,6 +105,16 @@ class Thresholds(Model):
     bound (the lower one for '>=') meets the bar."""
 
 
+class ApprovalPolicy(Model):
+    """What an approval needs, beyond its record, to count."""
+
+    signed_commits: bool = False
+    """Count an approval only when the commits that wrote its lines (in the
+    approvals file, or inline in the spec) carry a good signature, checked with
+    ``git verify-commit``. Approvals not committed yet are reported and not
+    counted; those in unsigned or unverifiable commits are errors."""
+
+
 class Policy(Model):
     """The organisation's tuning of the rules."""
 
@@ -114,12 +124,14 @@ class Policy(Model):
     """Recorded waivers."""
     rules: list[PolicyRule] = []
     """Extra declarative rules."""
+    approvals: ApprovalPolicy = ApprovalPolicy()
+    """What an approval needs to count (e.g. a signed commit)."""
 
 
 class SiteSettings(Model):
     """How the handover site looks."""
 
-    name: Text | None = None
+    name: Title | None = None
     """Site title."""
     logo: Text | None = None
     """Path to a logo image, relative to the project file."""

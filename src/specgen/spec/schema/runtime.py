@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from specgen.spec.schema.base import Model, Text
+from specgen.spec.schema.base import Model, Text, Title
 from specgen.spec.values import Duration, Id, Percent, RoleRef, RunbookRef
 
 
@@ -61,7 +61,7 @@ class Control(Model):
 
     id: Id
     """Identifier used by decisions and runbooks."""
-    title: Text
+    title: Title
     """The control in a few words."""
     kind: ControlKind
     """The kind of control."""
@@ -105,7 +105,7 @@ class RolloutStrategy(str, Enum):
 class RolloutStep(Model):
     """One step of a staged rollout."""
 
-    name: Text
+    name: Title
     """Step name: 'canary', 'region EU'."""
     traffic: Percent
     """Share of traffic at this step."""

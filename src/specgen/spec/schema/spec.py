@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from specgen.spec.schema.acceptance import Acceptance, AcceptanceCondition
-from specgen.spec.schema.base import SCHEMA_VERSION, Consequence, Model, Stage, Text
+from specgen.spec.schema.base import SCHEMA_VERSION, Consequence, Model, Stage, Text, Title
 from specgen.spec.schema.decisions import Decision, DecisionRecord
 from specgen.spec.schema.exit import ExitPlan, SignoffParty, SpecApproval
 from specgen.spec.schema.identity import Integration, Intent
@@ -25,9 +25,9 @@ class Spec(Model):
     """Version of the spec format; this release reads version 1."""
     id: Id
     """Identifier of the workflow."""
-    title: Text
+    title: Title
     """Name of the workflow."""
-    version: Text
+    version: Title
     """Version of this spec."""
     stage: Stage
     """experimentation, limited_rollout or system_of_record."""

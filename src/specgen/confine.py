@@ -1,0 +1,69 @@
+"""Only project files: a symbolic link may not bring a file from elsewhere in.
+
+Specs, approvals sidecars, templates and site assets are read from the
+project. A symbolic link among them whose target lies outside (``specs/x.yml``
+→ ``/etc/shadow``) is refused before the file is opened, with a message that
+names the link and nothing of the target: its content would otherwise be
+echoed in an error or copied into the site and the bundle. A file name that is
+not UTF-8 is refused too: the site, the zip and the manifest cannot hold it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from specgen.errors import SpecgenError
+
+__all__ = ["OutsideProject", "check_within", "is_utf8_name", "is_within", "name_refusal", "refusal"]
+
+
+class OutsideProject(SpecgenError):
+    """A file of the project is a link to a file outside it, or has a name that is not UTF-8."""
+
+
+def is_within(path: Path, roots: Iterable[Path]) -> bool:
+    """Whether ``path``, with every symbolic link followed, lies in one of ``roots`` (followed too)."""
+    try:
+        target = path.resolve()
+        return any(target.is_relative_to(root.resolve()) for root in roots)
+    except (OSError, RuntimeError):  # a link loop: not a project file
+        return False
+
+
+def _shown(path: Path | str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+
+
+def refusal(path: Path | str) -> str:
+    """The message for a link out of the project (it names the link only)."""
+    return f"{_shown(path)} is a symbolic link to a file outside the project; refusing to read it"
+
+
+def is_utf8_name(path: Path | str) -> bool:
+    """Whether the name can be written in UTF-8 (a site, a zip, a manifest):
+    bytes that are not UTF-8 reach Python as lone surrogates."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def name_refusal(path: Path | str) -> str:
+    """The message for a file name that is not UTF-8 (shown with its bytes escaped)."""
+    shown = os.fsencode(_shown(path)).decode("utf-8", "backslashreplace")
+    return f"{shown}: the file name is not UTF-8 text; rename the file"
+
+
+def check_within(path: Path, roots: Iterable[Path]) -> None:
+    """Raise :class:`OutsideProject` when ``path`` leads outside ``roots`` or
+    its name is not UTF-8."""
+    if not is_utf8_name(path):
+        raise OutsideProject(name_refusal(path))
+    if not is_within(path, roots):
+        raise OutsideProject(refusal(path))
