@@ -197,7 +197,7 @@ def compare_sides(base: Side, head: Side, *, single: bool = False) -> DiffReport
         old = b.loaded.spec if b and b.loaded else None
         new = h.loaded.spec if h and h.loaded else None
         changes = _spec_changes(old, new, signoff)
-        if old and new and b is not None and h is not None:  # measured evidence: new runs, verdict flips
+        if old and new and b is not None and h is not None and not single:  # evidence: new runs, verdict flips
             changes += evidence_changes((old, b.evidence), (new, h.evidence), signoff_project, signoff)
         present = typing.cast(schema.Spec, new or old)
         if old and new:

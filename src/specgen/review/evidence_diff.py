@@ -37,6 +37,12 @@ def evidence_changes(
     (old_spec, old_ev), (new_spec, new_ev) = before, after
     if old_ev is None and new_ev is None:
         return []
+    if new_ev is None:  # one change, not a flip to "no evidence" per condition
+        gone = {"records": len(old_ev.records) if old_ev else 0}
+        label = "evidence file removed"
+        return [
+            Change(new_spec.id, "evidence", ChangeKind.removed, gone, None, Impact.acceptance, Effect.neutral, label)
+        ]
     day = clock.today(today)
     old_records = list(old_ev.records) if old_ev else []
     new_records = list(new_ev.records) if new_ev else []
