@@ -7,12 +7,14 @@ two sizes, and reads each in a fresh Python process, reporting seconds and
 peak memory (max RSS, and the Python heap peak from tracemalloc). The JUnit
 reader streams (defusedxml iterparse, each case dropped once counted), so its
 memory should stay flat as the file grows: the ratio between the two sizes is
-printed. The promptfoo reader parses the JSON document whole (memory grows
-with the file).
+printed. The promptfoo reader streams too: it decodes one test result at a time
+(the file is read in 1 MB chunks), so its memory stops growing once the
+buffer is full.
 
 Run on demand (not part of the tests):
 
     python bench/bench_evidence.py                       # JUnit 20,000 and 200,000; promptfoo 2,000 and 20,000
+    python bench/bench_evidence.py --promptfoo 20000,200000   # past the buffer: flat
     python bench/bench_evidence.py --junit 200000 --promptfoo 20000
 """
 
@@ -59,12 +61,12 @@ def write_junit(path: Path, cases: int) -> None:
 
 
 def write_promptfoo(path: Path, cases: int) -> None:
-    rows = []
-    for i in range(cases):
-        lang = ("en", "de", "fr")[i % 3]
-        ok = i % 20 != 0
-        rows.append(
-            {
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"evalId": "bench", "results": {"version": 3, "timestamp": "2026-11-10T10:00:00.000Z", "results": [')
+        for i in range(cases):
+            lang = ("en", "de", "fr")[i % 3]
+            ok = i % 20 != 0
+            row = {
                 "id": f"row-{i}",
                 "promptIdx": 0,
                 "testIdx": i,
@@ -85,9 +87,8 @@ def write_promptfoo(path: Path, cases: int) -> None:
                     ],
                 },
             }
-        )
-    data = {"evalId": "bench", "results": {"version": 3, "timestamp": "2026-11-10T10:00:00.000Z", "results": rows}}
-    path.write_text(json.dumps(data), encoding="utf-8")
+            out.write(("," if i else "") + json.dumps(row, indent=2))
+        out.write('], "stats": {"successes": 0, "failures": 0}}, "config": {"metadata": {}}}')
 
 
 def measure(path: Path) -> dict[str, float]:
@@ -117,10 +118,9 @@ def main() -> None:
                     f"{found['seconds']:6.2f} s  peak RSS {found['rss'] / 1e6:7.1f} MB  "
                     f"heap peak {found['heap'] / 1e6:7.1f} MB  ({found['measurements']} measurements)"
                 )
-            if len(results) >= 2:
-                (small, _, a), (large, _, b) = results[0], results[-1]
+            for (small, _, a), (large, _, b) in zip(results, results[1:]):
                 print(
-                    f"{kind:15} {large / small:.0f}x the cases: heap peak x{b['heap'] / a['heap']:.2f}, "
+                    f"{kind:15} {small:,} -> {large:,} cases: heap peak x{b['heap'] / a['heap']:.2f}, "
                     f"peak RSS x{b['rss'] / a['rss']:.2f}, time x{b['seconds'] / a['seconds']:.1f}"
                 )
 

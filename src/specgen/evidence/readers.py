@@ -12,56 +12,20 @@ slice). A problem raises :class:`EvidenceError` naming the file and where.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import json
 import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from specgen.evidence.errors import EvidenceError, located
 from specgen.evidence.model import Measurement, ReadResult
+from specgen.evidence.readers_common import fail as _fail
+from specgen.evidence.readers_common import parse_date as _date
+from specgen.evidence.readers_common import text as _text
 from specgen.evidence.readers_junit import read_junit
+from specgen.evidence.readers_promptfoo import JsonStream, read_promptfoo_stream
 
 __all__ = ["FORMATS", "check_measurements", "read_result_file"]
-
-
-def _fail(name: str, where: str, message: str) -> EvidenceError:
-    return located(name, where, message)
-
-
-def _text(name: str, data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise _fail(name, f"{line}:{column}", f"not UTF-8 text (byte {data[exc.start]:#04x})") from None
-
-
-def _reject_constant(token: str) -> float:
-    raise ValueError(f"{token} is not a number specgen accepts")
-
-
-def _json(name: str, data: bytes) -> Any:
-    text = _text(name, data)
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise _fail(name, f"{exc.lineno}:{exc.colno}", f"not valid JSON ({exc.msg}); is the file truncated?") from None
-    except ValueError as exc:
-        raise _fail(name, "", str(exc)) from None
-
-
-def _date(name: str, where: str, raw: object) -> dt.date:
-    text = str(raw or "").strip()
-    try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text)
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.timezone.utc).date()
-    except ValueError:
-        raise _fail(name, where, f"run date {text!r} is not an ISO date") from None
 
 
 def check_measurements(name: str, found: Iterable[Measurement]) -> list[Measurement]:
@@ -82,77 +46,6 @@ def check_measurements(name: str, found: Iterable[Measurement]) -> list[Measurem
         seen[key] = m.where
         out.append(m)
     return out
-
-
-# ---------------------------------------------------------------- promptfoo
-
-
-def _is_promptfoo(data: Any) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("results"), dict) and "results" in data["results"]
-
-
-class _Tally:
-    def __init__(self) -> None:
-        self.counts: dict[tuple[str, str], list[float]] = {}
-
-    def add(self, metric: str, slice_: str, score: float) -> None:
-        for key in {(metric, "all"), (metric, slice_)}:
-            self.counts.setdefault(key, []).append(score)
-
-    def measurements(self, where: str) -> list[Measurement]:
-        out = []
-        for (metric, slice_), scores in sorted(self.counts.items()):
-            binary = all(s in (0, 1) for s in scores)
-            total = sum(scores)
-            out.append(
-                Measurement(
-                    metric,
-                    slice_,
-                    total / len(scores),
-                    len(scores),
-                    int(total) if binary else None,
-                    where,
-                )
-            )
-        return out
-
-
-def read_promptfoo(name: str, data: Any, slice_var: str) -> ReadResult:
-    """``promptfoo eval -o results.json``: the pass rate (``pass_rate``) and every
-    named metric (assertions with ``metric:``, scored as promptfoo's
-    ``namedScores``/``namedScoresCount``), overall and per value of the test
-    variable ``slice_var``."""
-    body = data["results"]
-    rows = body.get("results")
-    if not isinstance(rows, list):
-        raise _fail(name, "results.results", "promptfoo results are not a list")
-    tally = _Tally()
-    for i, row in enumerate(rows):
-        where = f"results.results[{i}]"
-        if not isinstance(row, dict) or not isinstance(row.get("success"), bool):
-            raise _fail(name, where, "a promptfoo result without 'success'")
-        variables = row.get("vars") or (row.get("testCase") or {}).get("vars") or {}
-        slice_ = str(variables.get(slice_var, "all")) if isinstance(variables, dict) else "all"
-        tally.add("pass_rate", slice_, 1.0 if row["success"] else 0.0)
-        grading = row.get("gradingResult") or {}
-        for component in grading.get("componentResults") or []:
-            assertion = component.get("assertion") or {}
-            metric = assertion.get("metric") if isinstance(assertion, dict) else None
-            if metric:
-                score = component.get("score", 1.0 if component.get("pass") else 0.0)
-                if not isinstance(score, (int, float)) or isinstance(score, bool):
-                    raise _fail(name, f"{where}.gradingResult", f"score of metric '{metric}' is not a number")
-                tally.add(str(metric), slice_, float(score))
-    config = data.get("config") if isinstance(data.get("config"), dict) else {}
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    spec = (config.get("metadata") or {}).get("spec") if isinstance(config.get("metadata"), dict) else None
-    return ReadResult(
-        tool="promptfoo",
-        tool_version=metadata.get("promptfooVersion"),
-        run_date=_date(name, "results.timestamp", body.get("timestamp")),
-        measurements=tally.measurements("results.results"),
-        spec=spec,
-    )
 
 
 # ---------------------------------------------------------------- plain table
@@ -231,6 +124,25 @@ def read_json_table(name: str, data: Any) -> ReadResult:
 FORMATS = ("promptfoo", "junit", "csv", "json")
 
 
+def _read_json(path: Path, name: str, slice_var: str, fmt: str | None) -> ReadResult:
+    """promptfoo output, streamed (its results one at a time), or a JSON table."""
+    with JsonStream(path, name) as stream:
+        first = stream.peek()
+        if first == "{":
+            found = read_promptfoo_stream(stream, slice_var)
+            if isinstance(found, ReadResult):
+                return found
+            rows = found
+        elif first == "[" and fmt != "promptfoo":
+            rows = stream.value("")
+            stream.end()
+        else:
+            raise _fail(name, stream.where(), "not a JSON object or list")
+    if fmt == "promptfoo":
+        raise _fail(name, "", "not promptfoo output (no results.results)")
+    return read_json_table(name, rows)
+
+
 def read_result_file(path: Path, *, slice_var: str = "slice", fmt: str | None = None) -> ReadResult:
     """Read one result file; the format from ``fmt`` or from its suffix and content."""
     name = str(path)
@@ -239,18 +151,12 @@ def read_result_file(path: Path, *, slice_var: str = "slice", fmt: str | None = 
             result = read_junit(path)
             result.measurements = check_measurements(name, result.measurements)
             return result
-        data = path.read_bytes()
+        data = path.read_bytes() if fmt == "csv" or (fmt is None and path.suffix.lower() == ".csv") else b""
     except OSError as exc:
         raise _fail(name, "", f"cannot read it ({exc.strerror})") from None
     if fmt == "csv" or (fmt is None and path.suffix.lower() == ".csv"):
         result = read_csv(name, data)
     else:
-        parsed = _json(name, data)
-        if fmt == "promptfoo" or (fmt is None and _is_promptfoo(parsed)):
-            if not _is_promptfoo(parsed):
-                raise _fail(name, "", "not promptfoo output (no results.results)")
-            result = read_promptfoo(name, parsed, slice_var)
-        else:
-            result = read_json_table(name, parsed)
+        result = _read_json(path, name, slice_var, fmt)
     result.measurements = check_measurements(name, result.measurements)
     return result
