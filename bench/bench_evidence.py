@@ -21,6 +21,7 @@ Run on demand (not part of the tests):
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
@@ -118,7 +119,7 @@ def main() -> None:
                     f"{found['seconds']:6.2f} s  peak RSS {found['rss'] / 1e6:7.1f} MB  "
                     f"heap peak {found['heap'] / 1e6:7.1f} MB  ({found['measurements']} measurements)"
                 )
-            for (small, _, a), (large, _, b) in zip(results, results[1:]):
+            for (small, _, a), (large, _, b) in itertools.pairwise(results):
                 print(
                     f"{kind:15} {small:,} -> {large:,} cases: heap peak x{b['heap'] / a['heap']:.2f}, "
                     f"peak RSS x{b['rss'] / a['rss']:.2f}, time x{b['seconds'] / a['seconds']:.1f}"
