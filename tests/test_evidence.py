@@ -415,3 +415,27 @@ def test_an_evidence_file_cannot_point_outside_the_store(run, project: Path) -> 
     result = run("evidence", "show", project)
     assert result.exit_code == 1
     assert "artefact.stored" in result.output
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 64])
+def test_the_committed_promptfoo_outputs_read_the_same_in_any_chunk_size(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The examples' real promptfoo files, streamed in small pieces, give the recorded measurements."""
+    import yaml
+
+    import specgen.evidence.readers_promptfoo as streaming
+    from specgen.evidence import read_result_file
+    from tests.paths import REPO
+
+    monkeypatch.setattr(streaming, "CHUNK", chunk)
+    records = yaml.safe_load((REPO / "specs" / "credit-decision-assistant.evidence.yml").read_text(encoding="utf-8"))
+    by_file: dict[str, dict] = {}
+    for r in records["records"]:
+        if r["tool"] == "promptfoo":
+            by_file.setdefault(r["artefact"]["stored"], {})[(r["metric"], r["slice"])] = (r["value"], r["n"])
+    assert len(by_file) == 2
+    for stored, expected in by_file.items():
+        result = read_result_file(REPO / "evidence" / stored, slice_var="segment")
+        assert {(m.metric, m.slice): (m.value, m.n) for m in result.measurements} == expected
+        assert result.spec == "credit-decision-assistant"
