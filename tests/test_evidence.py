@@ -328,7 +328,7 @@ def test_the_acceptance_page_shows_measured_values_and_verdicts(run, project: Pa
     page = render_pages(portfolio)[f"workflows/{SPEC}/acceptance.md"]
     assert '<tr data-verdict="fails">' in page and "✘ fails" in page
     assert "measured 90 on 100 cases (harness, 2026-11-10); the bar is &#62;= 94 %" in page
-    assert "<td>100</td>" in page and "2026-11-10" in page
+    assert "<strong>90 %</strong> on 100 cases<br>95% interval 82.56 – 94.48" in page and "2026-11-10" in page
     assert 'href="../../evidence/' in page and "r.csv</a>" in page
 
 

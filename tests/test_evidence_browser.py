@@ -35,7 +35,7 @@ def test_the_built_site_shows_verdicts_and_opens_the_result_file(
     page = browser.new_page(java_script_enabled=False)  # readable without JavaScript
     try:
         page.goto((site / "workflows" / SPEC / "acceptance.html").as_uri())
-        rows = page.locator("table.specgen-evidence tbody tr")
+        rows = page.locator("table[data-evidence] tbody tr")
         assert rows.count() == 3
         routing = rows.nth(0)
         assert routing.get_attribute("data-verdict") == "fails"

@@ -60,6 +60,11 @@ class AcceptanceView(WorkflowBase):
         return _SYMBOL[item.verdict.kind]
 
     @staticmethod
+    def figure(value: float | None) -> str:
+        """A measured number to four significant figures."""
+        return "—" if value is None else f"{value:.4g}"
+
+    @staticmethod
     def artefact_href(record: EvidenceRecord) -> str:
         """The result file's path inside the site (copied at build time)."""
         return artefact_page_path(record.artefact.stored)
