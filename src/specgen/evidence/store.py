@@ -198,7 +198,8 @@ def add_evidence(
             outcome.already.append(str(path))
             continue
         known.add(digest)
-        suffix = path.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,10}", path.suffix.lower()) else ""
+        suffix = path.suffix.lower()  # kept for a readable store; never one that spec discovery would read
+        suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) and suffix not in (".yml", ".yaml") else ""
         stored = f"sha256/{digest}{suffix}"
         artefact = Artefact(name=path.name, stored=stored, sha256=digest)
         outcome.added.extend(_records(loaded, result, artefact, commit))
