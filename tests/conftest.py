@@ -60,9 +60,10 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
 
 @pytest.fixture
 def example_tree(tmp_path: Path) -> Path:
-    """A copy of the bundled examples (specs/ and specgen.yml) in tmp_path."""
+    """A copy of the bundled examples (specs/, specgen.yml and the evidence store) in tmp_path."""
     shutil.copytree(EXAMPLES, tmp_path / "specs")
     shutil.copy(PROJECT_FILE, tmp_path / "specgen.yml")
+    shutil.copytree(EXAMPLES.parent / "evidence", tmp_path / "evidence")
     return tmp_path
 
 
@@ -83,6 +84,9 @@ def write_spec(tmp_path: Path) -> Callable[[dict, str], Path]:
             shutil.copy(PROJECT_FILE, tmp_path / "specgen.yml")
         path = folder / f"{name}.yml"
         path.write_text(dump_yaml(data), encoding="utf-8")
+        recorded = EXAMPLES / f"{data.get('id')}.evidence.yml"  # an example's measured evidence goes with it
+        if isinstance(data, dict) and recorded.is_file():
+            shutil.copy(recorded, folder / f"{name}.evidence.yml")
         return path
 
     return _write

@@ -11,6 +11,11 @@ EXAMPLES = REPO / "specs"
 PROJECT_FILE = REPO / "specgen.yml"
 
 
+def spec_files(folder: Path = EXAMPLES) -> list[Path]:
+    """The spec files of a folder, without the sidecars beside them (approvals, evidence)."""
+    return sorted(p for p in folder.glob("*.yml") if not p.stem.endswith((".approvals", ".evidence")))
+
+
 def dump_yaml(data: object) -> str:
     """YAML text for test data, with libyaml's emitter where installed (about
     four times faster than PyYAML's; the text read back is the same data)."""

@@ -16,7 +16,7 @@ from specgen import load_portfolio
 from specgen.bundle import BundleError, build_bundle, verify_bundle
 from specgen.cli import cli
 from specgen.spec.fingerprint import fingerprint
-from tests.paths import EXAMPLES, PROJECT_FILE
+from tests.paths import EXAMPLES, PROJECT_FILE, spec_files
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +41,7 @@ def built_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("built")
     shutil.copytree(EXAMPLES, folder / "specs")
     shutil.copy(PROJECT_FILE, folder / "specgen.yml")
+    shutil.copytree(EXAMPLES.parent / "evidence", folder / "evidence")
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
         result = CliRunner().invoke(cli, ["bundle", str(folder / "specs"), "-o", str(folder / "handover.zip")])
@@ -60,8 +61,8 @@ def bundle_zip(built_bundle: Path, example_tree: Path) -> Path:
 def test_bundle_holds_everything_the_buyer_keeps(bundle_zip: Path, example_tree: Path) -> None:
     entries = _entries(bundle_zip)
     assert all(name.startswith("handover/") for name in entries)
-    spec_files = sorted((example_tree / "specs").glob("*.yml"))
-    for spec_file in spec_files:
+    written = spec_files(example_tree / "specs")
+    for spec_file in written:
         # the specs as written, byte for byte (comments included)
         assert entries[f"handover/specs/{spec_file.name}"] == spec_file.read_bytes()
         assert f"handover/definitions/{spec_file.stem}.md" in entries

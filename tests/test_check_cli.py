@@ -38,7 +38,7 @@ def test_a_spec_that_reaches_its_stage_exits_0(run, credit_tree) -> None:
     assert result.exit_code == 0, result.output
     assert "credit-decision-assistant: Credit-decision assistant for personal loans" in result.output
     assert "stage: declared system of record; checked at system of record; reached system of record" in result.output
-    assert "result: OK at system of record (0 errors, 0 warnings, 85 passed)" in result.output
+    assert "result: OK at system of record (0 errors, 0 warnings, 88 passed)" in result.output
     assert "Ten-question diagnostic (004): 10 of 10 yes -> further along than most" in result.output
     assert result.output.rstrip().endswith(
         "Portfolio: OK: 1 spec checked; 1 of 1 reach the stage checked; 0 errors and 0 warnings in findings"
@@ -67,7 +67,7 @@ def test_text_report_groups_by_dimension_failing_first(run, tmp_path, credit_dat
     assert headers[1:] == [
         "Workflow ownership: 15 passed",
         "Governance design: 22 passed",
-        "Runtime verification: 28 passed",
+        "Runtime verification: 31 passed",
         "Operating support: 11 passed",
     ]
 

@@ -22,7 +22,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "specgen"
 # shows each spec's history (review); the bundle packs the site and the
 # definitions; only the CLI sits above everything. The error root sits below
 # them all, so that any module can raise an error carrying its exit code.
-FLOORS: dict[str, int] = {
+FLOORS: dict[str, float] = {
     "text": 1,
     "errors": 0,
     "clock": 1,
@@ -34,6 +34,7 @@ FLOORS: dict[str, int] = {
     "templating": 2,
     "git": 2,
     "spec": 3,
+    "evidence": 3.5,  # measured evidence of a spec: read by rules and the renderers
     "rules": 4,
     "review": 5,
     "sow": 5,

@@ -14,7 +14,7 @@ from specgen.diagnostics import Level
 from specgen.rules import Dimension, RuleKind, all_rules, check_portfolio
 from specgen.rules.registry import BUILTIN
 from specgen.spec.schema import Project, Stage
-from tests.paths import EXAMPLES, PROJECT_FILE
+from tests.paths import PROJECT_FILE, spec_files
 from tests.rules_support import TODAY, check_data, drop, failing_ids, get, project_data, put, write_project
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -164,6 +164,9 @@ FAILING: dict[str, Mutation] = {
     "SIGN-004": _del("ownership.review_rhythm"),
     "SIGN-005": _set("ownership.raci", []),
     "SIGN-006": _del("exit.handover"),
+    "EVID-001": _del("acceptance.conditions.0.measured_by"),
+    "EVID-002": _set("acceptance.conditions.0.threshold", 99.5),
+    "EVID-003": lambda d: get(d, "acceptance.evaluation.metrics.0").update(value=0.97, measured_by=None),
 }
 """For each rule, an edit of the credit example (which passes every rule) that makes it fail."""
 
@@ -458,7 +461,7 @@ def test_registering_a_rule_twice_is_refused() -> None:
 # ---------------------------------------------------------------- examples and determinism
 
 
-@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("example", spec_files(), ids=lambda p: p.stem)
 def test_bundled_examples_reach_their_declared_stage(example: Path) -> None:
     report = check_portfolio(load_portfolio([example], project_file=PROJECT_FILE), today=TODAY)
     assert report.diagnostics == []

@@ -22,7 +22,7 @@ from specgen.rules import check_spec
 from specgen.rules.registry import BUILTIN
 from specgen.spec.loader import load_spec_text
 from specgen.spec.schema import ControlKind, EvalTrigger, Project, Stage
-from tests.paths import EXAMPLES, PROJECT_FILE
+from tests.paths import PROJECT_FILE, spec_files
 from tests.rules_support import TODAY, check_data, drop
 
 CITES = re.compile(r"diagnostic question (\d+)")
@@ -33,7 +33,7 @@ EXCEPTIONS: dict[str, str] = {}
 """Rules that differ from the question they cite on purpose, and why; each one's
 rationale says so too. None today: every citing rule judges the same fact."""
 
-BASES = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.yml"))}
+BASES = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in spec_files()}
 PROJECT = yaml.safe_load(PROJECT_FILE.read_text(encoding="utf-8"))
 PEOPLE = [p["id"] for p in PROJECT["people"]]
 

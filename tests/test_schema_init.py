@@ -14,7 +14,7 @@ import yaml
 
 from specgen import load_portfolio
 from specgen.spec.schema import json_schema, json_schema_text
-from tests.paths import EXAMPLES, PROJECT_FILE, REPO
+from tests.paths import PROJECT_FILE, REPO, spec_files
 
 
 def _as_json_data(path: Path) -> object:
@@ -22,7 +22,7 @@ def _as_json_data(path: Path) -> object:
     return json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
 
 
-@pytest.mark.parametrize("spec", sorted(EXAMPLES.glob("*.yml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("spec", spec_files(), ids=lambda p: p.name)
 def test_json_schema_accepts_the_examples(spec: Path) -> None:
     jsonschema.Draft202012Validator(json_schema("spec")).validate(_as_json_data(spec))
 

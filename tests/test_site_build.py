@@ -23,6 +23,7 @@ from specgen.site.errors import OutputNotOurs
 from specgen.site.mkdocs import run_mkdocs
 from specgen.site.serve import Preview
 from specgen.spec.schema import Project, Spec
+from tests.paths import spec_files
 from tests.site_support import PAYLOAD, PROBE, broken_links, inject_markup, scan_site
 
 
@@ -48,7 +49,7 @@ def test_build_writes_a_site_for_every_workflow(run, example_tree: Path) -> None
     assert result.exit_code == 0, result.output
     assert result.output.startswith("built site: ")
     site = example_tree / "site"
-    for spec in (example_tree / "specs").glob("*.yml"):
+    for spec in spec_files(example_tree / "specs"):
         ident = yaml.safe_load(spec.read_text(encoding="utf-8"))["id"]
         for page in ("index", "decisions", "controls", "acceptance", "exit", "definition", "history"):
             assert (site / "workflows" / ident / f"{page}.html").is_file(), (ident, page)

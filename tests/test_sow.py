@@ -18,7 +18,7 @@ from specgen.sow.files import markdown_is_generated
 from specgen.spec.fingerprint import fingerprint
 from specgen.text import sow_markdown
 from tests import sow_golden
-from tests.paths import EXAMPLES, PROJECT_FILE
+from tests.paths import EXAMPLES, PROJECT_FILE, spec_files
 
 CLAUSE_TITLES = [
     "Scope and stage",
@@ -338,7 +338,7 @@ def test_sow_of_a_folder_writes_one_definition_per_spec(run, example_tree: Path)
     result = run("sow", "specs", "-o", "out", "--format", "md", cwd=example_tree)
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (example_tree / "out").iterdir())
-    assert written == sorted(f"{p.stem}.md" for p in (example_tree / "specs").glob("*.yml"))
+    assert written == sorted(f"{p.stem}.md" for p in spec_files(example_tree / "specs"))
 
 
 def test_sow_output_is_reproducible(run, example_tree: Path) -> None:

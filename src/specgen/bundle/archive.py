@@ -7,7 +7,8 @@
 - ``definitions/<spec-id>.md``, ``.docx`` and ``.pdf``: the production-readiness
   definitions (the archival PDF when the ``pdf`` extra can run here, see
   :func:`definition_formats`);
-- ``specgen.yml`` and ``specs/...``: the project file and the specs as written;
+- ``specgen.yml`` and ``specs/...``: the project file and the specs as written,
+  with their evidence files; ``evidence/sha256/...``: the result files they record;
 - ``export/specs.json``: the validated specs as JSON;
 - ``schema/spec.schema.json`` and ``schema/project.schema.json``;
 - ``MANIFEST.json``: every other file's SHA-256 and size, each spec's content
@@ -29,7 +30,7 @@ import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from specgen import __version__, git
@@ -54,7 +55,7 @@ from specgen.sow.files import definition_files
 from specgen.sow.markdown import render_template
 from specgen.spec.export import export_json, source_path
 from specgen.spec.fingerprint import fingerprint
-from specgen.spec.loader import Portfolio
+from specgen.spec.loader import LoadedSpec, Portfolio
 from specgen.spec.schema import json_schema_text
 
 __all__ = [
@@ -94,6 +95,27 @@ def git_commit(folder: Path) -> str | None:
     environment, timeout, checked output).
     """
     return git.head_commit(folder)
+
+
+def _evidence_files(loaded: LoadedSpec, bundled_spec: str) -> dict[str, bytes]:
+    """The spec's evidence file and the result files it records (the manifest
+    lists their hashes, so ``verify`` finds a tampered result file)."""
+    from specgen.evidence import evidence_path, load_evidence, store_root
+
+    path = loaded.source.path
+    if path is None or not evidence_path(path).is_file():
+        return {}
+    found = load_evidence(path, loaded.spec.id)
+    out = {str(PurePosixPath(bundled_spec).parent / evidence_path(path).name): evidence_path(path).read_bytes()}
+    store = store_root(path)
+    for record in found.records if found else []:
+        stored = store / record.artefact.stored
+        if stored.is_file():
+            data = stored.read_bytes()
+            if hashlib.sha256(data).hexdigest() != record.artefact.sha256:
+                raise BundleError(f"{stored} does not match the sha256 recorded for it in {evidence_path(path)}")
+            out[f"evidence/{record.artefact.stored}"] = data
+    return out
 
 
 def _json(data: Any) -> bytes:
@@ -224,6 +246,7 @@ def bundle_files(
             raise BundleError(f"two specs would be stored as {path}; give them different file names")
         files[path] = loaded.source.text.encode("utf-8")
         sources[loaded.spec.id] = path
+        files.update(_evidence_files(loaded, path))
     formats = definition_formats()
     for loaded, defn in zip(portfolio.specs, definitions(portfolio, report=report), strict=True):
         embedded = spec_attachments(loaded, portfolio.project, portfolio.root) if "pdf" in formats else ()

@@ -19,13 +19,20 @@ from collections.abc import Sequence
 
 import click
 
-from specgen.cli import check_commands, review_commands, site_commands, sow_commands, spec_commands
+from specgen.cli import (
+    check_commands,
+    evidence_commands,
+    review_commands,
+    site_commands,
+    sow_commands,
+    spec_commands,
+)
 from specgen.cli.app import ExitCode, cli
 from specgen.text import terminal
 
 __all__ = ["ExitCode", "cli", "main"]
 
-COMMAND_MODULES = (spec_commands, sow_commands, check_commands, review_commands, site_commands)
+COMMAND_MODULES = (spec_commands, sow_commands, check_commands, review_commands, site_commands, evidence_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

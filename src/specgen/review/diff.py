@@ -42,6 +42,7 @@ from specgen.review.classify import (
     path_pattern,
     path_text,
 )
+from specgen.review.evidence_diff import evidence_changes
 from specgen.review.report import Change, DiffReport, SpecDiff, SpecStatus
 from specgen.review.sides import Side, SideFile, file_side, revision_side, worktree_side
 from specgen.review.structural import structural_diff
@@ -196,6 +197,8 @@ def compare_sides(base: Side, head: Side, *, single: bool = False) -> DiffReport
         old = b.loaded.spec if b and b.loaded else None
         new = h.loaded.spec if h and h.loaded else None
         changes = _spec_changes(old, new, signoff)
+        if old and new and b is not None and h is not None and not single:  # evidence: new runs, verdict flips
+            changes += evidence_changes((old, b.evidence), (new, h.evidence), signoff_project, signoff)
         present = typing.cast(schema.Spec, new or old)
         if old and new:
             moved = b is not None and h is not None and b.name != h.name and not single

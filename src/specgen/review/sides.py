@@ -21,6 +21,8 @@ from pydantic import ValidationError
 
 from specgen import git
 from specgen.diagnostics import Diagnostic
+from specgen.evidence import EvidenceFile, evidence_path, is_evidence_file
+from specgen.evidence.store import parse_evidence
 from specgen.spec import schema
 from specgen.spec.loader import (
     MAX_FILE_BYTES,
@@ -44,6 +46,8 @@ class SideFile:
     name: str
     loaded: LoadedSpec | None
     problems: list[Diagnostic] = field(default_factory=list)
+    evidence: EvidenceFile | None = None
+    """The evidence file beside the spec on this side, when there is a valid one."""
 
 
 @dataclass
@@ -116,7 +120,7 @@ def _is_spec_name(name: str) -> bool:
         bool(dot)
         and f".{suffix}" in SPEC_SUFFIXES
         and base not in PROJECT_FILENAMES
-        and not stem.endswith(".approvals")
+        and not stem.endswith((".approvals", ".evidence"))
         and not any(p.startswith(".") for p in parts)
     )
 
@@ -133,10 +137,13 @@ def revision_side(rev: str, root: Path, prefixes: Sequence[str] = ("specs",), pr
     whole = not wanted or len(wanted) < len(prefixes)
     files: list[SideFile] = []
     to_read: list[git.TreeEntry] = []
+    sidecars: list[git.TreeEntry] = []
     for entry in git.list_tree(commit, root, [] if whole else wanted):
         reason = None if _hidden(entry.path) else refused_name(entry.path)
         if reason:
             files.append(_refused(entry.path, reason))
+        elif is_evidence_file(Path(entry.path)) and entry.is_file and not _hidden(entry.path):
+            sidecars.append(entry)
         elif _is_spec_name(entry.path):
             if entry.is_file and (entry.size or 0) > MAX_FILE_BYTES:
                 limit = MAX_FILE_BYTES // 1024 // 1024
@@ -147,6 +154,12 @@ def revision_side(rev: str, root: Path, prefixes: Sequence[str] = ("specs",), pr
                 files.append(_refused(entry.path, "a symbolic link or submodule, not a spec file"))
     blobs = git.read_objects([e.oid for e in to_read], root)
     files.extend(_load_file(blob, e.path) for e, blob in zip(to_read, blobs, strict=True))
+    evidence = {
+        e.path: parse_evidence(blob, e.path)
+        for e, blob in zip(sidecars, git.read_objects([e.oid for e in sidecars], root), strict=True)
+    }
+    for f in files:
+        f.evidence = evidence.get(evidence_path(Path(f.name)).as_posix())
     files.sort(key=lambda f: f.name)
     project = None
     if project_path:
@@ -172,8 +185,10 @@ def worktree_side(
         if source is None:
             files.append(SideFile(name, None, problems))
             continue
+        sidecar = evidence_path(path)
+        evidence = parse_evidence(sidecar.read_bytes(), str(sidecar)) if sidecar.is_file() else None
         try:
-            files.append(SideFile(name, LoadedSpec(schema.Spec.model_validate(source.data), source)))
+            files.append(SideFile(name, LoadedSpec(schema.Spec.model_validate(source.data), source), evidence=evidence))
         except ValidationError as exc:
             files.append(SideFile(name, None, validation_diagnostics(schema.Spec, exc, source)))
     files.sort(key=lambda f: f.name)

@@ -8,11 +8,17 @@ does not concern this spec. Yielding nothing means the rule passes.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from specgen.spec.schema import Person, Project, Role, Spec, Thresholds
 from specgen.spec.yamlsrc import Path_
+
+if TYPE_CHECKING:
+    from specgen.evidence import SpecEvidence
+    from specgen.spec.loader import LoadedSpec
 
 __all__ = ["Gap", "NotApplicable", "RuleContext"]
 
@@ -35,9 +41,23 @@ class NotApplicable:
 class RuleContext:
     """A spec, the project it belongs to, and the look-ups rules share."""
 
-    def __init__(self, spec: Spec, project: Project) -> None:
+    def __init__(
+        self, spec: Spec, project: Project, *, loaded: LoadedSpec | None = None, today: dt.date | None = None
+    ) -> None:
         self.spec = spec
         self.project = project
+        self.loaded = loaded
+        """The spec as loaded (its file), when it was read from one: evidence lives beside it."""
+        self.today = today
+
+    @cached_property
+    def evidence(self) -> SpecEvidence | None:
+        """The spec's recorded evidence and computed verdicts (None when the spec has no file)."""
+        if self.loaded is None or self.loaded.source.path is None:
+            return None
+        from specgen.evidence import spec_evidence
+
+        return spec_evidence(self.loaded, self.project, self.today)
 
     @property
     def thresholds(self) -> Thresholds:

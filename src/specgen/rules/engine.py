@@ -85,7 +85,7 @@ def check_spec(
     waiver_by_rule: dict[str, Waiver] = {}
     for waiver in active:
         waiver_by_rule.setdefault(waiver.rule, waiver)
-    ctx = RuleContext(spec, project)
+    ctx = RuleContext(spec, project, loaded=loaded, today=clock.today(today))
     findings: list[Finding] = []
     waived: list[Finding] = []
     passed: list[str] = []

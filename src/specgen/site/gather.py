@@ -1,9 +1,11 @@
 """What the site shows beyond the specs themselves, read once before rendering.
 
 A workflow's change history comes from git, its recorded approvals from
-the approvals file beside the spec, and who recorded each approval (and
+the approvals file beside the spec, who recorded each approval (and
 whether its commit is signed, where the project requires it) from ``git
-blame`` of the files that hold them. :func:`gather` reads them for every spec
+blame`` of the files that hold them, and the measured evidence (with the
+result files to copy into the site) from the evidence file beside the
+spec. :func:`gather` reads them for every spec
 of a portfolio; the views and the page plan then take them as data, so
 rendering reads nothing but its templates.
 """
@@ -20,9 +22,10 @@ from specgen.spec.loader import Portfolio
 from specgen.spec.schema import SpecApproval
 
 if TYPE_CHECKING:  # imported when used: specgen.review is not needed to import the site
+    from specgen.evidence import SpecEvidence
     from specgen.review.history import History
 
-__all__ = ["SiteInputs", "gather"]
+__all__ = ["SiteInputs", "artefact_page_path", "gather"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,10 @@ class SiteInputs:
     """Approvals recorded by ``specgen approve`` in the approvals file beside the spec."""
     attributions: Mapping[str, Attribution] = field(default_factory=dict)
     """Who recorded each approval, from git; which count under the signed-commit policy."""
+    evidence: Mapping[str, SpecEvidence] = field(default_factory=dict)
+    """Recorded evidence and its computed verdicts (the evidence file beside the spec)."""
+    artefacts: Mapping[str, Path] = field(default_factory=dict)
+    """Result files to copy into the site: path inside ``docs/`` → file in the evidence store."""
 
     def history(self, spec_id: str) -> History:
         """The spec's history; an empty one when none was gathered."""
@@ -47,6 +54,7 @@ class SiteInputs:
 def gather(portfolio: Portfolio) -> SiteInputs:
     """Read the git history and the recorded approvals of every spec (one
     ``git`` call per spec folder to find the repository, then the history)."""
+    from specgen.evidence import spec_evidence, store_root
     from specgen.git import repo_root
     from specgen.review.history import History, spec_history
     from specgen.spec.approvals import attribute, sidecar_approvals
@@ -55,6 +63,8 @@ def gather(portfolio: Portfolio) -> SiteInputs:
     histories: dict[str, History] = {}
     approvals: dict[str, list[SpecApproval]] = {}
     attributions: dict[str, Attribution] = {}
+    evidence: dict[str, SpecEvidence] = {}
+    artefacts: dict[str, Path] = {}
     for loaded in portfolio.specs:
         spec_id, path = loaded.spec.id, loaded.source.path
         attributions[spec_id] = attribute(loaded, portfolio.project)
@@ -71,4 +81,16 @@ def gather(portfolio: Portfolio) -> SiteInputs:
         else:
             histories[spec_id] = spec_history(path, root, project=portfolio.project)
         approvals[spec_id] = sidecar_approvals(path, spec_id)
-    return SiteInputs(histories, approvals, attributions)
+        found = evidence[spec_id] = spec_evidence(loaded, portfolio.project)
+        if found.records:
+            store = store_root(path)
+            for record in found.records:
+                stored = store / record.artefact.stored
+                if stored.is_file():
+                    artefacts[artefact_page_path(record.artefact.stored)] = stored
+    return SiteInputs(histories, approvals, attributions, evidence, artefacts)
+
+
+def artefact_page_path(stored: str) -> str:
+    """Where a stored result file is copied inside the site's ``docs/``."""
+    return f"evidence/{stored.rsplit('/', 1)[-1]}"

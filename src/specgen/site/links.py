@@ -37,6 +37,10 @@ class Links:
         """A link to the page at ``target`` (docs-relative ``.md`` path), showing ``text``."""
         return Md(f'<a href="{self.href(target, anchor)}">{finalize(text)}</a>')
 
+    def file(self, target: str, text: Any) -> Md:
+        """A link to a file copied into the site as it is (docs-relative path), showing ``text``."""
+        return Md(f'<a href="{posixpath.relpath(target, self._folder)}">{finalize(text)}</a>')
+
     def page(self, workflow: str, slug: str, text: Any | None = None) -> Md:
         """A link to one of a workflow's pages by slug ("decisions")."""
         path = self._index.page_path(workflow, slug)

@@ -79,6 +79,7 @@ def plan_pages(
                 recorded_approvals=inputs.approvals.get(ls.spec.id, ()),
                 history=inputs.history(ls.spec.id),
                 attribution=inputs.attributions.get(ls.spec.id),
+                evidence=inputs.evidence.get(ls.spec.id),
             )
             for ls in portfolio.specs
         ),

@@ -19,6 +19,7 @@ everything it contributes to the Markdown is escaped (see :func:`specgen.text.so
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from specgen.rules import PortfolioReport, SpecReport
 from specgen.sow.annex import annex
@@ -28,6 +29,9 @@ from specgen.sow.model import NOT_STATED, Definition, SignoffRow
 from specgen.spec.fingerprint import fingerprint
 from specgen.spec.loader import Portfolio
 from specgen.spec.schema import Project, SignoffArea, Spec
+
+if TYPE_CHECKING:
+    from specgen.evidence import SpecEvidence
 
 __all__ = ["definition", "definitions"]
 
@@ -65,15 +69,18 @@ def _released(spec: Spec) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def definition(spec: Spec, project: Project, *, report: SpecReport | None = None) -> Definition:
+def definition(
+    spec: Spec, project: Project, *, report: SpecReport | None = None, evidence: SpecEvidence | None = None
+) -> Definition:
     """The production-readiness definition of ``spec``.
 
     ``project`` resolves roles and people (the responsible parties, the
     sign-off table) and the policy thresholds quoted as minimums; ``report``
     (a :class:`specgen.rules.SpecReport` for this spec) fills the annex of open
-    findings and active waivers. Pure: reads nothing, writes nothing.
+    findings and active waivers; ``evidence`` (the spec's recorded evidence)
+    lists what was measured under each criterion. Pure: reads nothing, writes nothing.
     """
-    ctx = Context(spec, project)
+    ctx = Context(spec, project, evidence)
     released = _released(spec)
     print_fp = fingerprint(spec)
     control = (
@@ -111,5 +118,10 @@ def definitions(portfolio: Portfolio, *, report: PortfolioReport | None = None) 
     ``report`` is a :class:`specgen.rules.PortfolioReport` (or None); each spec
     gets the :class:`SpecReport` with its id.
     """
+    from specgen.evidence import spec_evidence
+
     by_id = {r.spec_id: r for r in report.specs} if report is not None else {}
-    return [definition(s.spec, portfolio.project, report=by_id.get(s.spec.id)) for s in portfolio.specs]
+    return [
+        definition(s.spec, portfolio.project, report=by_id.get(s.spec.id), evidence=spec_evidence(s, portfolio.project))
+        for s in portfolio.specs
+    ]

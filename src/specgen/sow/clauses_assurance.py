@@ -26,6 +26,15 @@ def evaluation(ctx: Context, number: int) -> Clause:
         criteria.append(Criterion(f"{c.title}: {c.metric}{where}.", measure_text(c.comparator, c.threshold, c.unit)))
         if c.evidence:
             evidence.append(f"{c.evidence} (condition {c.id}; responsible: {ctx.first_owner(c.responsible)}).")
+        measured = ctx.evidence.for_condition(c.id) if ctx.evidence else None
+        record = measured.verdict.record if measured else None
+        if measured is not None and record is not None:
+            evidence.append(
+                f"Measured for condition {c.id}: {measured.verdict.shown_value or 0:.4g}"
+                f"{' ' + c.unit if c.unit else ''} on {record.n} cases, {record.tool} run of "
+                f"{record.run_date.isoformat()}, result file {record.artefact.name} "
+                f"(sha256 {record.artefact.sha256[:16]}…); verdict computed by specgen: {measured.verdict.kind.value}."
+            )
     if not spec.conditions:
         open_items.append("No measurable acceptance conditions are defined.")
     golden = harness.golden_set if harness else None

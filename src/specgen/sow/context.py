@@ -5,11 +5,14 @@ policy thresholds) and the words values are written in.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from specgen.sow.model import NOT_STATED, Clause
 from specgen.spec.roster import Roster
 from specgen.spec.schema import Comparator, Project, Spec
+
+if TYPE_CHECKING:
+    from specgen.evidence import SpecEvidence
 
 __all__ = ["NOBODY", "Context", "join_words", "label_of", "make_clause", "measure_text", "number_text"]
 
@@ -49,9 +52,11 @@ class Context:
     """The spec and what its references resolve to: people and roles through
     the shared :class:`specgen.spec.roster.Roster`, and the policy thresholds."""
 
-    def __init__(self, spec: Spec, project: Project) -> None:
+    def __init__(self, spec: Spec, project: Project, evidence: SpecEvidence | None = None) -> None:
         self.spec = spec
         self.project = project
+        self.evidence = evidence
+        """Recorded evidence and its computed verdicts, when read (:func:`specgen.evidence.spec_evidence`)."""
         self.thresholds = project.policy.thresholds
         self.roster = Roster(project, spec)
 

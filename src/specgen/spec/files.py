@@ -44,6 +44,7 @@ def _is_spec_file(path: Path) -> bool:
         path.suffix in SPEC_SUFFIXES
         and path.name not in PROJECT_FILENAMES
         and not path.stem.endswith(".approvals")  # approvals sidecars (specgen.spec.approvals)
+        and not path.stem.endswith(".evidence")  # evidence sidecars (specgen.evidence)
     )
 
 

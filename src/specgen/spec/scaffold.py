@@ -68,8 +68,12 @@ def copy_examples(folder: Path) -> list[Path]:
     from specgen.resources import bundled_examples, bundled_project_file
 
     sources = [(bundled_project_file(), folder / "specgen.yml")]
-    for spec in sorted(bundled_examples().glob("*.yml")):
+    for spec in sorted(bundled_examples().glob("*.yml")):  # specs and their sidecars
         sources.append((spec, folder / "specs" / spec.name))
+    store = bundled_examples().parent / "evidence"  # the evidence store the sidecars point into
+    for artefact in sorted(store.rglob("*")) if store.is_dir() else []:
+        if artefact.is_file():
+            sources.append((artefact, folder / "evidence" / artefact.relative_to(store)))
     clashes = [str(target) for _, target in sources if target.exists()]
     if clashes:
         raise ScaffoldError(f"not overwriting existing files: {', '.join(clashes)}")

@@ -5,8 +5,8 @@ Importing this package registers every rule in :data:`specgen.rules.registry.BUI
 
 from __future__ import annotations
 
-from specgen.rules.builtin import decisions, evaluation, exit, governance, ownership, runtime, support
+from specgen.rules.builtin import decisions, evaluation, evidence, exit, governance, ownership, runtime, support
 
 __all__ = ["MODULES"]
 
-MODULES = (ownership, decisions, governance, runtime, evaluation, support, exit)
+MODULES = (ownership, decisions, governance, runtime, evaluation, evidence, support, exit)

@@ -16,6 +16,7 @@ from specgen.spec.schema import Project, Runbook, Spec, SpecApproval, Stage
 from specgen.text import Md
 
 if TYPE_CHECKING:  # the readiness report comes from specgen.rules
+    from specgen.evidence import SpecEvidence
     from specgen.review.history import History
     from specgen.rules import SpecReport
 
@@ -52,6 +53,7 @@ class WorkflowBase:
         recorded_approvals: Sequence[SpecApproval] = (),
         history: History | None = None,
         attribution: Attribution | None = None,
+        evidence: SpecEvidence | None = None,
     ) -> None:
         self.spec = spec
         self.project = project
@@ -65,6 +67,8 @@ class WorkflowBase:
         the spec (read before rendering: see :mod:`specgen.site.gather`)."""
         self.history = history
         """The spec's change history from git, when it was gathered."""
+        self.evidence = evidence
+        """Recorded evidence and computed verdicts (read before rendering, like approvals)."""
         self.attribution = attribution if attribution is not None else Attribution()
         """Who recorded each approval, from git (read before rendering)."""
         self.id = spec.id

@@ -51,6 +51,17 @@ class EvalScoring(str, Enum):
     mixed = "mixed"
 
 
+class MeasuredBy(Model):
+    """Which recorded measurement proves a condition or metric: the metric and
+    slice names a result file uses (``specgen evidence add`` records them)."""
+
+    metric: Text
+    """The metric's name in the result files (a promptfoo named metric, a JUnit suite or
+    ``metric`` property, ``pass_rate``, or a ``metric`` column)."""
+    slice: Text = "all"
+    """The slice measured: 'all', or a value of the slice variable or property."""
+
+
 class AcceptanceCondition(Model):
     """A measurable condition for release."""
 
@@ -74,6 +85,9 @@ class AcceptanceCondition(Model):
     """The evidence delivered to show it holds."""
     responsible: RoleRef | None = None
     """Role responsible for meeting it."""
+    measured_by: MeasuredBy | None = None
+    """The recorded measurement that proves it (``specgen evidence``); specgen computes
+    the verdict from it against the threshold."""
 
 
 class GoldenSet(Model):
@@ -101,7 +115,9 @@ class EvalMetric(Model):
     slice: Text = "all"
     """The group measured: 'all' or a named slice."""
     value: float | None = None
-    """Latest measured value."""
+    """Latest value as typed by hand: shown as asserted, not measured. Prefer ``measured_by``."""
+    measured_by: MeasuredBy | None = None
+    """The recorded measurement that proves it (``specgen evidence``)."""
 
 
 class EvalResult(Model):
@@ -112,7 +128,8 @@ class EvalResult(Model):
     version: Text
     """Spec or release version evaluated."""
     passed: bool
-    """Whether every threshold held."""
+    """Whether every threshold held, as typed by hand (asserted, not measured: recorded
+    evidence and its computed verdicts take precedence)."""
     signed_by: RoleRef
     """Role that signed the result."""
     report: Text | None = None

@@ -96,6 +96,13 @@ class Thresholds(Model):
     """Handover to the buyer's team within this many months of the spec's release."""
     audit_retention_min: Duration = Duration.parse("1y")
     """Minimum audit retention at system of record."""
+    evidence_max_age_days: Annotated[int, Field(ge=1)] = 90
+    """Evidence older than this many days is stale."""
+    evidence_min_cases: Annotated[int, Field(ge=1)] = 30
+    """Evidence measured on fewer cases does not prove a condition."""
+    evidence_interval_bound: bool = False
+    """At system of record, a proportion proves a condition only when its 95% interval's
+    bound (the lower one for '>=') meets the bar."""
 
 
 class ApprovalPolicy(Model):
