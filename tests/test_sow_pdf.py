@@ -141,7 +141,14 @@ def test_the_spec_as_written_and_its_json_export_are_embedded(written: dict[str,
     _, defn = _defn(spec_id)
     reader = pypdf.PdfReader(io.BytesIO(written[spec_id]))
     files = reader.attachments
-    assert sorted(files) == sorted([f"{spec_id}.yml", f"{spec_id}.json"])
+    assert sorted(files) == sorted([f"{spec_id}.yml", f"{spec_id}.json", EVIDENCE_MANIFEST_NAME])
+    # the examples carry recorded evidence: the PDF alone shows what was measured
+    evidence = json.loads(files[EVIDENCE_MANIFEST_NAME][0])
+    recorded = yaml.safe_load((EXAMPLES / f"{spec_id}.evidence.yml").read_text(encoding="utf-8"))
+    assert evidence["spec"] == spec_id
+    assert [r["artefact"]["sha256"] for r in evidence["records"]] == [
+        r["artefact"]["sha256"] for r in recorded["records"]
+    ]
     assert files[f"{spec_id}.yml"] == [(EXAMPLES / f"{spec_id}.yml").read_bytes()]
     export = json.loads(files[f"{spec_id}.json"][0])
     assert export["format"] == "specgen-export/1"
@@ -152,10 +159,15 @@ def test_the_spec_as_written_and_its_json_export_are_embedded(written: dict[str,
     # PDF/A-3: each embedded file is an associated file of the document, with its relationship
     root = reader.trailer["/Root"]
     associated = [ref.get_object() for ref in root["/AF"]]
-    assert sorted((f["/F"], f["/AFRelationship"], f["/EF"]["/F"].get_object()["/Subtype"]) for f in associated) == [
-        (f"{spec_id}.json", "/Data", "/application/json"),
-        (f"{spec_id}.yml", "/Source", "/application/yaml"),
-    ]
+    assert sorted(
+        (f["/F"], f["/AFRelationship"], f["/EF"]["/F"].get_object()["/Subtype"]) for f in associated
+    ) == sorted(
+        [
+            (f"{spec_id}.json", "/Data", "/application/json"),
+            (f"{spec_id}.yml", "/Source", "/application/yaml"),
+            (EVIDENCE_MANIFEST_NAME, "/Supplement", "/application/json"),
+        ]
+    )
 
 
 @pytest.mark.parametrize("spec_id", EXAMPLE_IDS)

@@ -12,14 +12,16 @@ passes its bytes as ``evidence_manifest``; it is embedded as
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from specgen.evidence import load_evidence
 from specgen.spec.export import export_json, source_path
 from specgen.spec.loader import LoadedSpec
 from specgen.spec.schema import Project
 
-__all__ = ["EVIDENCE_MANIFEST_NAME", "Attachment", "spec_attachments"]
+__all__ = ["EVIDENCE_MANIFEST_NAME", "Attachment", "evidence_json", "spec_attachments"]
 
 EVIDENCE_MANIFEST_NAME = "evidence-manifest.json"
 """The name the evidence manifest is embedded under."""
@@ -45,7 +47,8 @@ def spec_attachments(
     """The files embedded in the PDF of ``loaded``'s definition.
 
     ``root`` is the project folder (the spec's path in the export is relative
-    to it); ``evidence_manifest`` is the evidence manifest's bytes, when evidence exists.
+    to it); ``evidence_manifest`` is the evidence manifest's bytes (by default
+    :func:`evidence_json`, when the spec has an evidence file).
     """
     source = source_path(loaded, root)
     spec_id = loaded.spec.id
@@ -65,6 +68,8 @@ def spec_attachments(
             "application/json",
         ),
     ]
+    if evidence_manifest is None:
+        evidence_manifest = evidence_json(loaded)
     if evidence_manifest is not None:
         found.append(
             Attachment(
@@ -76,3 +81,16 @@ def spec_attachments(
             )
         )
     return tuple(found)
+
+
+def evidence_json(loaded: LoadedSpec) -> bytes | None:
+    """The spec's recorded evidence (``specgen evidence add``) as JSON: every
+    record with its measurement, run, result-file hash and the spec version and
+    fingerprint it was measured against. None when the spec has no evidence file."""
+    if loaded.source.path is None:
+        return None
+    recorded = load_evidence(loaded.source.path, loaded.spec.id)
+    if recorded is None:
+        return None
+    data = recorded.model_dump(mode="json", exclude_none=True)
+    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
