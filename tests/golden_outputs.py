@@ -31,8 +31,8 @@ from specgen.cli import cli
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 GOLDEN = HERE / "golden" / "outputs"
-AS_OF = dt.date(2026, 1, 1)
-SOURCE_DATE_EPOCH = str(int(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp()))
+AS_OF = dt.date(2026, 12, 15)
+SOURCE_DATE_EPOCH = str(int(dt.datetime.combine(AS_OF, dt.time(), tzinfo=dt.timezone.utc).timestamp()))
 CREDIT = Path("specs") / "credit-decision-assistant.yml"
 CHANGED = Path("tests") / "golden" / "outputs" / "credit-decision-assistant.changed.yml"
 """The changed spec the PR comment compares with (written by :func:`changed_spec`)."""

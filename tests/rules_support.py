@@ -15,7 +15,7 @@ from specgen.rules import PortfolioReport, SpecReport, check_portfolio
 from specgen.spec.schema import Stage
 from tests.paths import PROJECT_FILE, dump_yaml
 
-TODAY = dt.date(2026, 11, 15)
+TODAY = dt.date(2026, 12, 15)
 """The fixed 'today' of the tests (waiver expiry)."""
 
 

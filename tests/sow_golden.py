@@ -28,9 +28,9 @@ REPO = HERE.parent
 GOLDEN = HERE / "golden" / "sow"
 SPEC_ID = "credit-decision-assistant"
 GOLDEN_FILE = GOLDEN / f"{SPEC_ID}.md"
-AS_OF = dt.date(2026, 1, 1)
+AS_OF = dt.date(2026, 12, 15)
 """The day the readiness rules are run for the golden copy."""
-SOURCE_DATE_EPOCH = str(int(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp()))
+SOURCE_DATE_EPOCH = str(int(dt.datetime.combine(AS_OF, dt.time(), tzinfo=dt.timezone.utc).timestamp()))
 
 
 def render_golden() -> str:

@@ -14,7 +14,7 @@ from specgen.rules import all_rules
 from tests.paths import PROJECT_FILE
 from tests.rules_support import drop, project_data, put, write_project
 
-AS_OF = ("--as-of", "2026-11-15")
+AS_OF = ("--as-of", "2026-12-15")
 
 
 @pytest.fixture
@@ -131,18 +131,18 @@ def test_usage_errors_exit_2(run, credit_tree, args, words) -> None:
 
 def test_expired_waivers_are_reported(run, tmp_path, credit_data, write_spec) -> None:
     project = project_data()
-    waiver = {"rule": "RED-002", "reason": "Catalogue growing", "approved_by": "ciso", "expires": "2026-10-31"}
+    waiver = {"rule": "RED-002", "reason": "Catalogue growing", "approved_by": "ciso", "expires": "2026-12-10"}
     project["policy"]["waivers"] = [waiver]
     write_project(tmp_path, project)
     spec = _break(tmp_path, credit_data, write_spec)
     result = run("check", spec, *AS_OF)
     assert result.exit_code == 1
-    assert "warning: policy.waivers[0].expires: the waiver of RED-002 expired on 2026-10-31" in result.output
+    assert "warning: policy.waivers[0].expires: the waiver of RED-002 expired on 2026-12-10" in result.output
     assert "Expired waivers (rules apply again): 1" in result.output
-    still = run("check", spec, "--as-of", "2026-10-31")
+    still = run("check", spec, "--as-of", "2026-12-05")
     assert still.exit_code == 0
     assert "Switched off by a waiver: 1" in still.output
-    assert "RED-002    off, approved by ciso, expires 2026-10-31: Catalogue growing" in still.output
+    assert "RED-002    off, approved by ciso, expires 2026-12-10: Catalogue growing" in still.output
 
 
 def test_spec_text_cannot_inject_terminal_escapes(run, tmp_path, credit_data, write_spec) -> None:

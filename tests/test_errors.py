@@ -79,3 +79,22 @@ def test_the_handler_prints_no_line_the_message_could_start() -> None:
 def test_unexpected_errors_are_not_swallowed_by_the_handler() -> None:
     result = click.testing.CliRunner().invoke(_group_raising(RuntimeError("bug")), ["boom"])
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_a_reader_that_goes_away_is_not_an_error_message() -> None:
+    """`specgen ... | head -1`: a closed pipe ends the command quietly, with no message or traceback."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.paths import EXAMPLES
+
+    command = [sys.executable, "-c", "from specgen.cli import main; main()", "validate", str(EXAMPLES)]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before specgen writes a byte: every write fails with EPIPE
+    try:
+        done = subprocess.run(command, stdout=write_end, stderr=subprocess.PIPE, timeout=120, check=False)
+    finally:
+        os.close(write_end)
+    assert done.stderr.decode() == ""
+    assert done.returncode in (0, ExitCode.FAILED)

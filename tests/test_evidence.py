@@ -24,8 +24,8 @@ from tests.evidence_support import (
     table,
 )
 
-AS_OF = "2026-11-15"
-AS_OF_EPOCH = "1794700800"  # 2026-11-15T00:00:00Z: "today" for staleness, so no test ages
+AS_OF = "2026-12-15"
+AS_OF_EPOCH = "1797292800"  # 2026-12-15T00:00:00Z: "today" for staleness, so no test ages
 
 
 @pytest.fixture(autouse=True)
@@ -340,6 +340,18 @@ def test_the_examples_are_backed_by_evidence_that_holds(run) -> None:
         items = json.loads(listed.output)["items"]
         assert items and {i["verdict"] for i in items} == {"holds"}, items
         assert all(i["sha256"] for i in items)
+
+
+def test_a_run_dated_after_the_day_checked_does_not_count(run) -> None:
+    """--as-of asks how things stood on that day: evidence recorded later did not exist yet."""
+    from tests.paths import EXAMPLES
+
+    spec = EXAMPLES / "credit-decision-assistant.yml"
+    before = json.loads(run("evidence", "list", spec, "--as-of", "2026-11-30", "--format", "json").output)["items"]
+    assert before and {i["verdict"] for i in before} == {"no evidence"}
+    assert all("on or before 2026-11-30 (the first recorded run is dated 2026-12-01)" in i["reason"] for i in before)
+    checked = run("check", spec, "--as-of", "2026-11-30")
+    assert checked.exit_code == 1 and "EVID-001" in checked.output
 
 
 @pytest.mark.slow

@@ -180,7 +180,7 @@ def test_annex_lists_findings_and_active_waivers(credit_data: dict, write_spec, 
     path = write_spec(_without_threshold_rule(credit_data), "credit")
     _waive_gov_004(tmp_path / "specgen.yml")
     portfolio = load_portfolio([path])
-    report = check_portfolio(portfolio, today=dt.date(2026, 11, 1))
+    report = check_portfolio(portfolio, today=dt.date(2026, 12, 15))
     annex = definitions(portfolio, report=report)[0].annex
     assert annex.assessed
     assert annex.declared_stage == "system of record"
@@ -199,7 +199,7 @@ def test_an_expired_waiver_is_not_in_the_annex(credit_data: dict, write_spec, tm
     path = write_spec(_without_threshold_rule(credit_data), "credit")
     _waive_gov_004(tmp_path / "specgen.yml", expires="2026-06-30")
     portfolio = load_portfolio([path])
-    report = check_portfolio(portfolio, today=dt.date(2026, 11, 1)).specs[0]
+    report = check_portfolio(portfolio, today=dt.date(2026, 12, 15)).specs[0]
     annex = definition(portfolio.specs[0].spec, portfolio.project, report=report).annex
     assert annex.waivers == ()
     gov = next(f for f in annex.findings if f.rule_id == "GOV-004")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +29,15 @@ def today(as_of: dt.datetime | dt.date | None = None) -> dt.date:
     return clock.today(as_of)
 
 
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so flushing it at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (a test runner's capture)
+        pass
+
+
 class SpecgenGroup(click.Group):
     """The one place an error from the library becomes a message and an exit code.
 
@@ -49,6 +60,9 @@ class SpecgenGroup(click.Group):
             for line in rest:
                 click.echo(terminal(line), err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:  # the reader went away (specgen ... | head): nothing more to say
+            _silence_stdout()
+            ctx.exit(ExitCode.FAILED)
         except OSError as exc:
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()

@@ -96,8 +96,15 @@ def verdict_for(
     by = target.measured_by
     if by is None:
         return Verdict(VerdictKind.no_evidence, "it names no measurement (measured_by)")
-    runs = tuple(_matching(records, by))
+    recorded = _matching(records, by)
+    runs = tuple(r for r in recorded if r.run_date <= today)  # a run dated later did not exist yet on that day
     if not runs:
+        if recorded:
+            return Verdict(
+                VerdictKind.no_evidence,
+                f"no run of metric '{by.metric}', slice '{by.slice}' on or before {today} "
+                f"(the first recorded run is dated {recorded[0].run_date})",
+            )
         return Verdict(VerdictKind.no_evidence, f"no recorded run of metric '{by.metric}', slice '{by.slice}'")
     record = runs[-1]
     unit = getattr(target, "unit", None)
