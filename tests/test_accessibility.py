@@ -19,10 +19,8 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,11 +28,11 @@ import pytest
 from specgen import load_portfolio
 from specgen.rules import check_portfolio
 from specgen.site.build import build_site
+from tests.browser_support import launch_chromium
 from tests.paths import EXAMPLES, PROJECT_FILE, REPO
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("SPECGEN_CHROMIUM", "/usr/bin/chromium"))
 AXE = REPO / ".ci" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "tests" / "artifacts"
 BROKEN = REPO / "tests" / "data" / "a11y" / "broken.html"
@@ -64,29 +62,10 @@ Element.prototype.attachShadow = function (init) { return attach.call(this, {...
 """Material draws Mermaid diagrams in closed shadow roots; opened, axe checks them too."""
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("SPECGEN_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"SPECGEN_REQUIRE_BROWSER=1 but the accessibility tests cannot run: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        _unavailable("Playwright's Python package is not installed (pip install -e '.[test]')")
-    if not CHROMIUM.exists():
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    if not AXE.exists():
-        _unavailable(f"axe-core is not installed at {AXE} (npm ci --prefix .ci/axe)")
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        except Error as exc:
-            _unavailable(f"Chromium at {CHROMIUM} does not start: {exc.message.splitlines()[0]}")
-        yield chromium
-        chromium.close()
+    """Headless Chromium (Debian's), driven by Playwright."""
+    yield from launch_chromium((AXE, "npm ci --prefix .ci/axe"))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

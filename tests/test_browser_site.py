@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -30,12 +29,12 @@ from specgen import load_portfolio
 from specgen.rules import check_portfolio
 from specgen.site.build import build_site
 from specgen.spec.schema import Project, Spec
+from tests.browser_support import launch_chromium
 from tests.paths import EXAMPLES, PROJECT_FILE, spec_files
 from tests.site_support import PROBE, inject_markup
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("SPECGEN_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CREDIT = "workflows/credit-decision-assistant"
 
@@ -58,28 +57,10 @@ COUNT_PROBES = """
 """
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("SPECGEN_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"SPECGEN_REQUIRE_BROWSER=1 but the browser tests cannot run: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Headless Chromium (Debian's), driven by Playwright."""
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        _unavailable("Playwright's Python package is not installed (pip install -e '.[test]')")
-    if not CHROMIUM.exists():
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium chromium-driver)")
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        except Error as exc:
-            _unavailable(f"Chromium at {CHROMIUM} does not start: {exc.message.splitlines()[0]}")
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()
 
 
 def _build(root: Path, specs: Path, project_file: Path) -> Path:
