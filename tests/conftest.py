@@ -17,6 +17,8 @@ from tests.paths import EXAMPLES, PROJECT_FILE, REPO
 SLOW_MARKS = ("browser", "office")
 SLOW_MODULES = (
     "test_site_build",
+    "test_site_staging",
+    "test_site_incremental",
     "test_browser_site",
     "test_bundle",
     "test_bundle_hostile",

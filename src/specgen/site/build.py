@@ -15,9 +15,7 @@ problems are raised as :class:`SiteError` subclasses for the caller to report.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from specgen.site.gather import SiteInputs, gather
 from specgen.site.mkdocs import mkdocs_config, mkdocs_yaml, run_mkdocs
 from specgen.site.pages import PORTFOLIO_PAGES, Page, PageDef, PortfolioPageDef
 from specgen.site.plan import render_planned_pages
+from specgen.site.staging import remove_stale, staging_folder, swap_in
 from specgen.spec.loader import Portfolio
 from specgen.spec.schema import Project
 
@@ -224,19 +223,6 @@ def _check_inputs_outside(portfolio: Portfolio, output: Path, keep_sources: Path
         raise OutputNotOurs(f"the site ({output}) and the kept sources ({keep_sources}) must be separate folders")
 
 
-def _swap_in(new: Path, target: Path, attic: Path) -> None:
-    """Replace ``target`` with ``new`` by two renames; ``attic`` receives the old one."""
-    if target.exists():
-        os.replace(target, attic)
-        try:
-            os.replace(new, target)
-        except BaseException:
-            os.replace(attic, target)
-            raise
-    else:
-        os.replace(new, target)
-
-
 def build_site(
     portfolio: Portfolio,
     output: Path,
@@ -265,15 +251,15 @@ def build_site(
     if keep_sources is not None:
         _check_replaceable(keep_sources, SOURCES_MARKER, force)
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".specgen-build", dir=output.parent))
-    try:
-        return _build_in(
-            staging, portfolio, output, report, user_templates, keep_sources, force, workflow_pages, portfolio_pages
-        )
-    except SiteBuildError as exc:
-        raise SiteBuildError(f"{exc.message}; the previous site in {output} was left as it was", exc.warnings) from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    remove_stale(output)
+    with staging_folder(output) as staging:
+        try:
+            return _build_in(
+                staging, portfolio, output, report, user_templates, keep_sources, force, workflow_pages, portfolio_pages
+            )
+        except SiteBuildError as exc:
+            message = f"{exc.message}; the previous site in {output} was left as it was"
+            raise SiteBuildError(message, exc.warnings) from exc
 
 
 def _build_in(
@@ -305,10 +291,10 @@ def _build_in(
     built = time.perf_counter()
     (site / MARKER).write_text("Built by specgen build; the next build replaces this folder.\n", encoding="utf-8")
     _check_replaceable(output, MARKER, force)
-    _swap_in(site, output, staging / "previous-site")
+    swap_in(site, output, staging / "previous-site")
     kept = None
     if keep_sources is not None:
         keep_sources.parent.mkdir(parents=True, exist_ok=True)
-        _swap_in(sources.root, keep_sources, staging / "previous-sources")
+        swap_in(sources.root, keep_sources, staging / "previous-sources")
         kept = keep_sources
     return BuildResult(output, len(sources.pages), rendered - started, built - rendered, kept, warnings)
