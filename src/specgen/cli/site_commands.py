@@ -22,6 +22,11 @@ templates_option = click.option(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Folder whose site/... files replace the bundled templates (default: templates/ next to the project file).",
 )
+no_cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build everything afresh, neither reading nor writing the build cache (.specgen-cache/ by the project file).",
+)
 as_of_option = click.option(
     "--as-of",
     "as_of",
@@ -59,6 +64,7 @@ def _invalid(portfolio: Portfolio) -> None:
     help="Also keep the generated mkdocs project (mkdocs.yml, docs/, theme/) in this folder.",
 )
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if specgen did not build it.")
+@no_cache_option
 @as_of_option
 def build(
     paths: tuple[Path, ...],
@@ -67,6 +73,7 @@ def build(
     templates_dir: Path | None,
     keep_sources: Path | None,
     force: bool,
+    no_cache: bool,
     as_of: dt.datetime | None,
 ) -> None:
     """Build the handover site: one section per workflow, readiness included.
@@ -75,9 +82,10 @@ def build(
     build with the messages of `specgen validate`. Exits 0 when the site is
     built, 1 when the specs are invalid or the build fails (the previous site
     is left as it was), 2 on a usage error such as an OUTPUT folder specgen
-    did not build.
+    did not build. Pages whose inputs did not change since the last build
+    are taken from the build cache (see --no-cache).
     """
-    from specgen.site.build import build_site
+    from specgen.site.build import build_site, default_cache
 
     portfolio = _load(paths, project_file)
     if not portfolio.ok:
@@ -90,8 +98,13 @@ def build(
         user_templates=templates_dir,
         keep_sources=keep_sources,
         force=force,
+        cache=None if no_cache else default_cache(portfolio),
     )
+    for note in result.notes:
+        _emit(note, err=True)
     kept = f"; mkdocs project kept in {result.sources}" if result.sources else ""
+    if result.reused or result.computed:
+        kept += f"; {result.reused} of {result.reused + result.computed} steps reused from the cache"
     noun = "workflow" if len(portfolio.specs) == 1 else "workflows"
     _emit(
         f"built {output}: {result.pages} pages for {len(portfolio.specs)} {noun} "

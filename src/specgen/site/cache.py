@@ -1,0 +1,189 @@
+"""The build cache: what an earlier build computed, by the hash of what it
+was computed from.
+
+One SQLite file, ``.specgen-cache/site.sqlite3`` beside the project file,
+maps keys (SHA-256 of every input of a step, see :mod:`specgen.site.mkcache`)
+to values (zlib-compressed JSON). It stamps itself with its format and the
+versions of specgen, mkdocs, mkdocs-material, Python-Markdown,
+pymdown-extensions, Jinja and Python; a cache stamped otherwise, or one that
+cannot be read, is discarded with a one-line note and rebuilt, never trusted.
+Entries a build computes are written only when the build succeeds, and the
+entries it did not use are dropped then, so the cache holds one build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import sys
+import zlib
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CACHE_DIR", "CACHE_FILE", "FORMAT", "SiteCache", "digest", "open_cache", "tool_versions"]
+
+CACHE_DIR = ".specgen-cache"
+"""The cache folder, beside the project file (ignored by git)."""
+CACHE_FILE = "site.sqlite3"
+FORMAT = "specgen-site-cache 1"
+"""Changed whenever the keys or values change meaning."""
+_DISTRIBUTIONS = ("specgen", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+
+
+def tool_versions() -> str:
+    """Versions of everything that shapes the pages (part of every key's salt)."""
+    found = []
+    for name in _DISTRIBUTIONS:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} ?")
+    found.append(f"python {sys.version_info.major}.{sys.version_info.minor}")
+    return ", ".join(found)
+
+
+def digest(*parts: str | bytes) -> str:
+    """SHA-256 over ``parts``, each length-prefixed so no two lists collide."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        hashed.update(len(data).to_bytes(8, "big"))
+        hashed.update(data)
+    return hashed.hexdigest()
+
+
+class _Unreadable(Exception):
+    pass
+
+
+class SiteCache:
+    """An open cache: :meth:`get` and :meth:`put` during a build, :meth:`commit`
+    after a successful one. A read that fails marks the cache broken: every
+    later :meth:`get` misses and :meth:`commit` starts the file afresh."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection | None, notes: list[str]) -> None:
+        self.path = path
+        self._db = connection
+        self.notes = notes
+        """One-line notes for the user (a cache discarded, and why)."""
+        self._new: dict[str, bytes] = {}
+        self._used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Any | None:
+        """The value stored under ``key`` (JSON data), or None."""
+        self._used.add(key)
+        if key in self._new:
+            self.hits += 1
+            return json.loads(zlib.decompress(self._new[key]))
+        if self._db is None:
+            self.misses += 1
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            value = None if row is None else json.loads(zlib.decompress(row[0]))
+        except (sqlite3.Error, zlib.error, ValueError, TypeError) as exc:
+            self._broken(f"an entry cannot be read ({exc})")
+            value = None
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Remember ``value`` (JSON data) under ``key``; written by :meth:`commit`."""
+        self._used.add(key)
+        self._new[key] = zlib.compress(json.dumps(value, separators=(",", ":")).encode("utf-8"), 1)
+
+    def _broken(self, why: str) -> None:
+        self.notes.append(f"note: discarded the build cache {self.path}: {why}; it is rebuilt")
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+        self.path.unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        """Write the new entries and drop those this build did not use."""
+        try:
+            db = self._db if self._db is not None else _create(self.path)
+            self._db = db
+            with db:
+                db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", self._new.items())
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self._used))
+                db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
+        except sqlite3.Error as exc:  # a cache that cannot be written only costs time
+            self.notes.append(f"note: the build cache {self.path} was not updated: {exc}")
+        finally:
+            self._new.clear()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _create(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ignore = path.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# specgen's build cache: safe to delete\n*\n", encoding="utf-8")
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path, timeout=30)
+    with db:
+        db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("versions", tool_versions())])
+    return db
+
+
+def _check(db: sqlite3.Connection) -> None:
+    try:
+        meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
+        db.execute("SELECT key, value FROM entries LIMIT 1").fetchall()
+    except sqlite3.Error as exc:
+        raise _Unreadable(f"it is not a specgen cache ({exc})") from exc
+    if meta.get("format") != FORMAT:
+        raise _Unreadable(f"it has another layout ({meta.get('format', 'none')!r}, expected {FORMAT!r})")
+    if meta.get("versions") != tool_versions():
+        raise _Unreadable(f"it was made by other versions ({meta.get('versions')})")
+
+
+def open_cache(folder: Path) -> SiteCache:
+    """Open (or prepare to create) the cache in ``folder``. A foreign or
+    unreadable cache file is deleted and noted in :attr:`SiteCache.notes`."""
+    path = folder / CACHE_FILE
+    notes: list[str] = []
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise _refuse(path)
+    if not path.exists():
+        return SiteCache(path, None, notes)
+    db: sqlite3.Connection | None = None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+        _check(db)
+    except (_Unreadable, sqlite3.Error) as exc:
+        if db is not None:
+            db.close()
+        why = str(exc) if isinstance(exc, _Unreadable) else f"it cannot be read ({exc})"
+        notes.append(f"note: discarded the build cache {path}: {why}; it is rebuilt")
+        path.unlink(missing_ok=True)
+        return SiteCache(path, None, notes)
+    return SiteCache(path, db, notes)
+
+
+def _refuse(path: Path) -> Exception:
+    from specgen.site.errors import SiteBuildError
+
+    return SiteBuildError(f"{path} is not a file; remove it or build with --no-cache")
+
+
+def keys_of(values: Iterable[str]) -> str:
+    """One digest over many strings (file lists and the like)."""
+    return digest(*values)
