@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -200,3 +201,40 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_a_note(run, example_tree: 
     again = run("build", "specs", "-o", "site", cwd=example_tree)
     assert "discarded" not in again.output and again.exit_code == 0
     assert _digest(example_tree / "site") == _digest(example_tree / "clean")
+
+
+def test_serve_rebuilds_from_the_cache_and_shows_the_edit(example_tree: Path) -> None:
+    from specgen import load_portfolio
+    from specgen.site.serve import Preview
+    from tests.test_site_build import _free_port, _get, _wait_for
+
+    specs, project_file = example_tree / "specs", example_tree / "specgen.yml"
+    outcomes = []
+
+    def load():
+        return load_portfolio([specs], project_file=project_file), None
+
+    preview = Preview(
+        load,
+        watch=[specs, project_file],
+        port=_free_port(),
+        on_build=outcomes.append,
+        cache=example_tree / CACHE_DIR,
+    )
+    assert preview.build().ok
+    thread = threading.Thread(target=preview.run, daemon=True)
+    thread.start()
+    try:
+        page = f"{preview.url}workflows/credit-decision-assistant/index.html"
+        assert _wait_for(lambda: "Scores personal-loan applications" in _get(page))
+        spec = specs / "credit-decision-assistant.yml"
+        spec.write_text(
+            spec.read_text(encoding="utf-8").replace("Scores personal-loan", "Scores every personal-loan"), "utf-8"
+        )
+        assert _wait_for(lambda: "Scores every personal-loan applications" in _get(page)), "no rebuild"
+    finally:
+        preview.shutdown()
+        thread.join(timeout=10)
+    rebuilt = outcomes[-1].result
+    assert rebuilt is not None and rebuilt.computed > 0
+    assert rebuilt.reused > 10 * rebuilt.computed, "only the pages showing the edited text are rebuilt"

@@ -119,6 +119,7 @@ def build(
 @templates_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to serve on.")
+@no_cache_option
 @as_of_option
 def serve(
     paths: tuple[Path, ...],
@@ -126,6 +127,7 @@ def serve(
     templates_dir: Path | None,
     host: str,
     port: int,
+    no_cache: bool,
     as_of: dt.datetime | None,
 ) -> None:
     """Preview the handover site, rebuilding it when a spec or template changes.
@@ -134,7 +136,7 @@ def serve(
     invalid prints the problems and keeps the last good site. Exits 2 on a
     usage error.
     """
-    from specgen.site.build import default_user_templates
+    from specgen.site.build import default_cache, default_user_templates
     from specgen.site.serve import PreviewBuild
     from specgen.site.serve import serve as serve_site
 
@@ -152,6 +154,8 @@ def serve(
 
     def on_build(outcome: PreviewBuild) -> None:
         if outcome.ok and outcome.result is not None:
+            for note in outcome.result.notes:
+                _emit(note, err=True)
             _emit(f"built {outcome.result.pages} pages in {outcome.result.seconds:.1f}s", err=True)
         elif outcome.diagnostics:
             _emit(format_diagnostics(outcome.diagnostics, "text"), err=True)
@@ -165,7 +169,14 @@ def serve(
     previous = signal.signal(signal.SIGTERM, _interrupt)  # stop cleanly on kill, as on Ctrl-C
     try:
         serve_site(
-            load, watch=watch, user_templates=templates, host=host, port=port, on_build=on_build, on_ready=on_ready
+            load,
+            watch=watch,
+            user_templates=templates,
+            host=host,
+            port=port,
+            on_build=on_build,
+            on_ready=on_ready,
+            cache=None if no_cache else default_cache(first),
         )
     except OSError as exc:
         raise click.UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None

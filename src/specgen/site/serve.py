@@ -53,10 +53,12 @@ class Preview:
         host: str = "127.0.0.1",
         port: int = 8000,
         on_build: Callable[[PreviewBuild], None] | None = None,
+        cache: Path | None = None,
     ) -> None:
         from mkdocs.livereload import LiveReloadServer
 
         self._load = load
+        self._cache = cache
         self._user_templates = user_templates
         self._on_build = on_build or (lambda outcome: None)
         self._workdir = Path(tempfile.mkdtemp(prefix="specgen-serve-"))
@@ -84,7 +86,9 @@ class Preview:
             if not portfolio.ok:
                 outcome = PreviewBuild(False, diagnostics=list(portfolio.diagnostics))
             else:
-                result = build_site(portfolio, self.site_dir, report=report, user_templates=self._user_templates)
+                result = build_site(
+                    portfolio, self.site_dir, report=report, user_templates=self._user_templates, cache=self._cache
+                )
                 outcome = PreviewBuild(True, result=result)
         except SiteError as exc:
             outcome = PreviewBuild(False, error=str(exc))
@@ -113,9 +117,13 @@ def serve(
     port: int = 8000,
     on_build: Callable[[PreviewBuild], None] | None = None,
     on_ready: Callable[[str], None] | None = None,
+    cache: Path | None = None,
 ) -> None:
-    """Build, serve and rebuild on change until interrupted (blocks)."""
-    preview = Preview(load, watch=watch, user_templates=user_templates, host=host, port=port, on_build=on_build)
+    """Build, serve and rebuild on change until interrupted (blocks); ``cache``
+    is the build cache's folder (see :func:`specgen.site.build.build_site`)."""
+    preview = Preview(
+        load, watch=watch, user_templates=user_templates, host=host, port=port, on_build=on_build, cache=cache
+    )
     try:
         preview.build()
         if on_ready is not None:
