@@ -34,8 +34,8 @@ def test_a_killed_builds_staging_folder_is_removed_by_the_next_build(run, exampl
         "import os, sys, pathlib\n"
         "from specgen.site.staging import staging_folder\n"
         "with staging_folder(pathlib.Path(sys.argv[1])) as folder:\n"
-        "    (folder / 'site').mkdir(); (folder / 'site' / 'index.html').write_text('half')\n"
-        "    print(folder, flush=True)\n"
+        "    (folder.folder / 'site').mkdir(); (folder.folder / 'site' / 'index.html').write_text('half')\n"
+        "    print(folder.folder, flush=True)\n"
         "    os._exit(9)\n"
     )
     done = subprocess.run(
@@ -62,8 +62,8 @@ def test_a_running_builds_staging_folder_is_left_alone(run, example_tree: Path) 
     with staging.staging_folder(output) as live:
         result = run("build", "specs", "-o", "site", cwd=example_tree)
         assert result.exit_code == 0, result.output
-        assert live.is_dir(), "the lock of a running build protects its staging folder"
-    assert not live.exists()
+        assert live.folder.is_dir(), "the lock of a running build protects its staging folder"
+    assert not live.folder.exists()
 
 
 def test_the_swap_replaces_the_site_in_one_step_and_a_failure_keeps_it(run, example_tree: Path) -> None:

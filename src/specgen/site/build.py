@@ -269,8 +269,8 @@ def build_site(
     remove_stale(output)
     with staging_folder(output) as staging:
         try:
-            return _build_in(
-                staging,
+            result = _build_in(
+                staging.folder,
                 portfolio,
                 output,
                 report,
@@ -281,6 +281,8 @@ def build_site(
                 portfolio_pages,
                 cache,
             )
+            staging.trash = cache / "trash" if cache is not None else None
+            return result
         except SiteBuildError as exc:
             message = f"{exc.message}; the previous site in {output} was left as it was"
             raise SiteBuildError(message, exc.warnings) from exc

@@ -19,7 +19,9 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import secrets
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["STAGING_SUFFIX", "remove_stale", "staging_folder", "swap_in"]
+__all__ = ["STAGING_SUFFIX", "discard", "remove_stale", "staging_folder", "swap_in"]
 
 STAGING_SUFFIX = ".specgen-build"
 LOCK = ".specgen-lock"
@@ -119,11 +121,48 @@ def remove_stale(output: Path) -> list[Path]:
     return removed
 
 
+class Staging:
+    """A staging folder being used (see :func:`staging_folder`)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.trash: Path | None = None
+        """Set by the build once it succeeded: where to move the folder (the
+        replaced site and the sources) for removal in the background."""
+
+
+def discard(folder: Path, trash: Path | None) -> None:
+    """Remove ``folder``. Deleting the replaced site's thousand files takes
+    about as long as an incremental build, so where a ``trash`` folder on the
+    same file system is given and ``rm`` exists, ``folder`` is moved into it
+    and removed by a detached ``rm -rf`` (with whatever an earlier one left);
+    otherwise it is removed here."""
+    rm = shutil.which("rm") if os.name == "posix" else None
+    if trash is not None and rm is not None:
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            os.rename(folder, trash / secrets.token_hex(8))
+            subprocess.Popen(  # noqa: S603 - a fixed program on our own folder
+                [rm, "-rf", "--", *map(str, sorted(trash.iterdir()))],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+                close_fds=True,
+            )
+            return
+        except OSError:
+            pass
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
-def staging_folder(output: Path) -> Iterator[Path]:
-    """A fresh, locked staging folder beside ``output``, removed on exit."""
+def staging_folder(output: Path) -> Iterator[Staging]:
+    """A fresh, locked staging folder beside ``output``, removed on exit
+    (in the background when the build set :attr:`Staging.trash`)."""
     folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=STAGING_SUFFIX, dir=output.parent))
     handle = open(folder / LOCK, "wb")  # noqa: SIM115 - held for the whole build
+    staging = Staging(folder)
     try:
         try:
             import fcntl
@@ -131,7 +170,7 @@ def staging_folder(output: Path) -> Iterator[Path]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except ImportError:
             pass
-        yield folder
+        yield staging
     finally:
         handle.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        discard(folder, staging.trash)
