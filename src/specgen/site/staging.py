@@ -142,7 +142,7 @@ def discard(folder: Path, trash: Path | None) -> None:
         try:
             trash.mkdir(parents=True, exist_ok=True)
             os.rename(folder, trash / secrets.token_hex(8))
-            subprocess.Popen(  # noqa: S603 - a fixed program on our own folder
+            subprocess.Popen(
                 [rm, "-rf", "--", *map(str, sorted(trash.iterdir()))],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
