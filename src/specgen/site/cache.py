@@ -7,8 +7,9 @@ to values (zlib-compressed JSON). It stamps itself with its format and the
 versions of specgen, mkdocs, mkdocs-material, Python-Markdown,
 pymdown-extensions, Jinja and Python; a cache stamped otherwise, or one that
 cannot be read, is discarded with a one-line note and rebuilt, never trusted.
-Entries a build computes are written only when the build succeeds, and the
-entries it did not use are dropped then, so the cache holds one build.
+Entries a build computes are committed only when the build succeeds (an
+open transaction until then), and the entries it did not use are dropped
+then, so the cache holds one build.
 """
 
 from __future__ import annotations
@@ -96,9 +97,18 @@ class SiteCache:
         return value
 
     def put(self, key: str, value: Any) -> None:
-        """Remember ``value`` (JSON data) under ``key``; written by :meth:`commit`."""
+        """Remember ``value`` (JSON data) under ``key``, inside a transaction
+        that only :meth:`commit` commits (so memory stays flat however many
+        pages change; kept in memory if the database is busy or broken)."""
         self._used.add(key)
-        self._new[key] = zlib.compress(json.dumps(value, separators=(",", ":")).encode("utf-8"), 1)
+        data = zlib.compress(json.dumps(value, separators=(",", ":")).encode("utf-8"), 1)
+        if self._db is not None:
+            try:
+                self._db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, data))
+                return
+            except sqlite3.Error:
+                pass
+        self._new[key] = data
 
     def _broken(self, why: str) -> None:
         self.notes.append(f"note: discarded the build cache {self.path}: {why}; it is rebuilt")
@@ -163,7 +173,10 @@ def open_cache(folder: Path) -> SiteCache:
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise _refuse(path)
     if not path.exists():
-        return SiteCache(path, None, notes)
+        try:
+            return SiteCache(path, _create(path), notes)
+        except (sqlite3.Error, OSError):
+            return SiteCache(path, None, notes)
     db: sqlite3.Connection | None = None
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
