@@ -238,3 +238,27 @@ def test_serve_rebuilds_from_the_cache_and_shows_the_edit(example_tree: Path) ->
     rebuilt = outcomes[-1].result
     assert rebuilt is not None and rebuilt.computed > 0
     assert rebuilt.reused > 10 * rebuilt.computed, "only the pages showing the edited text are rebuilt"
+
+
+@pytest.mark.parametrize("lock", ["EXCLUSIVE", "IMMEDIATE"], ids=["committing", "writing"])
+def test_a_cache_in_use_by_another_build_is_not_discarded(run, example_tree: Path, lock: str) -> None:
+    assert run("build", "specs", "-o", "site", cwd=example_tree).exit_code == 0
+    assert run("build", "specs", "-o", "clean", "--no-cache", cwd=example_tree).exit_code == 0
+    path = example_tree / CACHE_DIR / CACHE_FILE
+    spec = example_tree / "specs" / "credit-decision-assistant.yml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("personal loans", "personal leases"), "utf-8")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    other.execute(f"BEGIN {lock}")  # another build (serve and build at once) holds the cache
+    try:
+        result = run("build", "specs", "-o", "site", cwd=example_tree)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 0, result.output
+    assert "discarded" not in result.output
+    assert "in use by another build" in result.output or "was not updated" in result.output, result.output
+    assert path.is_file()
+    again = run("build", "specs", "-o", "site", cwd=example_tree)
+    assert again.exit_code == 0 and "discarded" not in again.output, again.output
+    assert run("build", "specs", "-o", "clean", "--no-cache", cwd=example_tree).exit_code == 0
+    assert _digest(example_tree / "site") == _digest(example_tree / "clean")

@@ -31,6 +31,9 @@ CACHE_DIR = ".specgen-cache"
 CACHE_FILE = "site.sqlite3"
 FORMAT = "specgen-site-cache 1"
 """Changed whenever the keys or values change meaning."""
+BUSY_SECONDS = 2.0
+"""How long to wait for another build (``serve`` and ``build`` at once) to
+release the cache before going on without writing to it."""
 _DISTRIBUTIONS = ("specgen", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 
 
@@ -72,6 +75,9 @@ class SiteCache:
         """One-line notes for the user (a cache discarded, and why)."""
         self._new: dict[str, bytes] = {}
         self._used: set[str] = set()
+        self._writing = True
+        self.busy = False
+        """Another build held the cache when this one opened it: it is neither read nor written."""
         self.hits = 0
         self.misses = 0
 
@@ -88,7 +94,8 @@ class SiteCache:
             row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
             value = None if row is None else json.loads(zlib.decompress(row[0]))
         except (sqlite3.Error, zlib.error, ValueError, TypeError) as exc:
-            self._broken(f"an entry cannot be read ({exc})")
+            if not _busy(exc):  # another build committing is no reason to discard the cache
+                self._broken(f"an entry cannot be read ({exc})")
             value = None
         if value is None:
             self.misses += 1
@@ -102,12 +109,12 @@ class SiteCache:
         pages change; kept in memory if the database is busy or broken)."""
         self._used.add(key)
         data = zlib.compress(json.dumps(value, separators=(",", ":")).encode("utf-8"), 1)
-        if self._db is not None:
+        if self._db is not None and self._writing:
             try:
                 self._db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, data))
                 return
-            except sqlite3.Error:
-                pass
+            except sqlite3.Error:  # another build is writing: keep the rest in memory until the commit
+                self._writing = False
         self._new[key] = data
 
     def _broken(self, why: str) -> None:
@@ -119,6 +126,8 @@ class SiteCache:
 
     def commit(self) -> None:
         """Write the new entries and drop those this build did not use."""
+        if self.busy:
+            return
         try:
             db = self._db if self._db is not None else _create(self.path)
             self._db = db
@@ -145,7 +154,7 @@ def _create(path: Path) -> sqlite3.Connection:
     if not ignore.exists():
         ignore.write_text("# specgen's build cache: safe to delete\n*\n", encoding="utf-8")
     path.unlink(missing_ok=True)
-    db = sqlite3.connect(path, timeout=30)
+    db = sqlite3.connect(path, timeout=BUSY_SECONDS)
     with db:
         db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
@@ -179,16 +188,27 @@ def open_cache(folder: Path) -> SiteCache:
             return SiteCache(path, None, notes)
     db: sqlite3.Connection | None = None
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_SECONDS)
         _check(db)
     except (_Unreadable, sqlite3.Error) as exc:
         if db is not None:
             db.close()
+        if _busy(exc):
+            notes.append(f"note: the build cache {path} is in use by another build; building without it")
+            skipped = SiteCache(path, None, notes)
+            skipped.busy = True
+            return skipped
         why = str(exc) if isinstance(exc, _Unreadable) else f"it cannot be read ({exc})"
         notes.append(f"note: discarded the build cache {path}: {why}; it is rebuilt")
         path.unlink(missing_ok=True)
         return SiteCache(path, None, notes)
     return SiteCache(path, db, notes)
+
+
+def _busy(exc: BaseException) -> bool:
+    """Whether an SQLite error only says another connection holds the lock."""
+    cause = exc.__cause__ if isinstance(exc, _Unreadable) else exc
+    return isinstance(cause, sqlite3.OperationalError) and ("locked" in str(cause) or "busy" in str(cause))
 
 
 def _refuse(path: Path) -> Exception:
