@@ -262,3 +262,13 @@ def test_a_cache_in_use_by_another_build_is_not_discarded(run, example_tree: Pat
     assert again.exit_code == 0 and "discarded" not in again.output, again.output
     assert run("build", "specs", "-o", "clean", "--no-cache", cwd=example_tree).exit_code == 0
     assert _digest(example_tree / "site") == _digest(example_tree / "clean")
+
+
+def test_a_failed_build_leaves_no_cache_behind(run, example_tree: Path) -> None:
+    broken = example_tree / "templates" / "site" / "workflow" / "exit.md.j2"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("# Exit\n\n[gone](no-such-page.md)\n", encoding="utf-8")  # mkdocs fails, strict
+    result = run("build", "specs", "-o", "site", cwd=example_tree)
+    assert result.exit_code == 1
+    assert "no-such-page.md" in result.output
+    assert sorted(p.name for p in example_tree.iterdir()) == ["specgen.yml", "specs", "templates"]

@@ -314,7 +314,7 @@ def _build_in(
     )
     rendered = time.perf_counter()
     site = staging / "site"
-    cache = open_cache(cache_dir) if cache_dir is not None else None
+    cache = open_cache(cache_dir, scratch=staging) if cache_dir is not None else None
     from specgen.site.mkcache import cache_plugin  # imports mkdocs: only when building
 
     try:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import sqlite3
 import sys
 import zlib
@@ -68,9 +70,19 @@ class SiteCache:
     after a successful one. A read that fails marks the cache broken: every
     later :meth:`get` misses and :meth:`commit` starts the file afresh."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection | None, notes: list[str]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        connection: sqlite3.Connection | None,
+        notes: list[str],
+        scratch: Path | None = None,
+        pending: Path | None = None,
+    ) -> None:
         self.path = path
         self._db = connection
+        self._scratch = scratch
+        self._pending = pending
+        """A new database (in ``scratch``) that :meth:`commit` moves to ``path``."""
         self.notes = notes
         """One-line notes for the user (a cache discarded, and why)."""
         self._new: dict[str, bytes] = {}
@@ -122,37 +134,62 @@ class SiteCache:
         if self._db is not None:
             self._db.close()
         self._db = None
-        self.path.unlink(missing_ok=True)
+        if self._pending is not None:
+            self._pending.unlink(missing_ok=True)
+            self._pending = None
 
     def commit(self) -> None:
         """Write the new entries and drop those this build did not use."""
         if self.busy:
             return
         try:
-            db = self._db if self._db is not None else _create(self.path)
-            self._db = db
+            if self._db is None:
+                self._pending = (self._scratch or self.path.parent) / f".{CACHE_FILE}.new"
+                self._db = _create(self._pending)
+            db = self._db
             with db:
                 db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", self._new.items())
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
                 db.execute("DELETE FROM used")
                 db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self._used))
                 db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
-        except sqlite3.Error as exc:  # a cache that cannot be written only costs time
+            if self._pending is not None:
+                db.close()
+                self._db = None
+                _install(self._pending, self.path)
+                self._pending = None
+        except (sqlite3.Error, OSError) as exc:  # a cache that cannot be written only costs time
             self.notes.append(f"note: the build cache {self.path} was not updated: {exc}")
         finally:
             self._new.clear()
 
     def close(self) -> None:
+        """Close; without :meth:`commit`, nothing of this build is kept."""
         if self._db is not None:
             self._db.close()
             self._db = None
+        if self._pending is not None:
+            self._pending.unlink(missing_ok=True)
+            self._pending = None
 
 
-def _create(path: Path) -> sqlite3.Connection:
+def _install(new: Path, path: Path) -> None:
+    """Move a new database into the cache folder (made, git-ignored, if need be)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     ignore = path.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# specgen's build cache: safe to delete\n*\n", encoding="utf-8")
+    try:
+        os.replace(new, path)
+    except OSError:  # another file system: copy beside, then rename
+        beside = path.with_name(f".{CACHE_FILE}.new")
+        shutil.copyfile(new, beside)
+        os.replace(beside, path)
+        new.unlink(missing_ok=True)
+
+
+def _create(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path, timeout=BUSY_SECONDS)
     with db:
@@ -174,18 +211,28 @@ def _check(db: sqlite3.Connection) -> None:
         raise _Unreadable(f"it was made by other versions ({meta.get('versions')})")
 
 
-def open_cache(folder: Path) -> SiteCache:
-    """Open (or prepare to create) the cache in ``folder``. A foreign or
-    unreadable cache file is deleted and noted in :attr:`SiteCache.notes`."""
+def _fresh(path: Path, notes: list[str], scratch: Path | None) -> SiteCache:
+    """A cache to be created: in ``scratch`` until :meth:`SiteCache.commit`."""
+    if scratch is None:
+        return SiteCache(path, None, notes)
+    pending = scratch / CACHE_FILE
+    try:
+        return SiteCache(path, _create(pending), notes, scratch, pending)
+    except (sqlite3.Error, OSError):
+        return SiteCache(path, None, notes, scratch)
+
+
+def open_cache(folder: Path, scratch: Path | None = None) -> SiteCache:
+    """Open the cache in ``folder``. A missing, foreign or unreadable one is
+    started afresh in ``scratch`` (the build's staging folder) and replaces
+    the old only when the build commits, so a failed build changes nothing;
+    a discarded one is noted in :attr:`SiteCache.notes`."""
     path = folder / CACHE_FILE
     notes: list[str] = []
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise _refuse(path)
     if not path.exists():
-        try:
-            return SiteCache(path, _create(path), notes)
-        except (sqlite3.Error, OSError):
-            return SiteCache(path, None, notes)
+        return _fresh(path, notes, scratch)
     db: sqlite3.Connection | None = None
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_SECONDS)
@@ -200,9 +247,8 @@ def open_cache(folder: Path) -> SiteCache:
             return skipped
         why = str(exc) if isinstance(exc, _Unreadable) else f"it cannot be read ({exc})"
         notes.append(f"note: discarded the build cache {path}: {why}; it is rebuilt")
-        path.unlink(missing_ok=True)
-        return SiteCache(path, None, notes)
-    return SiteCache(path, db, notes)
+        return _fresh(path, notes, scratch)
+    return SiteCache(path, db, notes, scratch)
 
 
 def _busy(exc: BaseException) -> bool:
