@@ -74,7 +74,16 @@ def _timed(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, floa
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"specgen {' '.join(args)} failed:\n{output}")
+    _settle(cwd / ".specgen-cache" / "trash")
     return seconds, usage.ru_maxrss / 1024
+
+
+def _settle(trash: Path) -> None:
+    """Wait (untimed) until the replaced site, deleted in the background, is
+    gone, as it is by the next save in a real edit loop."""
+    deadline = time.monotonic() + 60
+    while trash.is_dir() and any(trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _edit(path: Path, field: str, round_: int) -> None:
