@@ -120,7 +120,7 @@ class SiteCache:
         that only :meth:`commit` commits (so memory stays flat however many
         pages change; kept in memory if the database is busy or broken)."""
         self._used.add(key)
-        data = zlib.compress(json.dumps(value, separators=(",", ":")).encode("utf-8"), 1)
+        data = zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 1)
         if self._db is not None and self._writing:
             try:
                 self._db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, data))
