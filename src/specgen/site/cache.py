@@ -21,7 +21,6 @@ import shutil
 import sqlite3
 import sys
 import zlib
-from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -261,8 +260,3 @@ def _refuse(path: Path) -> Exception:
     from specgen.site.errors import SiteBuildError
 
     return SiteBuildError(f"{path} is not a file; remove it or build with --no-cache")
-
-
-def keys_of(values: Iterable[str]) -> str:
-    """One digest over many strings (file lists and the like)."""
-    return digest(*values)
