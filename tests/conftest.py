@@ -16,6 +16,8 @@ from tests.paths import EXAMPLES, PROJECT_FILE, REPO, dump_yaml, load_yaml
 SLOW_MARKS = ("browser", "office")
 SLOW_MODULES = (
     "test_site_build",
+    "test_site_staging",
+    "test_site_incremental",
     "test_browser_site",
     "test_bundle",
     "test_bundle_hostile",

@@ -29,6 +29,11 @@ from specgen.spec.loader import Portfolio
 from specgen.spec.portfolio import load_portfolio
 from specgen.text import terminal
 
+no_cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build everything afresh, neither reading nor writing the build cache (.specgen-cache/ by the project file).",
+)
 as_of_option = click.option(
     "--as-of",
     "as_of",
@@ -66,6 +71,7 @@ def _invalid(portfolio: Portfolio) -> None:
     help="Also keep the generated mkdocs project (mkdocs.yml, docs/, theme/) in this folder.",
 )
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if specgen did not build it.")
+@no_cache_option
 @as_of_option
 def build(
     paths: tuple[Path, ...],
@@ -74,6 +80,7 @@ def build(
     templates_dir: Path | None,
     keep_sources: Path | None,
     force: bool,
+    no_cache: bool,
     as_of: dt.datetime | None,
 ) -> None:
     """Build the handover site: one section per workflow, readiness included.
@@ -82,9 +89,10 @@ def build(
     build with the messages of `specgen validate`. Exits 0 when the site is
     built, 1 when the specs are invalid or the build fails (the previous site
     is left as it was), 2 on a usage error such as an OUTPUT folder specgen
-    did not build.
+    did not build. Pages whose inputs did not change since the last build
+    are taken from the build cache (see --no-cache).
     """
-    from specgen.site.build import build_site
+    from specgen.site.build import build_site, default_cache
     from specgen.site.palette import palette_warnings
 
     portfolio = _load(paths, project_file)
@@ -102,8 +110,13 @@ def build(
         user_templates=user_templates(templates_dir, portfolio=portfolio)[0],
         keep_sources=keep_sources,
         force=force,
+        cache=None if no_cache else default_cache(portfolio),
     )
+    for note in result.notes:
+        _emit(note, err=True)
     kept = f"; mkdocs project kept in {result.sources}" if result.sources else ""
+    if result.reused or result.computed:
+        kept += f"; {result.reused} of {result.reused + result.computed} steps reused from the cache"
     noun = "workflow" if len(portfolio.specs) == 1 else "workflows"
     _emit(
         f"built {output}: {result.pages} pages for {len(portfolio.specs)} {noun} "
@@ -118,6 +131,7 @@ def build(
 @templates_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to serve on.")
+@no_cache_option
 @as_of_option
 def serve(
     paths: tuple[Path, ...],
@@ -125,6 +139,7 @@ def serve(
     templates_dir: Path | None,
     host: str,
     port: int,
+    no_cache: bool,
     as_of: dt.datetime | None,
 ) -> None:
     """Preview the handover site, rebuilding it when a spec or template changes.
@@ -135,6 +150,7 @@ def serve(
     or HOST:PORT are refused. Exits 2 on a usage error or when the port
     cannot be bound (before anything is served).
     """
+    from specgen.site.build import default_cache
     from specgen.site.serve import PreviewBuild
     from specgen.site.serve import serve as serve_site
 
@@ -152,6 +168,8 @@ def serve(
 
     def on_build(outcome: PreviewBuild) -> None:
         if outcome.ok and outcome.result is not None:
+            for note in outcome.result.notes:
+                _emit(note, err=True)
             _emit(f"built {outcome.result.pages} pages in {outcome.result.seconds:.1f}s", err=True)
         else:
             kept = "still serving the last good site" if outcome.last_good else "no site yet"
@@ -168,7 +186,14 @@ def serve(
     previous = signal.signal(signal.SIGTERM, _interrupt)  # stop cleanly on kill, as on Ctrl-C
     try:
         serve_site(
-            load, watch=watch, user_templates=templates, host=host, port=port, on_build=on_build, on_ready=on_ready
+            load,
+            watch=watch,
+            user_templates=templates,
+            host=host,
+            port=port,
+            on_build=on_build,
+            on_ready=on_ready,
+            cache=None if no_cache else default_cache(first),
         )
     except KeyboardInterrupt:
         _emit("stopped", err=True)

@@ -5,7 +5,10 @@ Modules: :mod:`~specgen.site.pages` (the pages as data), :mod:`~specgen.site.vie
 :mod:`~specgen.site.links`, :mod:`~specgen.site.environment` (the Jinja
 environment), :mod:`~specgen.site.plan` (planning and rendering the pages),
 :mod:`~specgen.site.mkdocs` (configuration and the mkdocs build),
-:mod:`~specgen.site.build` (sources, the atomic swap, :func:`build_site`),
+:mod:`~specgen.site.build` (sources, :func:`build_site`),
+:mod:`~specgen.site.staging` (staging folders, the atomic swap),
+:mod:`~specgen.site.cache` and :mod:`~specgen.site.mkcache` (the build cache and
+its mkdocs plugin),
 :mod:`~specgen.site.gather` (the git histories and recorded approvals, read
 before rendering), :mod:`~specgen.site.serve` (the live preview) and :mod:`~specgen.site.errors`.
 """

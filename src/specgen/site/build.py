@@ -15,9 +15,7 @@ problems are raised as :class:`SiteError` subclasses for the caller to report.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,12 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from specgen.confine import check_within
 from specgen.resources import bundled_templates
+from specgen.site.cache import CACHE_DIR, open_cache
 from specgen.site.environment import RenderError
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
 from specgen.site.gather import SiteInputs, gather
 from specgen.site.mkdocs import mkdocs_config, mkdocs_yaml, run_mkdocs
 from specgen.site.pages import PORTFOLIO_PAGES, Page, PageDef, PortfolioPageDef
 from specgen.site.plan import render_planned_pages
+from specgen.site.staging import remove_stale, staging_folder, swap_in
 from specgen.spec.loader import Portfolio
 from specgen.spec.schema import Project
 
@@ -44,6 +44,7 @@ __all__ = [
     "BuildResult",
     "Sources",
     "build_site",
+    "default_cache",
     "default_user_templates",
     "write_sources",
 ]
@@ -86,6 +87,12 @@ class BuildResult:
     sources: Path | None = None
     """Where the generated mkdocs project was kept, if asked."""
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """One-line notes for the user (such as a build cache discarded)."""
+    reused: int = 0
+    """Steps of mkdocs' build taken from the cache (three per page at most)."""
+    computed: int = 0
+    """Steps of mkdocs' build computed afresh."""
 
     @property
     def seconds(self) -> float:
@@ -134,6 +141,11 @@ def _logo(project: Project, root: Path) -> Path | None:
 def default_user_templates(portfolio: Portfolio) -> Path:
     """The user's template folder: ``templates/`` next to the project file."""
     return portfolio.root / "templates"
+
+
+def default_cache(portfolio: Portfolio) -> Path:
+    """The build cache's folder: ``.specgen-cache/`` next to the project file."""
+    return portfolio.root / CACHE_DIR
 
 
 def write_sources(
@@ -231,19 +243,6 @@ def _check_inputs_outside(portfolio: Portfolio, output: Path, keep_sources: Path
         raise OutputNotOurs(f"the site ({output}) and the kept sources ({keep_sources}) must be separate folders")
 
 
-def _swap_in(new: Path, target: Path, attic: Path) -> None:
-    """Replace ``target`` with ``new`` by two renames; ``attic`` receives the old one."""
-    if target.exists():
-        os.replace(target, attic)
-        try:
-            os.replace(new, target)
-        except BaseException:
-            os.replace(attic, target)
-            raise
-    else:
-        os.replace(new, target)
-
-
 def build_site(
     portfolio: Portfolio,
     output: Path,
@@ -254,6 +253,7 @@ def build_site(
     force: bool = False,
     workflow_pages: Sequence[PageDef] | None = None,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
+    cache: Path | None = None,
 ) -> BuildResult:
     """Build the handover site into ``output``, atomically.
 
@@ -261,7 +261,8 @@ def build_site(
     replaces the old one only once it is complete, so any failure leaves the
     previous site as it was. ``output`` (and ``keep_sources``) must be absent,
     empty or built by specgen before, unless ``force``; never may it hold a
-    spec or the project file. Raises
+    spec or the project file. ``cache`` is the build cache's folder
+    (:mod:`specgen.site.cache`; None: build without one). Raises
     :class:`InvalidPortfolio`, :class:`OutputNotOurs` or :class:`SiteBuildError`.
     """
     if not portfolio.ok:
@@ -272,15 +273,26 @@ def build_site(
     if keep_sources is not None:
         _check_replaceable(keep_sources, SOURCES_MARKER, force)
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".specgen-build", dir=output.parent))
-    try:
-        return _build_in(
-            staging, portfolio, output, report, user_templates, keep_sources, force, workflow_pages, portfolio_pages
-        )
-    except SiteBuildError as exc:
-        raise SiteBuildError(f"{exc.message}; the previous site in {output} was left as it was", exc.warnings) from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    remove_stale(output)
+    with staging_folder(output) as staging:
+        try:
+            result = _build_in(
+                staging.folder,
+                portfolio,
+                output,
+                report,
+                user_templates,
+                keep_sources,
+                force,
+                workflow_pages,
+                portfolio_pages,
+                cache,
+            )
+            staging.trash = cache / "trash" if cache is not None else None
+            return result
+        except SiteBuildError as exc:
+            message = f"{exc.message}; the previous site in {output} was left as it was"
+            raise SiteBuildError(message, exc.warnings) from exc
 
 
 def _build_in(
@@ -293,6 +305,7 @@ def _build_in(
     force: bool,
     workflow_pages: Sequence[PageDef] | None,
     portfolio_pages: Sequence[PortfolioPageDef],
+    cache_dir: Path | None,
 ) -> BuildResult:
     """Build in ``staging`` and swap the result in (see :func:`build_site`)."""
     started = time.perf_counter()
@@ -308,14 +321,27 @@ def _build_in(
     )
     rendered = time.perf_counter()
     site = staging / "site"
-    warnings = run_mkdocs(sources.root, site)
+    cache = open_cache(cache_dir, scratch=staging) if cache_dir is not None else None
+    from specgen.site.mkcache import cache_plugin  # imports mkdocs: only when building
+
+    try:
+        plugins = [cache_plugin(cache, sources.root, sources.config)] if cache is not None else []
+        warnings = run_mkdocs(sources.root, site, plugins=plugins)
+        if cache is not None:
+            cache.commit()
+    finally:
+        if cache is not None:
+            cache.close()
     built = time.perf_counter()
     (site / MARKER).write_text("Built by specgen build; the next build replaces this folder.\n", encoding="utf-8")
     _check_replaceable(output, MARKER, force)
-    _swap_in(site, output, staging / "previous-site")
+    swap_in(site, output, staging / "previous-site")
     kept = None
     if keep_sources is not None:
         keep_sources.parent.mkdir(parents=True, exist_ok=True)
-        _swap_in(sources.root, keep_sources, staging / "previous-sources")
+        swap_in(sources.root, keep_sources, staging / "previous-sources")
         kept = keep_sources
-    return BuildResult(output, len(sources.pages), rendered - started, built - rendered, kept, warnings)
+    result = BuildResult(output, len(sources.pages), rendered - started, built - rendered, kept, warnings)
+    if cache is not None:
+        result.notes, result.reused, result.computed = cache.notes, cache.hits, cache.misses
+    return result

@@ -246,9 +246,11 @@ def mkdocs_log() -> Iterator[_Collect]:
         logger.propagate = propagate
 
 
-def run_mkdocs(sources: Path, site_dir: Path) -> list[str]:
+def run_mkdocs(sources: Path, site_dir: Path, *, plugins: Sequence[tuple[str, Any]] = ()) -> list[str]:
     """Build the mkdocs project in ``sources`` into ``site_dir`` (strict: any
-    warning, such as a broken link, fails). Returns mkdocs' warnings."""
+    warning, such as a broken link, fails). Returns mkdocs' warnings.
+    ``plugins`` (name, plugin object) run after those of ``mkdocs.yml``
+    (specgen's build cache, :mod:`specgen.site.mkcache`)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -256,6 +258,8 @@ def run_mkdocs(sources: Path, site_dir: Path) -> list[str]:
     with mkdocs_log() as log:
         try:
             config = load_config(config_file=str(sources.resolve() / "mkdocs.yml"), site_dir=str(site_dir.resolve()))
+            for name, plugin in plugins:
+                config.plugins[name] = plugin
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)

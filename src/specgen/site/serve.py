@@ -203,8 +203,10 @@ class Preview:
         host: str = "127.0.0.1",
         port: int = 8000,
         on_build: Callable[[PreviewBuild], None] | None = None,
+        cache: Path | None = None,
     ) -> None:
         self._load = load
+        self._cache = cache
         self._user_templates = user_templates
         self._on_build = on_build or (lambda outcome: None)
         self.host = host
@@ -246,7 +248,9 @@ class Preview:
             if not portfolio.ok:
                 outcome = PreviewBuild(False, diagnostics=list(portfolio.diagnostics))
             else:
-                result = build_site(portfolio, self.site_dir, report=report, user_templates=self._user_templates)
+                result = build_site(
+                    portfolio, self.site_dir, report=report, user_templates=self._user_templates, cache=self._cache
+                )
                 outcome = PreviewBuild(True, result=result)
         except SiteError as exc:
             outcome = PreviewBuild(False, error=str(exc))
@@ -280,10 +284,14 @@ def serve(
     port: int = 8000,
     on_build: Callable[[PreviewBuild], None] | None = None,
     on_ready: Callable[[str], None] | None = None,
+    cache: Path | None = None,
 ) -> None:
     """Bind, build, serve and rebuild on change until interrupted (blocks).
-    :class:`ServeError` (before anything is built) when the port cannot be bound."""
-    preview = Preview(load, watch=watch, user_templates=user_templates, host=host, port=port, on_build=on_build)
+    :class:`ServeError` (before anything is built) when the port cannot be bound;
+    ``cache`` is the build cache's folder (see :func:`specgen.site.build.build_site`)."""
+    preview = Preview(
+        load, watch=watch, user_templates=user_templates, host=host, port=port, on_build=on_build, cache=cache
+    )
     try:
         preview.build()
         if on_ready is not None:

@@ -1,0 +1,264 @@
+"""The build cache: what an earlier build computed, by the hash of what it
+was computed from.
+
+One SQLite file, ``.specgen-cache/site.sqlite3`` beside the project file,
+maps keys (SHA-256 of every input of a step, see :mod:`specgen.site.mkcache`)
+to values (zlib-compressed JSON). It stamps itself with its format and the
+versions of specgen, mkdocs, mkdocs-material, Python-Markdown,
+pymdown-extensions, Jinja and Python; a cache stamped otherwise, or one that
+cannot be read, is discarded with a one-line note and rebuilt, never trusted.
+Entries a build computes are committed only when the build succeeds (an
+open transaction until then), and the entries it did not use are dropped
+then, so the cache holds one build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import sys
+import zlib
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from specgen.errors import SpecgenError
+
+__all__ = ["CACHE_DIR", "CACHE_FILE", "FORMAT", "SiteCache", "digest", "open_cache", "tool_versions"]
+
+CACHE_DIR = ".specgen-cache"
+"""The cache folder, beside the project file (ignored by git)."""
+CACHE_FILE = "site.sqlite3"
+FORMAT = "specgen-site-cache 1"
+"""Changed whenever the keys or values change meaning."""
+BUSY_SECONDS = 2.0
+"""How long to wait for another build (``serve`` and ``build`` at once) to
+release the cache before going on without writing to it."""
+_DISTRIBUTIONS = ("specgen", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+
+
+def tool_versions() -> str:
+    """Versions of everything that shapes the pages (part of every key's salt)."""
+    found = []
+    for name in _DISTRIBUTIONS:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} ?")
+    found.append(f"python {sys.version_info.major}.{sys.version_info.minor}")
+    return ", ".join(found)
+
+
+def digest(*parts: str | bytes) -> str:
+    """SHA-256 over ``parts``, each length-prefixed so no two lists collide."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        hashed.update(len(data).to_bytes(8, "big"))
+        hashed.update(data)
+    return hashed.hexdigest()
+
+
+class _Unreadable(SpecgenError):
+    """The cache is not one this build can trust (caught here: it is discarded with a note)."""
+
+
+class SiteCache:
+    """An open cache: :meth:`get` and :meth:`put` during a build, :meth:`commit`
+    after a successful one. A read that fails marks the cache broken: every
+    later :meth:`get` misses and :meth:`commit` starts the file afresh."""
+
+    def __init__(
+        self,
+        path: Path,
+        connection: sqlite3.Connection | None,
+        notes: list[str],
+        scratch: Path | None = None,
+        pending: Path | None = None,
+    ) -> None:
+        self.path = path
+        self._db = connection
+        self._scratch = scratch
+        self._pending = pending
+        """A new database (in ``scratch``) that :meth:`commit` moves to ``path``."""
+        self.notes = notes
+        """One-line notes for the user (a cache discarded, and why)."""
+        self._new: dict[str, bytes] = {}
+        self._used: set[str] = set()
+        self._writing = True
+        self.busy = False
+        """Another build held the cache when this one opened it: it is neither read nor written."""
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Any | None:
+        """The value stored under ``key`` (JSON data), or None."""
+        self._used.add(key)
+        if key in self._new:
+            self.hits += 1
+            return json.loads(zlib.decompress(self._new[key]))
+        if self._db is None:
+            self.misses += 1
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            value = None if row is None else json.loads(zlib.decompress(row[0]))
+        except (sqlite3.Error, zlib.error, ValueError, TypeError) as exc:
+            if not _busy(exc):  # another build committing is no reason to discard the cache
+                self._broken(f"an entry cannot be read ({exc})")
+            value = None
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Remember ``value`` (JSON data) under ``key``, inside a transaction
+        that only :meth:`commit` commits (so memory stays flat however many
+        pages change; kept in memory if the database is busy or broken)."""
+        self._used.add(key)
+        data = zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 1)
+        if self._db is not None and self._writing:
+            try:
+                self._db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, data))
+                return
+            except sqlite3.Error:  # another build is writing: keep the rest in memory until the commit
+                self._writing = False
+        self._new[key] = data
+
+    def _broken(self, why: str) -> None:
+        self.notes.append(f"note: discarded the build cache {self.path}: {why}; it is rebuilt")
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+        if self._pending is not None:
+            self._pending.unlink(missing_ok=True)
+            self._pending = None
+
+    def commit(self) -> None:
+        """Write the new entries and drop those this build did not use."""
+        if self.busy:
+            return
+        try:
+            if self._db is None:
+                self._pending = (self._scratch or self.path.parent) / f".{CACHE_FILE}.new"
+                self._db = _create(self._pending)
+            db = self._db
+            with db:
+                db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", self._new.items())
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self._used))
+                db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
+            if self._pending is not None:
+                db.close()
+                self._db = None
+                _install(self._pending, self.path)
+                self._pending = None
+        except (sqlite3.Error, OSError) as exc:  # a cache that cannot be written only costs time
+            self.notes.append(f"note: the build cache {self.path} was not updated: {exc}")
+        finally:
+            self._new.clear()
+
+    def close(self) -> None:
+        """Close; without :meth:`commit`, nothing of this build is kept."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._pending is not None:
+            self._pending.unlink(missing_ok=True)
+            self._pending = None
+
+
+def _install(new: Path, path: Path) -> None:
+    """Move a new database into the cache folder (made, git-ignored, if need be)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ignore = path.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# specgen's build cache: safe to delete\n*\n", encoding="utf-8")
+    try:
+        os.replace(new, path)
+    except OSError:  # another file system: copy beside, then rename
+        beside = path.with_name(f".{CACHE_FILE}.new")
+        shutil.copyfile(new, beside)
+        os.replace(beside, path)
+        new.unlink(missing_ok=True)
+
+
+def _create(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path, timeout=BUSY_SECONDS)
+    with db:
+        db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("versions", tool_versions())])
+    return db
+
+
+def _check(db: sqlite3.Connection) -> None:
+    try:
+        meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
+        db.execute("SELECT key, value FROM entries LIMIT 1").fetchall()
+    except sqlite3.Error as exc:
+        raise _Unreadable(f"it is not a specgen cache ({exc})") from exc
+    if meta.get("format") != FORMAT:
+        raise _Unreadable(f"it has another layout ({meta.get('format', 'none')!r}, expected {FORMAT!r})")
+    if meta.get("versions") != tool_versions():
+        raise _Unreadable(f"it was made by other versions ({meta.get('versions')})")
+
+
+def _fresh(path: Path, notes: list[str], scratch: Path | None) -> SiteCache:
+    """A cache to be created: in ``scratch`` until :meth:`SiteCache.commit`."""
+    if scratch is None:
+        return SiteCache(path, None, notes)
+    pending = scratch / CACHE_FILE
+    try:
+        return SiteCache(path, _create(pending), notes, scratch, pending)
+    except (sqlite3.Error, OSError):
+        return SiteCache(path, None, notes, scratch)
+
+
+def open_cache(folder: Path, scratch: Path | None = None) -> SiteCache:
+    """Open the cache in ``folder``. A missing, foreign or unreadable one is
+    started afresh in ``scratch`` (the build's staging folder) and replaces
+    the old only when the build commits, so a failed build changes nothing;
+    a discarded one is noted in :attr:`SiteCache.notes`."""
+    path = folder / CACHE_FILE
+    notes: list[str] = []
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise _refuse(path)
+    if not path.exists():
+        return _fresh(path, notes, scratch)
+    db: sqlite3.Connection | None = None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_SECONDS)
+        _check(db)
+    except (_Unreadable, sqlite3.Error) as exc:
+        if db is not None:
+            db.close()
+        if _busy(exc):
+            notes.append(f"note: the build cache {path} is in use by another build; building without it")
+            skipped = SiteCache(path, None, notes)
+            skipped.busy = True
+            return skipped
+        why = str(exc) if isinstance(exc, _Unreadable) else f"it cannot be read ({exc})"
+        notes.append(f"note: discarded the build cache {path}: {why}; it is rebuilt")
+        return _fresh(path, notes, scratch)
+    return SiteCache(path, db, notes, scratch)
+
+
+def _busy(exc: BaseException) -> bool:
+    """Whether an SQLite error only says another connection holds the lock."""
+    cause = exc.__cause__ if isinstance(exc, _Unreadable) else exc
+    return isinstance(cause, sqlite3.OperationalError) and ("locked" in str(cause) or "busy" in str(cause))
+
+
+def _refuse(path: Path) -> Exception:
+    from specgen.site.errors import SiteBuildError
+
+    return SiteBuildError(f"{path} is not a file; remove it or build with --no-cache")

@@ -1,0 +1,218 @@
+"""An mkdocs plugin that reuses what an earlier build computed.
+
+mkdocs spends most of a build on three steps per page; each is a pure
+function of inputs the plugin hashes into the key of its result in the
+:class:`~specgen.site.cache.SiteCache`:
+
+==================  ============================================================
+step                key (besides the tool versions)
+==================  ============================================================
+Markdown → HTML     the page's Markdown and path, the configuration without the
+                    navigation, the list of files of the site (links are checked
+                    against it). Kept: the HTML, the table of contents, the
+                    title, the anchors the page has and those it links to.
+search entries      the page's HTML, table of contents, title, URL and metadata,
+                    the search plugin's settings.
+page template       the page's HTML, table of contents, title, URL and metadata,
+                    the whole configuration (navigation, theme settings), the
+                    theme overrides' bytes and the navigation as built (every
+                    title and URL), so a new title re-renders every page.
+==================  ============================================================
+
+A hit puts back exactly what the step would have produced, so a build with
+the cache writes the same bytes as one without (``tests/test_site_incremental.py``
+proves it over a random sequence of edits). Anchors are still validated on
+every build, from the kept anchors.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
+
+from specgen.site.cache import FORMAT, SiteCache, digest, tool_versions
+
+__all__ = ["PLUGIN_NAME", "CachePlugin", "cache_plugin"]
+
+PLUGIN_NAME = "specgen/cache"
+
+
+def _toc_tokens(items: list[AnchorLink] | TableOfContents) -> list[dict[str, Any]]:
+    return [
+        {"level": a.level, "id": a.id, "name": a.title, "children": _toc_tokens(a.children)}
+        for a in items  # type: ignore[union-attr]
+    ]
+
+
+def _nav_items(items: list[Any]) -> list[Any]:
+    return [
+        [type(item).__name__, item.title, getattr(item, "url", None), _nav_items(getattr(item, "children", None) or [])]
+        for item in items
+    ]
+
+
+class CachePlugin(BasePlugin):  # type: ignore[type-arg]
+    """Caches Markdown → HTML, the search entries and the page template, by content hash.
+
+    ``markdown_salt`` digests what Markdown conversion depends on beyond the
+    page (configuration without the nav, tool versions); ``page_salt`` what
+    the theme does (the whole configuration, the theme overrides).
+    """
+
+    def __init__(self, cache: SiteCache, *, markdown_salt: str, page_salt: str) -> None:
+        super().__init__()
+        self.cache = cache
+        self.markdown_salt = markdown_salt
+        self.page_salt = page_salt
+        self._files_key = ""
+        self._nav_key: str | None = None
+
+    # ---------------------------------------------------------------- events
+
+    def on_files(self, files: Files, /, *, config: Any) -> Files:
+        self._files_key = digest(*sorted(f.src_uri for f in files))
+        self._nav_key = None
+        for name, plugin in config.plugins.items():
+            index = getattr(plugin, "search_index", None)
+            if name.endswith("search") and index is not None and hasattr(index, "entries"):
+                self._wrap_search(index, digest(name, json.dumps(dict(plugin.config), sort_keys=True, default=str)))
+        return files
+
+    def on_pre_page(self, page: Page, /, *, config: Any, files: Files) -> Page:
+        original = page.render
+
+        def render(config: Any, files: Files) -> None:
+            self._render(page, original, config, files)
+
+        page.render = render  # type: ignore[method-assign]
+        return page
+
+    def on_env(self, env: jinja2.Environment, /, *, config: Any, files: Files) -> jinja2.Environment:
+        get_template = env.get_template
+
+        def cached_get_template(name: Any, parent: Any = None, globals: Any = None) -> Any:
+            template = get_template(name, parent, globals)
+            return _CachedTemplate(template, self) if isinstance(template, jinja2.Template) else template
+
+        env.get_template = cached_get_template  # type: ignore[method-assign]
+        return env
+
+    def on_page_context(self, context: Any, /, *, page: Page, config: Any, nav: Navigation) -> Any:
+        if self._nav_key is None:
+            self._nav_key = digest(json.dumps(_nav_items(nav.items), sort_keys=True))
+        return context
+
+    # ---------------------------------------------------------------- steps
+
+    def _page_key(self, page: Page) -> str:
+        return digest(
+            page.file.src_uri,
+            page.url,
+            str(page.title),
+            json.dumps(page.meta, sort_keys=True, default=str),
+            json.dumps(_toc_tokens(page.toc), sort_keys=True),
+            page.content or "",
+        )
+
+    def _render(self, page: Page, original: Callable[[Any, Files], None], config: Any, files: Files) -> None:
+        key = digest("markdown", self.markdown_salt, self._files_key, page.file.src_uri, page.markdown or "")
+        hit = self.cache.get(key)
+        if hit is not None:
+            links: dict[Any, dict[str, str]] | None = None
+            if hit["links"] is not None:
+                links = {}
+                for src_uri, anchors in hit["links"]:
+                    target = files.get_file_from_path(src_uri)
+                    if target is None:  # cannot happen with the same file list; be safe
+                        hit = None
+                        break
+                    links[target] = dict(anchors)
+            if hit is not None:
+                page.content = hit["html"]
+                page.toc = get_toc(hit["toc"])
+                page._title_from_render = hit["title"]
+                page.present_anchor_ids = set(hit["anchors"])
+                page.links_to_anchors = links
+                return
+        original(config, files)
+        self.cache.put(
+            key,
+            {
+                "html": page.content,
+                "toc": _toc_tokens(page.toc),
+                "title": page._title_from_render,
+                "anchors": sorted(page.present_anchor_ids or ()),
+                "links": None
+                if page.links_to_anchors is None
+                else sorted([f.src_uri, sorted(a.items())] for f, a in page.links_to_anchors.items()),
+            },
+        )
+
+    def _wrap_search(self, index: Any, salt: str) -> None:
+        add = index.add_entry_from_context
+
+        def add_entry_from_context(page: Page) -> None:
+            key = digest("search", self.markdown_salt, salt, self._page_key(page))
+            hit = self.cache.get(key)
+            if hit is not None:
+                index.entries.extend(hit)
+                return
+            before = len(index.entries)
+            add(page)
+            self.cache.put(key, index.entries[before:])
+
+        index.add_entry_from_context = add_entry_from_context
+
+    def render_page(self, template: jinja2.Template, context: Any) -> str:
+        page = context.get("page")
+        if not isinstance(page, Page) or self._nav_key is None:
+            return template.render(context)
+        key = digest("page", self.page_salt, self._nav_key, str(template.name), self._page_key(page))
+        hit = self.cache.get(key)
+        if isinstance(hit, str):
+            return hit
+        output = template.render(context)
+        self.cache.put(key, output)
+        return output
+
+
+class _CachedTemplate:
+    """A page template whose output comes from the cache when its inputs match."""
+
+    def __init__(self, template: jinja2.Template, plugin: CachePlugin) -> None:
+        self._template = template
+        self._plugin = plugin
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._template, name)
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        if len(args) == 1 and not kwargs and isinstance(args[0], dict):
+            return self._plugin.render_page(self._template, args[0])
+        return self._template.render(*args, **kwargs)
+
+
+def cache_plugin(cache: SiteCache, sources: Path, config: Mapping[str, Any]) -> tuple[str, CachePlugin]:
+    """The plugin (with its name) for the mkdocs project in ``sources`` whose
+    configuration is ``config`` (see :func:`specgen.site.mkdocs.mkdocs_config`)."""
+    versions = tool_versions()
+    without_nav = {k: v for k, v in config.items() if k != "nav"}
+    markdown_salt = digest(FORMAT, versions, json.dumps(without_nav, sort_keys=True, default=str))
+    theme = sources / "theme"
+    overrides = [
+        part
+        for path in sorted(theme.rglob("*"))
+        if path.is_file()
+        for part in (path.relative_to(theme).as_posix(), path.read_bytes())
+    ]
+    page_salt = digest(FORMAT, versions, json.dumps(dict(config), sort_keys=True, default=str), *overrides)
+    return PLUGIN_NAME, CachePlugin(cache, markdown_salt=markdown_salt, page_salt=page_salt)
