@@ -29,6 +29,7 @@ FLOORS: dict[str, float] = {
     "gcpause": 1,
     "resources": 1,
     "confine": 1,
+    "usercache": 1,
     "diagnostics": 2,
     "reproducible": 2,
     "templating": 2,

@@ -174,9 +174,9 @@ def test_an_unchanged_site_is_taken_from_the_cache(run, example_tree: Path) -> N
     assert (example_tree / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
     again = run("build", "specs", "-o", "site", cwd=example_tree)
     assert again.exit_code == 0, again.output
-    steps = again.output.split("; ")[1].split(" steps")[0]
-    reused, total = (int(n) for n in steps.split(" of "))
-    assert reused == total > 0, again.output
+    rebuilt = again.output.split("; ")[1].split(" pages rebuilt")[0]
+    count, total = (int(n) for n in rebuilt.split(" of "))
+    assert count == 0 and total > 20, again.output
 
 
 @pytest.mark.parametrize("damage", ["garbage", "foreign", "entry"])
@@ -241,10 +241,9 @@ def test_serve_rebuilds_from_the_cache_and_shows_the_edit(example_tree: Path) ->
         preview.shutdown()
         thread.join(timeout=10)
     rebuilt = outcomes[-1].result
-    assert rebuilt is not None and rebuilt.computed > 0
-    # three cached steps per page (Markdown, search entries, template): only the pages showing the text redo them
-    assert showing > 0 and rebuilt.computed <= 3 * showing, (rebuilt.computed, showing)
-    assert rebuilt.reused > 5 * rebuilt.computed
+    assert rebuilt is not None
+    # mkdocs built only the pages showing the text; every other page was kept from the previous site
+    assert 0 < rebuilt.pages - rebuilt.kept_pages <= showing, (rebuilt.pages, rebuilt.kept_pages, showing)
 
 
 @pytest.mark.parametrize("lock", ["EXCLUSIVE", "IMMEDIATE"], ids=["committing", "writing"])

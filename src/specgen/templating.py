@@ -61,6 +61,7 @@ def make_environment(
     *,
     escape: Callable[[Any], str],
     filters: dict[str, Callable[..., Any]] | None = None,
+    bytecode_cache: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     """A Jinja environment over the search path that escapes every printed
     value for its target.
@@ -71,6 +72,7 @@ def make_environment(
     is an :class:`specgen.text.Md`. Jinja's own autoescaping is on only so
     that a macro's output counts as markup already escaped (it is never
     HTML-escaped twice: :class:`~specgen.text.Md` has ``__html__``).
+    ``bytecode_cache`` keeps compiled templates (:mod:`specgen.usercache`).
     """
     env = jinja2.Environment(
         loader=ProjectLoader([str(p) for p in template_search_path(user_dirs)]),
@@ -80,6 +82,7 @@ def make_environment(
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=bytecode_cache,
     )
     env.filters.update(filters or {})
     return env

@@ -75,7 +75,7 @@ def verdicts(
     require_bound: bool = False,
 ) -> list[ConditionEvidence]:
     """Every condition and evaluation metric of ``spec`` with its verdict."""
-    sections = dependency_fingerprints(spec)
+    sections = dependency_fingerprints(spec) if records else {}  # compared only with a record's
     thresholds = project.policy.thresholds
     out = []
 

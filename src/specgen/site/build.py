@@ -1,12 +1,10 @@
-"""The handover site: a generated mkdocs project, built with mkdocs-material.
+"""The handover site, built atomically (and incrementally, with a cache).
 
-:func:`write_sources` turns a portfolio into an mkdocs project — ``docs/``
-(the pages of :mod:`specgen.site.plan` plus the assets), ``theme/`` (overrides of
-the material theme) and ``mkdocs.yml`` (:mod:`specgen.site.mkdocs`) —
-byte-identical for the same inputs. :func:`build_site` writes it and runs
-mkdocs in a temporary folder next to the output and only then swaps the
-new site in, so a failed build leaves the previous site untouched; it refuses
-to replace a folder it did not build. The live preview is
+:func:`build_site` renders the site (:mod:`specgen.site.sources`), runs mkdocs
+on it in a temporary folder next to the output — with a build cache, only on
+the pages whose text changed (:mod:`specgen.site.delta`) — and only then
+swaps the new site in, so a failed build leaves the previous site untouched;
+it refuses to replace a folder it did not build. The live preview is
 :mod:`specgen.site.serve`.
 
 Nothing here prints: mkdocs' log messages are collected and returned, and
@@ -20,57 +18,46 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from specgen.confine import check_within
-from specgen.resources import bundled_templates
-from specgen.site.cache import CACHE_DIR, open_cache
-from specgen.site.environment import RenderError
+from specgen.site import delta
+from specgen.site.cache import CACHE_DIR, SiteCache, open_cache
+from specgen.site.engine import PageRecord, build_pages
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
-from specgen.site.gather import SiteInputs, gather
-from specgen.site.mkdocs import mkdocs_config, mkdocs_yaml, run_mkdocs
-from specgen.site.pages import PORTFOLIO_PAGES, Page, PageDef, PortfolioPageDef
-from specgen.site.plan import render_planned_pages
+from specgen.site.pages import PORTFOLIO_PAGES, PageDef, PortfolioPageDef
+from specgen.site.sources import (
+    SOURCES_MARKER,
+    Prepared,
+    Sources,
+    default_user_templates,
+    prepare_sources,
+    write_project,
+    write_sources,
+    write_theme,
+)
 from specgen.site.staging import remove_stale, staging_folder, swap_in
 from specgen.spec.loader import Portfolio
-from specgen.spec.schema import Project
 
 if TYPE_CHECKING:
     from specgen.rules import PortfolioReport
 
 __all__ = [
     "MARKER",
+    "MARKER_TEXT",
     "SOURCES_MARKER",
     "BuildResult",
+    "Prepared",
     "Sources",
     "build_site",
     "default_cache",
     "default_user_templates",
+    "prepare_sources",
     "write_sources",
 ]
 
 MARKER = ".specgen-site"
 """File at the top of a built site: specgen may replace the folder that holds it."""
-SOURCES_MARKER = ".specgen-sources"
-"""The same for a folder of kept sources (``--keep-sources``)."""
-
-LOGO_SUFFIXES = frozenset({".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp"})
-SITE_ASSETS = "site/assets"
-SITE_THEME = "site/theme"
-
-
-@dataclass
-class Sources:
-    """A generated mkdocs project on disk."""
-
-    root: Path
-    """Folder holding ``mkdocs.yml``, ``docs/`` and ``theme/``."""
-    pages: list[Page]
-    config: dict[str, Any]
-
-    @property
-    def config_file(self) -> Path:
-        return self.root / "mkdocs.yml"
+MARKER_TEXT = "Built by specgen build; the next build replaces this folder.\n"
 
 
 @dataclass
@@ -93,121 +80,17 @@ class BuildResult:
     """Steps of mkdocs' build taken from the cache (three per page at most)."""
     computed: int = 0
     """Steps of mkdocs' build computed afresh."""
+    kept_pages: int = 0
+    """Pages whose HTML was kept from the previous site (nothing they show changed)."""
 
     @property
     def seconds(self) -> float:
         return self.render_seconds + self.mkdocs_seconds
 
 
-# ---------------------------------------------------------------- sources
-
-
-def _layered_files(subdir: str, user_templates: Path | None) -> dict[str, Path]:
-    """Files under ``subdir`` of the bundled templates, the user's replacing them by name."""
-    found: dict[str, Path] = {}
-    roots = [bundled_templates()] + ([user_templates] if user_templates and user_templates.is_dir() else [])
-    for root in roots:
-        base = root / subdir
-        if not base.is_dir():
-            continue
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                check_within(path, [root])  # a link to a file outside the project is refused
-                found[path.relative_to(base).as_posix()] = path
-    return found
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode("utf-8"))
-
-
-def _logo(project: Project, root: Path) -> Path | None:
-    if not project.site.logo:
-        return None
-    base = root.resolve()
-    path = (base / project.site.logo).resolve()
-    if not path.is_relative_to(base):
-        raise SiteBuildError(f"site.logo '{project.site.logo}' is outside the project folder {root}")
-    if path.suffix.lower() not in LOGO_SUFFIXES:
-        raise SiteBuildError(
-            f"site.logo '{project.site.logo}' is not an image (expected {', '.join(sorted(LOGO_SUFFIXES))})"
-        )
-    if not path.is_file():
-        raise SiteBuildError(f"site.logo '{project.site.logo}' not found (looked for {path})")
-    return path
-
-
-def default_user_templates(portfolio: Portfolio) -> Path:
-    """The user's template folder: ``templates/`` next to the project file."""
-    return portfolio.root / "templates"
-
-
 def default_cache(portfolio: Portfolio) -> Path:
     """The build cache's folder: ``.specgen-cache/`` next to the project file."""
     return portfolio.root / CACHE_DIR
-
-
-def write_sources(
-    portfolio: Portfolio,
-    folder: Path,
-    *,
-    report: PortfolioReport | None = None,
-    user_templates: Path | None = None,
-    workflow_pages: Sequence[PageDef] | None = None,
-    portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
-    inputs: SiteInputs | None = None,
-) -> Sources:
-    """Write the site's mkdocs project into ``folder`` (which must not exist).
-
-    ``user_templates`` defaults to ``templates/`` next to the project file;
-    its ``site/...`` files replace the bundled ones of the same name (page
-    templates, ``site/glossary.yml``, ``site/assets/...``, ``site/theme/...``).
-    ``inputs`` are the histories and recorded approvals of the specs
-    (gathered here when not given). Raises :class:`SiteBuildError` when a
-    template fails.
-    """
-    if user_templates is None:
-        user_templates = default_user_templates(portfolio)
-    if inputs is None:
-        inputs = gather(portfolio)
-    try:
-        rendered = render_planned_pages(
-            portfolio,
-            report=report,
-            user_templates=user_templates,
-            workflow_pages=workflow_pages,
-            portfolio_pages=portfolio_pages,
-            inputs=inputs,
-        )
-    except RenderError as exc:
-        raise SiteBuildError(f"cannot render the site: {exc}") from exc
-    logo_path = _logo(portfolio.project, portfolio.root)
-    logo = f"assets/logo{logo_path.suffix.lower()}" if logo_path else None
-    pages = [page for page, _ in rendered]
-    config = mkdocs_config(portfolio.project, pages, logo=logo)
-
-    folder.mkdir(parents=True)
-    docs = folder / "docs"
-    for page, text in rendered:
-        _write(docs / page.path, text)
-    for name, path in _layered_files(SITE_ASSETS, user_templates).items():
-        target = docs / "assets" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    for name, path in _layered_files(SITE_THEME, user_templates).items():
-        target = folder / "theme" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    (folder / "theme").mkdir(exist_ok=True)
-    if logo_path is not None and logo is not None:
-        shutil.copyfile(logo_path, docs / logo)
-    for name, path in sorted(inputs.artefacts.items()):  # evidence result files, linked from acceptance pages
-        (docs / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, docs / name)
-    _write(folder / "mkdocs.yml", mkdocs_yaml(config))
-    _write(folder / SOURCES_MARKER, "Generated by specgen build --keep-sources; replaced on the next build.\n")
-    return Sources(folder, pages, config)
 
 
 # ---------------------------------------------------------------- build
@@ -309,39 +192,71 @@ def _build_in(
 ) -> BuildResult:
     """Build in ``staging`` and swap the result in (see :func:`build_site`)."""
     started = time.perf_counter()
-    inputs = gather(portfolio)
-    sources = write_sources(
-        portfolio,
-        staging / "sources",
-        report=report,
-        user_templates=user_templates,
-        workflow_pages=workflow_pages,
-        portfolio_pages=portfolio_pages,
-        inputs=inputs,
-    )
-    rendered = time.perf_counter()
-    site = staging / "site"
     cache = open_cache(cache_dir, scratch=staging) if cache_dir is not None else None
-    from specgen.site.mkcache import cache_plugin  # imports mkdocs: only when building
-
     try:
-        plugins = [cache_plugin(cache, sources.root, sources.config)] if cache is not None else []
-        warnings = run_mkdocs(sources.root, site, plugins=plugins)
+        prepared = prepare_sources(
+            portfolio,
+            report=report,
+            user_templates=user_templates,
+            workflow_pages=workflow_pages,
+            portfolio_pages=portfolio_pages,
+            memo=cache,
+        )
+        root = staging / "sources"
+        write_theme(prepared, root)
+        rendered = time.perf_counter()
+        site, kept_pages = _run_mkdocs(prepared, root, staging, output, cache)
+        built = time.perf_counter()
+        _check_replaceable(output, MARKER, force)
+        swap_in(site, output, staging / "previous-site")
         if cache is not None:
             cache.commit()
     finally:
         if cache is not None:
             cache.close()
-    built = time.perf_counter()
-    (site / MARKER).write_text("Built by specgen build; the next build replaces this folder.\n", encoding="utf-8")
-    _check_replaceable(output, MARKER, force)
-    swap_in(site, output, staging / "previous-site")
     kept = None
     if keep_sources is not None:
         keep_sources.parent.mkdir(parents=True, exist_ok=True)
+        sources = write_project(prepared, staging / "kept-sources")
         swap_in(sources.root, keep_sources, staging / "previous-sources")
         kept = keep_sources
-    result = BuildResult(output, len(sources.pages), rendered - started, built - rendered, kept, warnings)
+    result = BuildResult(output, len(prepared.pages), rendered - started, built - rendered, kept)
+    result.kept_pages = kept_pages
     if cache is not None:
         result.notes, result.reused, result.computed = cache.notes, cache.hits, cache.misses
     return result
+
+
+def _run_mkdocs(
+    prepared: Prepared, root: Path, staging: Path, output: Path, cache: SiteCache | None
+) -> tuple[Path, int]:
+    """Run mkdocs into ``staging/site``: only the changed pages when the
+    previous site allows (:mod:`specgen.site.delta`). Returns the folder and
+    how many pages were kept from the previous site."""
+    from specgen.site.mkcache import cache_plugin  # imports mkdocs: only when building
+
+    site = staging / "site"
+    if cache is None:
+        build_pages(prepared.config, root, prepared.files, site)
+        (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        return site, 0
+    plugins = [cache_plugin(cache, root, prepared.config)]
+    key = delta.site_key(prepared.config, prepared.files, prepared.theme)
+    digests = delta.page_digests(prepared.files)
+    plan = delta.plan(cache, output, key, digests)
+    reused: dict[str, PageRecord] = {}
+    if plan is not None:
+        _, records = build_pages(prepared.config, root, prepared.files, site, plugins=plugins, reuse=plan.reuse)
+        if delta.navigation_changed(plan, records):
+            shutil.rmtree(site)
+            plan = None
+        else:
+            reused = dict(plan.reuse)
+    if plan is None:
+        plugins = [cache_plugin(cache, root, prepared.config)]
+        _, records = build_pages(prepared.config, root, prepared.files, site, plugins=plugins)
+    (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # before carrying: never written through a link
+    if plan is not None:
+        delta.carry(plan, site)
+    delta.remember(cache, output, site, key, digests, records, reused)
+    return site, len(reused)

@@ -118,9 +118,12 @@ def _number_filter(value: float | int | None) -> Md:
 # ---------------------------------------------------------------- environment
 
 
-def make_site_environment(user_templates: Path | None = None) -> jinja2.Environment:
+def make_site_environment(
+    user_templates: Path | None = None, *, bytecode_cache: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
     """The Jinja environment for site pages: the user's templates first, the
-    bundled ones second, every printed value escaped unless it is :class:`Md`."""
+    bundled ones second, every printed value escaped unless it is :class:`Md`
+    (``bytecode_cache``: see :func:`specgen.templating.make_environment`)."""
     env = make_environment(
         [user_templates] if user_templates is not None else [],
         escape=finalize,
@@ -132,6 +135,7 @@ def make_site_environment(user_templates: Path | None = None) -> jinja2.Environm
             "mdjoin": _md_join,
             "num": _number_filter,
         },
+        bytecode_cache=bytecode_cache,
     )
     env.globals.update(anchor=anchor, admonition=_admonition, br=Md("<br>"), Md=Md)
     return env

@@ -25,7 +25,7 @@ from specgen.site.pages import Page
 from specgen.site.views import site_name
 from specgen.spec.schema import Project, Stage
 
-__all__ = ["mkdocs_config", "mkdocs_log", "mkdocs_yaml", "nav_for", "run_mkdocs"]
+__all__ = ["PythonName", "mkdocs_config", "mkdocs_log", "mkdocs_yaml", "nav_for", "run_mkdocs"]
 
 NAV_GROUP_SIZE = 10
 """Most workflows listed side by side in the nav; a stage with more is split
@@ -56,7 +56,7 @@ STYLESHEET = "assets/stylesheets/specgen.css"
 # ---------------------------------------------------------------- mkdocs configuration
 
 
-class _PythonName(str):
+class PythonName(str):
     """A ``!!python/name:`` reference in mkdocs.yml (for superfences' formatter)."""
 
 
@@ -65,7 +65,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 _Dumper.add_representer(
-    _PythonName, lambda dumper, data: dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{data}", "")
+    PythonName, lambda dumper, data: dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{data}", "")
 )
 
 
@@ -194,7 +194,7 @@ def mkdocs_config(project: Project, pages: Sequence[Page], *, logo: str | None =
                         {
                             "name": "mermaid",
                             "class": "mermaid",
-                            "format": _PythonName("pymdownx.superfences.fence_code_format"),
+                            "format": PythonName("pymdownx.superfences.fence_code_format"),
                         }
                     ]
                 }

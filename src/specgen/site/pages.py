@@ -19,6 +19,7 @@ from specgen.site.views import WorkflowView
 from specgen.spec.schema import Runbook, SiteSettings, Spec
 
 __all__ = [
+    "BUNDLED_PAGE_DEFS",
     "PORTFOLIO_PAGES",
     "PRINT_SLUG",
     "WORKFLOWS_DIR",
@@ -217,6 +218,9 @@ def workflow_pages_for(settings: SiteSettings) -> tuple[PageDef, ...]:
     return tuple(_ALL_RUNBOOKS_PAGE if page.slug == "runbooks/{id}" else page for page in WORKFLOW_PAGES)
 
 
+BUNDLED_PAGE_DEFS: frozenset[PageDef] = frozenset({*WORKFLOW_PAGES, _ALL_RUNBOOKS_PAGE})
+"""The workflow page definitions specgen ships (whose pages may be memoised)."""
+
 PORTFOLIO_PAGES: tuple[PortfolioPageDef, ...] = (
     PortfolioPageDef("index.md", "Home", "site/home.md.j2"),
     PortfolioPageDef("glossary.md", "Glossary", "site/glossary.md.j2"),
@@ -243,3 +247,8 @@ class Page:
     """Nav sub-section inside the workflow."""
     produce: Callable[[], str] | None = field(default=None, repr=False, compare=False)
     """Writes the page's Markdown instead of the template (see :attr:`PageDef.produce`)."""
+    extra: Callable[[], Mapping[str, Any]] | None = field(default=None, repr=False, compare=False)
+    """More context, computed only when the page is rendered (see :attr:`PageDef.extra`)."""
+    key: str | None = field(default=None, compare=False)
+    """The digest of everything the page's Markdown depends on (None: not
+    known, the page is always rendered); see :mod:`specgen.site.pagememo`."""

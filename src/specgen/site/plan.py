@@ -17,11 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from specgen.resources import bundled_templates
 from specgen.site import budget
+from specgen.site.cache import digest
 from specgen.site.environment import RenderError, load_glossary, make_site_environment
 from specgen.site.gather import SiteInputs, gather
 from specgen.site.links import LinkIndex, Links
+from specgen.site.pagememo import Memo, WatchedSite, code_digest, fingerprint, folder_digest
 from specgen.site.pages import (
+    BUNDLED_PAGE_DEFS,
     PORTFOLIO_PAGES,
     WORKFLOWS_DIR,
     Page,
@@ -31,11 +35,12 @@ from specgen.site.pages import (
 )
 from specgen.site.views import SiteView, WorkflowView, sort_key
 from specgen.spec.loader import Portfolio
+from specgen.usercache import template_code_cache
 
 if TYPE_CHECKING:  # the readiness report comes from specgen.rules
     from specgen.rules import PortfolioReport, SpecReport
 
-__all__ = ["plan_pages", "render_page", "render_pages", "render_planned_pages"]
+__all__ = ["memo_salt", "plan_pages", "render_page", "render_pages", "render_planned_pages"]
 
 
 def _reports_by_id(report: PortfolioReport | None) -> dict[str, SpecReport]:
@@ -53,6 +58,7 @@ def plan_pages(
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     user_templates: Path | None = None,
     inputs: SiteInputs | None = None,
+    memo_salt: str | None = None,
 ) -> list[Page]:
     """Every page of the site, in nav order, with the context its template gets.
 
@@ -61,7 +67,8 @@ def plan_pages(
     default to those the project's site settings choose (:func:`workflow_pages_for`). ``inputs`` are the
     histories and recorded approvals of the specs (:func:`specgen.site.gather.gather`,
     which is called when they are not given); past this point nothing is read
-    but the templates.
+    but the templates. With ``memo_salt`` (:func:`memo_salt`), each page of a
+    bundled definition gets the :attr:`Page.key` its Markdown is kept under.
     """
     reports = _reports_by_id(report)
     if inputs is None:
@@ -108,13 +115,22 @@ def plan_pages(
                     for kind in wdef.hosts:
                         index.items[(view.id, kind, item.id)] = path
                 planned.append((path, title, wdef, view, item, position if item is not None else None))
+    salt = None
+    if memo_salt is not None:  # the links between pages are part of every page
+        salt = digest(memo_salt, fingerprint(index.titles, index.pages, index.hosts, index.items))
+    texts = {ls.spec.id: ls.source.text for ls in portfolio.specs if ls.source.path is not None}
+    workflow_keys = {view.id: _workflow_key(view, texts.get(view.id)) for view in views} if salt is not None else {}
     pages = []
     for path, title, pdef, view, item, position in planned:
         links = Links(path, index)
-        context: dict[str, Any] = {"site": site, "links": links, "page_title": title, "here": path}
+        context: dict[str, Any] = {"site": WatchedSite(site), "links": links, "page_title": title, "here": path}
+        key = None
+        if salt is not None and (pdef in PORTFOLIO_PAGES or pdef in BUNDLED_PAGE_DEFS):
+            part = workflow_keys.get(view.id) if view is not None else "portfolio"
+            key = None if part is None else digest(salt, part, path, title, pdef.template, repr(position))
         if isinstance(pdef, PortfolioPageDef) or view is None:
             made = functools.partial(pdef.produce, user_templates) if pdef.produce else None
-            pages.append(Page(path, title, pdef.template, context, produce=made))
+            pages.append(Page(path, title, pdef.template, context, produce=made, key=key))
             continue
         context["workflow"] = view
         context["spec"] = view.spec
@@ -124,18 +140,65 @@ def plan_pages(
             context["findings"] = view.findings_in((), prefix=f"{field_name}[{position}]")
         else:
             context["findings"] = view.findings_in(pdef.sections)
-        if pdef.extra is not None:
-            context.update(pdef.extra(view))
+        extra = functools.partial(pdef.extra, view) if pdef.extra is not None else None
         produce = functools.partial(pdef.produce, view, user_templates) if pdef.produce else None
-        pages.append(Page(path, title, pdef.template, context, workflow=view.id, group=pdef.group, produce=produce))
+        pages.append(
+            Page(
+                path,
+                title,
+                pdef.template,
+                context,
+                workflow=view.id,
+                group=pdef.group,
+                produce=produce,
+                extra=extra,
+                key=key,
+            )
+        )
     return pages
+
+
+def _workflow_key(view: WorkflowView, text: str | None) -> str | None:
+    """The digest of what a workflow's pages show (None: it cannot be digested).
+    A spec read from a file is its text (the project's is in every key);
+    one made otherwise, its model."""
+    try:
+        return fingerprint(
+            text if text is not None else view.spec,
+            view.source,
+            view.source_path,
+            view.report,
+            view.recorded_approvals,
+            view.history,
+            view.attribution,
+            view.evidence,
+        )
+    except TypeError:
+        return None
+
+
+def memo_salt(portfolio: Portfolio, user_templates: Path | None, inputs: SiteInputs) -> str:
+    """The digest of what every page depends on (see :mod:`specgen.site.pagememo`)."""
+    skip = ("site/assets", "site/theme")
+    project = portfolio.project_source.text if portfolio.project_source is not None else ""
+    return digest(
+        code_digest(),
+        folder_digest(bundled_templates(), skip=skip),
+        folder_digest(user_templates, skip=skip),
+        project,
+        fingerprint(sorted(inputs.artefacts)),
+    )
 
 
 def render_page(env: jinja2.Environment, page: Page) -> str:
     """One page's Markdown. Template problems raise :class:`RenderError`
     naming the template and line."""
     try:
-        text = page.produce() if page.produce else env.get_template(page.template).render(page.context)
+        if page.produce:
+            text = page.produce()
+        else:
+            context = {**page.context, **page.extra()} if page.extra else page.context
+            text = env.get_template(page.template).render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or exc.name or page.template
         raise RenderError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from exc
@@ -188,11 +251,17 @@ def render_planned_pages(
     workflow_pages: Sequence[PageDef] | None = None,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     inputs: SiteInputs | None = None,
+    memo: Memo | None = None,
 ) -> list[tuple[Page, str]]:
     """Every page of the site with its Markdown, in nav order (what the site
     build writes; :func:`render_pages` is the same as a mapping). Raises
-    :class:`specgen.site.budget.SiteTooLarge` for a site over its output budget."""
-    env = make_site_environment(user_templates)
+    :class:`specgen.site.budget.SiteTooLarge` for a site over its output budget.
+
+    With ``memo`` (the build cache), a page whose inputs are those of a page
+    rendered before is taken from it (:mod:`specgen.site.pagememo`)."""
+    env = make_site_environment(user_templates, bytecode_cache=template_code_cache() if memo is not None else None)
+    if inputs is None:
+        inputs = gather(portfolio)
     pages = plan_pages(
         portfolio,
         report=report,
@@ -201,8 +270,22 @@ def render_planned_pages(
         portfolio_pages=portfolio_pages,
         user_templates=user_templates,
         inputs=inputs,
+        memo_salt=memo_salt(portfolio, user_templates, inputs) if memo is not None else None,
     )
     budget.check_plan(portfolio, pages)
-    rendered = [(page, render_page(env, page)) for page in pages]
+    rendered = [(page, _render_memoised(env, page, memo)) for page in pages]
     budget.check_rendered(portfolio, rendered)
     return rendered
+
+
+def _render_memoised(env: jinja2.Environment, page: Page, memo: Memo | None) -> str:
+    if memo is None or page.key is None:
+        return render_page(env, page)
+    kept = memo.get(page.key)
+    if isinstance(kept, str):
+        return kept
+    text = render_page(env, page)
+    watched = page.context.get("site")
+    if not (isinstance(watched, WatchedSite) and watched.read):  # a page showing the whole site: never kept
+        memo.put(page.key, text)
+    return text

@@ -1,0 +1,177 @@
+"""Rebuilding only the pages whose text changed.
+
+After each build with a cache, :func:`remember` stores a manifest of the
+site it produced: the digest of everything every page depends on at once
+(the ``site key``: configuration with the navigation, theme overrides, the
+site's other files, the list of pages, the tool versions), the digest of
+each page's Markdown, a :class:`~specgen.site.engine.PageRecord` per page,
+and the size, modification time and inode of every file of the output.
+
+The next build (:func:`plan`) may then reuse the previous site's HTML of a
+page only when all of this holds; otherwise everything is built (with the
+build cache's help, :mod:`specgen.site.mkcache`):
+
+* the site key is the same: no title, page, theme, asset, setting or tool
+  changed (a new title changes the navigation every page shows);
+* the output folder holds exactly the files the manifest lists, unchanged
+  (no one edited, added or removed a file since);
+* the page's Markdown digest is the same.
+
+The pages that changed are built into the new (empty) site folder; the
+files of every other page and the static files are then hard-linked from
+the previous site (:func:`carry`), never written through, so the previous
+site stays intact until the swap. Should a rebuilt page come out with
+another title or metadata than before, the navigation of every page
+changes: :func:`navigation_changed` tells the build to start again in full.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from specgen.site.cache import FORMAT, SiteCache, digest, tool_versions
+from specgen.site.engine import PageRecord, SiteFiles
+
+__all__ = ["Delta", "carry", "navigation_changed", "page_digests", "plan", "remember", "site_key"]
+
+_MANIFEST = "site-manifest"
+
+
+def _file_digest(path: Path) -> str:
+    return digest(path.read_bytes())
+
+
+def site_key(config: Mapping[str, Any], files: SiteFiles, theme: Mapping[str, Path]) -> str:
+    """The digest of everything every page of the site depends on."""
+    return digest(
+        FORMAT,
+        "site",
+        tool_versions(),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        json.dumps(dict(config), sort_keys=True, default=str),
+        *sorted(files.pages),
+        *(part for name in sorted(files.static) for part in (name, _file_digest(files.static[name]))),
+        *(part for name in sorted(theme) for part in (name, _file_digest(theme[name]))),
+    )
+
+
+def page_digests(files: SiteFiles) -> dict[str, str]:
+    """The digest of each page's Markdown."""
+    return {path: digest(text) for path, text in files.pages.items()}
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A plan: which pages the previous site in ``output`` already has."""
+
+    output: Path
+    reuse: Mapping[str, PageRecord]
+    files: Mapping[str, tuple[int, int, int]]
+    """The previous site's files (path → size, mtime in ns, inode)."""
+    before: Mapping[str, PageRecord]
+    """The previous records of the pages to rebuild."""
+
+
+def _manifest_key(output: Path) -> str:
+    return digest(_MANIFEST, str(output.resolve()))
+
+
+def _record_key(key: str, path: str, md: str) -> str:
+    return digest("page-record", key, path, md)
+
+
+def _stats(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file under ``folder`` (relative POSIX path → size, mtime, inode)."""
+    found: dict[str, tuple[int, int, int]] = {}
+    stack = [(folder, "")]
+    while stack:
+        here, prefix = stack.pop()
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return found
+
+
+def plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) -> Delta | None:
+    """What of the previous site in ``output`` can be kept (None: build everything)."""
+    manifest = cache.get(_manifest_key(output))
+    try:
+        if not isinstance(manifest, dict) or manifest.get("key") != key or not output.is_dir():
+            return None
+        previous = {str(p): str(d) for p, d in manifest["pages"].items()}
+        files = {str(p): (int(s[0]), int(s[1]), int(s[2])) for p, s in manifest["files"].items()}
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    if set(previous) != set(digests):
+        return None
+    try:
+        if _stats(output) != files:
+            return None
+    except OSError:
+        return None
+    reuse, before = {}, {}
+    for path, md in digests.items():
+        try:
+            record = PageRecord.from_data(cache.get(_record_key(key, path, previous[path])))
+        except (KeyError, TypeError, ValueError):
+            return None  # without it, a rebuilt page's title cannot be compared
+        if previous[path] == md:
+            reuse[path] = record
+        else:
+            before[path] = record
+    return Delta(output, reuse, files, before)
+
+
+def navigation_changed(delta: Delta, records: Mapping[str, PageRecord]) -> bool:
+    """Whether a rebuilt page's title or metadata differ from the previous
+    build's: then every page's navigation differs."""
+    return any(
+        record.title != delta.before[path].title or dict(record.meta) != dict(delta.before[path].meta)
+        for path, record in records.items()
+        if path in delta.before
+    )
+
+
+def carry(delta: Delta, site: Path) -> None:
+    """Hard-link into ``site`` every file of the previous site it does not
+    have yet (copying where the file system has no hard links)."""
+    for name in delta.files:
+        target = site / name
+        if target.exists():
+            continue
+        source = delta.output / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+
+def remember(
+    cache: SiteCache,
+    output: Path,
+    site: Path,
+    key: str,
+    digests: Mapping[str, str],
+    records: Mapping[str, PageRecord],
+    reused: Mapping[str, PageRecord],
+) -> None:
+    """Store the manifest of the site built in ``site``, to be swapped into
+    ``output`` (``reused``: the records the build took from the cache)."""
+    for path, md in digests.items():
+        if path not in reused:
+            cache.put(_record_key(key, path, md), records[path].as_data())
+    cache.put(
+        _manifest_key(output),
+        {"key": key, "pages": dict(digests), "files": {p: list(s) for p, s in _stats(site).items()}},
+    )

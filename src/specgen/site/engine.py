@@ -1,0 +1,269 @@
+"""mkdocs' build, driven from memory and able to skip unchanged pages.
+
+:func:`build_pages` does what ``mkdocs build`` does — the same plugin
+events, in the same order, through mkdocs' own page and template functions —
+with three differences that cost mkdocs most of a rebuild:
+
+* the configuration is given as data (mkdocs would parse a ``mkdocs.yml``
+  whose navigation lists every page);
+* the pages are given as text (:class:`SiteFiles`), so no ``docs/`` folder is
+  written and walked; only the theme overrides live on disk;
+* pages listed in ``reuse`` are not built at all. Their HTML file is already
+  in the previous site (:mod:`specgen.site.delta` decides which, and links
+  those files into the new one); what other pages need from them — their
+  title and metadata for the navigation, their anchors for link checking,
+  their search entries — comes from the :class:`PageRecord` an earlier build
+  made of them.
+
+Every page built returns its :class:`PageRecord`, so the next build can
+reuse it. Nothing here prints: mkdocs' warnings are collected and returned,
+and, as ``strict`` mkdocs does, any warning fails the build.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from specgen.site.errors import SiteBuildError
+from specgen.site.mkdocs import PythonName, mkdocs_log
+
+__all__ = ["PageRecord", "SiteFiles", "build_pages", "walk_order"]
+
+
+@dataclass(frozen=True)
+class SiteFiles:
+    """What ``docs/`` would hold: pages as Markdown text, other files by where they are read from."""
+
+    pages: Mapping[str, str]
+    """docs-relative path → Markdown."""
+    static: Mapping[str, Path] = field(default_factory=dict)
+    """docs-relative path → file to copy (assets, the logo, evidence result files)."""
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """What the rest of the site needs from a built page (JSON data, see :meth:`as_data`)."""
+
+    title: str | None
+    meta: Mapping[str, Any]
+    anchors: Sequence[str]
+    links: Sequence[tuple[str, Sequence[tuple[str, str]]]] | None
+    """Anchors the page links to, by target page (None: mkdocs did not collect them)."""
+    search: Sequence[Mapping[str, Any]]
+    """The page's entries in the search index, in order."""
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "meta": dict(self.meta),
+            "anchors": list(self.anchors),
+            "links": None if self.links is None else [[uri, [list(a) for a in anchors]] for uri, anchors in self.links],
+            "search": list(self.search),
+        }
+
+    @classmethod
+    def from_data(cls, data: Any) -> PageRecord:
+        """Raises ``KeyError``/``TypeError``/``ValueError`` for data that is not a record."""
+        links = data["links"]
+        return cls(
+            title=data["title"] if data["title"] is None else str(data["title"]),
+            meta=dict(data["meta"]),
+            anchors=[str(a) for a in data["anchors"]],
+            links=None
+            if links is None
+            else [(str(uri), [(str(a), str(b)) for a, b in anchors]) for uri, anchors in links],
+            search=[dict(entry) for entry in data["search"]],
+        )
+
+
+def walk_order(paths: Sequence[str]) -> list[str]:
+    """``paths`` in the order mkdocs reads a docs folder holding them: a
+    folder's files first (``index``/``README`` leading, then by name), then its
+    sub-folders by name, each the same way."""
+    from mkdocs.structure.files import _file_sort_key
+
+    tree: dict[str, Any] = {}
+    for path in paths:
+        node = tree
+        *folders, name = path.split("/")
+        for folder in folders:
+            node = node.setdefault(folder + "/", {})
+        node[name] = path
+    ordered: list[str] = []
+
+    def walk(node: dict[str, Any]) -> None:
+        names = sorted((k for k in node if not k.endswith("/")), key=_file_sort_key)
+        ordered.extend(node[name] for name in names)
+        for folder in sorted(k for k in node if k.endswith("/")):
+            walk(node[folder])
+
+    walk(tree)
+    return ordered
+
+
+def _resolve_names(value: Any) -> Any:
+    """The configuration with ``!!python/name:`` references replaced by what they name."""
+    if isinstance(value, PythonName):
+        module, _, attribute = str(value).rpartition(".")
+        return getattr(importlib.import_module(module), attribute)
+    if isinstance(value, dict):
+        return {k: _resolve_names(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_names(v) for v in value]
+    return value
+
+
+def _load_config(config: Mapping[str, Any], root: Path, site_dir: Path) -> Any:
+    """mkdocs' configuration object from data, as ``load_config`` makes it from a file."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    settings = MkDocsConfig(config_file_path=str(root.resolve() / "mkdocs.yml"))
+    settings.load_dict({**_resolve_names(dict(config)), "site_dir": str(site_dir.resolve())})
+    errors, warnings = settings.validate()
+    problems = [f"{name}: {message}" for name, message in [*errors, *warnings]]
+    if problems:
+        raise SiteBuildError("the mkdocs configuration is not valid: " + "; ".join(problems))
+    return settings
+
+
+def _search_entries(config: Any) -> list[Any] | None:
+    for name, plugin in config.plugins.items():
+        index = getattr(plugin, "search_index", None)
+        if name.endswith("search") and index is not None and isinstance(getattr(index, "entries", None), list):
+            return index.entries  # type: ignore[no-any-return]
+    return None
+
+
+def build_pages(
+    config: Mapping[str, Any],
+    root: Path,
+    files: SiteFiles,
+    site_dir: Path,
+    *,
+    plugins: Sequence[tuple[str, Any]] = (),
+    reuse: Mapping[str, PageRecord] | None = None,
+) -> tuple[list[str], dict[str, PageRecord]]:
+    """Build the site of ``config`` (:func:`specgen.site.mkdocs.mkdocs_config`)
+    into ``site_dir``; ``root`` holds the ``theme/`` overrides (and an empty
+    ``docs/``). ``plugins`` run after those of the configuration.
+
+    With ``reuse`` (docs path → record), those pages are not built and no
+    static file is copied: the caller brings them from the previous site.
+    Returns mkdocs' warnings and a record of every page. Raises
+    :class:`SiteBuildError` when mkdocs fails or warns."""
+    with mkdocs_log() as log:
+        try:
+            settings = _load_config(config, root, site_dir)
+            for name, plugin in plugins:
+                settings.plugins[name] = plugin
+            settings.plugins.on_startup(command="build", dirty=False)
+            try:
+                records = _build(settings, files, reuse or {})
+            finally:
+                settings.plugins.on_shutdown()
+        except SiteBuildError as exc:
+            raise SiteBuildError(exc.message, log.messages) from exc
+        except Exception as exc:  # mkdocs, a theme or a plugin: any error surfaces as anything
+            raise SiteBuildError(f"mkdocs failed: {type(exc).__name__}: {exc}", log.messages) from exc
+        if log.messages:
+            raise SiteBuildError(f"mkdocs failed: aborted with {len(log.messages)} warnings", log.messages)
+    return log.messages, records
+
+
+def _build(config: Any, site: SiteFiles, reuse: Mapping[str, PageRecord]) -> dict[str, PageRecord]:
+    """``mkdocs.commands.build.build``, step for step, skipping what ``reuse`` covers."""
+    from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
+    from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    try:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        os.makedirs(config.site_dir, exist_ok=True)
+        order = walk_order([*site.pages, *site.static])
+        files = Files(
+            [
+                File.generated(config, path, content=site.pages[path])
+                if path in site.pages
+                else File.generated(config, path, abs_src_path=str(site.static[path]))
+                for path in order
+            ]
+        )
+        for file in files:
+            file.generated_by = None  # as if read from docs/, where mkdocs would have found them
+        set_exclusions(files, config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        for file in doc_files:
+            if file.page is None:
+                Page(None, file, config)
+            if file.src_uri in reuse:
+                _restore(file.page, reuse[file.src_uri], files)
+            else:
+                _populate_page(file.page, config, files)
+        env = config.plugins.on_env(env, config=config, files=files)
+        if not reuse:
+            files.copy_static_files()
+        for template in config.theme.static_templates:
+            _build_theme_template(template, env, files, config, nav)
+
+        entries = _search_entries(config)
+        records: dict[str, PageRecord] = {}
+        for file in doc_files:
+            page = file.page
+            if file.src_uri in reuse:
+                records[file.src_uri] = reuse[file.src_uri]
+                if entries is not None:
+                    entries.extend(dict(entry) for entry in reuse[file.src_uri].search)
+                continue
+            before = len(entries) if entries is not None else 0
+            _build_page(page, config, doc_files, nav, env)
+            records[file.src_uri] = _record(page, entries[before:] if entries is not None else [])
+        for file in doc_files:
+            file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        config.plugins.on_post_build(config=config)
+    except Exception as exc:
+        config.plugins.on_build_error(error=exc)
+        raise
+    return records
+
+
+def _record(page: Any, search: list[Any]) -> PageRecord:
+    links = page.links_to_anchors
+    return PageRecord(
+        title=page._title_from_render,
+        meta=dict(page.meta),
+        anchors=sorted(page.present_anchor_ids or ()),
+        links=None if links is None else sorted((f.src_uri, sorted(a.items())) for f, a in links.items()),
+        search=search,
+    )
+
+
+def _restore(page: Any, record: PageRecord, files: Any) -> None:
+    """Give a page that is not built what other pages and the checks read of it."""
+    page.markdown = ""
+    page.meta = dict(record.meta)
+    page._title_from_render = record.title
+    page.present_anchor_ids = set(record.anchors)
+    if record.links is None:
+        page.links_to_anchors = None
+        return
+    links = {}
+    for uri, anchors in record.links:
+        target = files.get_file_from_path(uri)
+        if target is None:  # a page it links to is gone: the caller only reuses with the same files
+            raise SiteBuildError(f"cannot reuse {page.file.src_uri}: it links to {uri}, which is not in the site")
+        links[target] = dict(anchors)
+    page.links_to_anchors = links

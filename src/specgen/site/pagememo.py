@@ -1,0 +1,124 @@
+"""Reusing specgen's own rendering of a page when nothing it shows changed.
+
+A page's Markdown is a function of declared inputs, digested into its key:
+
+==========================  ===================================================
+input                        digested as
+==========================  ===================================================
+specgen itself               the bytes of its Python modules (a development
+                             edit counts, not only a new version) and the
+                             versions of Jinja and Python
+the templates                every template and data file, bundled and the
+                             user's (not the site's assets or theme)
+the project                  the project file's text
+the links between pages      every page's title and what each page hosts
+the site's other files       the evidence result files copied into it
+the page                     its path, title, template and definition
+the workflow (its pages)     the spec's text, name and path; its readiness
+                             report; its history, recorded approvals, their
+                             attribution and its evidence
+==========================  ===================================================
+
+Only the bundled page definitions are memoised (a caller's own may hold any
+function). A page that reads the site as a whole (``site`` in its context:
+the home page, the glossary, or a user's template that lists the workflows)
+is rendered every time: the :class:`WatchedSite` given to it notices.
+Inputs that cannot be digested (a type :func:`canonical` does not know)
+make their workflow's pages render every time, never hit wrongly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import json
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path, PurePath
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from specgen.site.cache import digest, tool_versions
+
+__all__ = ["Memo", "WatchedSite", "canonical", "code_digest", "fingerprint", "folder_digest"]
+
+FORMAT = "specgen-page-memo 1"
+
+
+class Memo(Protocol):
+    """Where rendered pages are kept (the build cache, :class:`specgen.site.cache.SiteCache`)."""
+
+    def get(self, key: str) -> Any | None: ...
+
+    def put(self, key: str, value: Any) -> None: ...
+
+
+def canonical(value: Any) -> Any:
+    """``value`` as JSON data with one spelling per meaning (sorted mappings
+    and sets, dates as ISO text). Raises ``TypeError`` for a type it does not know."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, enum.Enum):
+        return [type(value).__name__, canonical(value.value)]
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return [type(value).__name__, value.isoformat()]
+    if isinstance(value, PurePath):
+        return ["path", value.as_posix()]
+    if isinstance(value, BaseModel):
+        return [type(value).__name__, value.model_dump(mode="json")]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}]
+    if isinstance(value, Mapping):
+        return ["map", sorted([canonical(k), canonical(v)] for k, v in value.items())]
+    if isinstance(value, (set, frozenset)):
+        return ["set", sorted(json.dumps(canonical(v), sort_keys=True) for v in value)]
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    raise TypeError(f"cannot digest a {type(value).__name__}")
+
+
+def fingerprint(*values: Any) -> str:
+    """The digest of ``values`` (see :func:`canonical`)."""
+    return digest(json.dumps([canonical(v) for v in values], sort_keys=True, separators=(",", ":")))
+
+
+def _files_digest(files: Iterable[tuple[str, Path]]) -> str:
+    return digest(*(part for name, path in files for part in (name, path.read_bytes())))
+
+
+def folder_digest(folder: Path | None, *, skip: tuple[str, ...] = ()) -> str:
+    """The digest of every file under ``folder`` (names and bytes), but those under ``skip``."""
+    if folder is None or not folder.is_dir():
+        return digest("none")
+    files = []
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and not any(name == s or name.startswith(f"{s}/") for s in skip):
+            files.append((name, path))
+    return _files_digest(files)
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The digest of specgen's own modules and of the tools rendering depends on."""
+    package = Path(__file__).resolve().parents[1]
+    modules = sorted((p.relative_to(package).as_posix(), p) for p in package.rglob("*.py"))
+    return digest(FORMAT, tool_versions(), _files_digest(modules))
+
+
+class WatchedSite:
+    """The site view, noting whether a template read it."""
+
+    def __init__(self, site: Any) -> None:
+        self._site = site
+        self.read = False
+
+    def __getattr__(self, name: str) -> Any:
+        self.read = True
+        return getattr(self._site, name)
+
+    def __bool__(self) -> bool:
+        self.read = True
+        return bool(self._site)
