@@ -18,6 +18,7 @@ SLOW_MODULES = (
     "test_site_build",
     "test_site_staging",
     "test_site_incremental",
+    "test_site_delta",
     "test_browser_site",
     "test_bundle",
     "test_bundle_hostile",
@@ -33,6 +34,12 @@ SLOW_MODULES = (
 )
 """Tests that build real sites, archives or git repositories, or run outside
 tools: ``pytest -m "not slow"`` leaves them out of the inner loop."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled templates go to a folder of the test session, not the user's cache."""
+    os.environ["SPECGEN_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

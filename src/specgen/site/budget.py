@@ -80,9 +80,10 @@ def check_plan(portfolio: Portfolio, pages: Sequence[Page]) -> None:
         raise _refuse(portfolio, pages, estimate)
 
 
-def check_rendered(portfolio: Portfolio, rendered: Sequence[tuple[Page, str]]) -> None:
-    """Refuse, before mkdocs writes anything, a site estimated over budget."""
+def check_rendered(portfolio: Portfolio, rendered: Sequence[tuple[Page, int]]) -> None:
+    """Refuse, before mkdocs writes anything, a site estimated over budget
+    (``rendered``: each page with the size of its Markdown in bytes)."""
     pages = [page for page, _ in rendered]
-    estimate = _nav_bytes(pages) + SOURCE_FACTOR * sum(len(text.encode("utf-8")) for _, text in rendered)
+    estimate = _nav_bytes(pages) + SOURCE_FACTOR * sum(size for _, size in rendered)
     if estimate > budget(portfolio):
         raise _refuse(portfolio, pages, estimate)

@@ -116,6 +116,10 @@ class SiteCache:
             self.hits += 1
         return value
 
+    def keep(self, key: str) -> None:
+        """Keep the entry under ``key`` at :meth:`commit` though this build did not read it."""
+        self._used.add(key)
+
     def put(self, key: str, value: Any) -> None:
         """Remember ``value`` (JSON data) under ``key``, inside a transaction
         that only :meth:`commit` commits (so memory stays flat however many

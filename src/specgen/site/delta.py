@@ -63,7 +63,7 @@ def site_key(config: Mapping[str, Any], files: SiteFiles, theme: Mapping[str, Pa
 
 def page_digests(files: SiteFiles) -> dict[str, str]:
     """The digest of each page's Markdown."""
-    return {path: digest(text) for path, text in files.pages.items()}
+    return {path: text.digest for path, text in files.pages.items()}
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from typing import Any
 
 from specgen.site.errors import SiteBuildError
 from specgen.site.mkdocs import PythonName, mkdocs_log
+from specgen.site.pagememo import PageText
 
 __all__ = ["PageRecord", "SiteFiles", "build_pages", "walk_order"]
 
@@ -39,8 +40,8 @@ __all__ = ["PageRecord", "SiteFiles", "build_pages", "walk_order"]
 class SiteFiles:
     """What ``docs/`` would hold: pages as Markdown text, other files by where they are read from."""
 
-    pages: Mapping[str, str]
-    """docs-relative path → Markdown."""
+    pages: Mapping[str, PageText]
+    """docs-relative path → Markdown (read only for the pages built)."""
     static: Mapping[str, Path] = field(default_factory=dict)
     """docs-relative path → file to copy (assets, the logo, evidence result files)."""
 
@@ -187,9 +188,10 @@ def _build(config: Any, site: SiteFiles, reuse: Mapping[str, PageRecord]) -> dic
         config.plugins.on_pre_build(config=config)
         os.makedirs(config.site_dir, exist_ok=True)
         order = walk_order([*site.pages, *site.static])
+        page_file = _page_file_class(File)
         files = Files(
             [
-                File.generated(config, path, content=site.pages[path])
+                page_file.generated(config, path, content=site.pages[path])  # type: ignore[arg-type]
                 if path in site.pages
                 else File.generated(config, path, abs_src_path=str(site.static[path]))
                 for path in order
@@ -238,6 +240,22 @@ def _build(config: Any, site: SiteFiles, reuse: Mapping[str, PageRecord]) -> dic
         config.plugins.on_build_error(error=exc)
         raise
     return records
+
+
+def _page_file_class(file_class: type) -> type:
+    """mkdocs' ``File`` whose content is a :class:`PageText`, read when mkdocs reads it."""
+
+    class PageFile(file_class):  # type: ignore[valid-type, misc]
+        @property
+        def _content(self) -> Any:
+            held = self.__dict__.get("_held")
+            return held.text if isinstance(held, PageText) else held
+
+        @_content.setter
+        def _content(self, value: Any) -> None:
+            self.__dict__["_held"] = value
+
+    return PageFile
 
 
 def _record(page: Any, search: list[Any]) -> PageRecord:

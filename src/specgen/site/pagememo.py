@@ -42,7 +42,7 @@ from pydantic import BaseModel
 
 from specgen.site.cache import digest, tool_versions
 
-__all__ = ["Memo", "WatchedSite", "canonical", "code_digest", "fingerprint", "folder_digest"]
+__all__ = ["Memo", "PageText", "WatchedSite", "canonical", "code_digest", "fingerprint", "folder_digest"]
 
 FORMAT = "specgen-page-memo 1"
 
@@ -54,12 +54,17 @@ class Memo(Protocol):
 
     def put(self, key: str, value: Any) -> None: ...
 
+    def keep(self, key: str) -> None:
+        """Keep the entry under ``key`` though it was not read."""
+
 
 def canonical(value: Any) -> Any:
     """``value`` as JSON data with one spelling per meaning (sorted mappings
     and sets, dates as ISO text). Raises ``TypeError`` for a type it does not know."""
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
     if isinstance(value, enum.Enum):
         return [type(value).__name__, canonical(value.value)]
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
@@ -73,9 +78,9 @@ def canonical(value: Any) -> Any:
     if isinstance(value, Mapping):
         return ["map", sorted([canonical(k), canonical(v)] for k, v in value.items())]
     if isinstance(value, (set, frozenset)):
+        if all(isinstance(v, str) for v in value):
+            return ["set", sorted(value)]
         return ["set", sorted(json.dumps(canonical(v), sort_keys=True) for v in value)]
-    if isinstance(value, (list, tuple)):
-        return [canonical(v) for v in value]
     raise TypeError(f"cannot digest a {type(value).__name__}")
 
 
@@ -122,3 +127,31 @@ class WatchedSite:
     def __bool__(self) -> bool:
         self.read = True
         return bool(self._site)
+
+
+class PageText:
+    """A page's Markdown by its digest and size; the text itself is taken
+    from the memo, or rendered again, only when something reads it (a page
+    kept from the previous site never is)."""
+
+    __slots__ = ("_load", "_text", "digest", "size")
+
+    def __init__(self, digest_: str, size: int, text: str | None = None, load: Any = None) -> None:
+        self.digest = digest_
+        self.size = size
+        """Bytes of the text in UTF-8."""
+        self._text = text
+        self._load = load
+
+    @classmethod
+    def of(cls, text: str) -> PageText:
+        return cls(digest(text), len(text.encode("utf-8")), text)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            text = self._load()
+            if digest(text) != self.digest:  # cannot happen: the same inputs render the same text
+                raise ValueError("a kept page does not match its digest")
+            self._text = text
+        return self._text

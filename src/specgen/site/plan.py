@@ -23,7 +23,7 @@ from specgen.site.cache import digest
 from specgen.site.environment import RenderError, load_glossary, make_site_environment
 from specgen.site.gather import SiteInputs, gather
 from specgen.site.links import LinkIndex, Links
-from specgen.site.pagememo import Memo, WatchedSite, code_digest, fingerprint, folder_digest
+from specgen.site.pagememo import Memo, PageText, WatchedSite, code_digest, fingerprint, folder_digest
 from specgen.site.pages import (
     BUNDLED_PAGE_DEFS,
     PORTFOLIO_PAGES,
@@ -40,7 +40,7 @@ from specgen.usercache import template_code_cache
 if TYPE_CHECKING:  # the readiness report comes from specgen.rules
     from specgen.rules import PortfolioReport, SpecReport
 
-__all__ = ["memo_salt", "plan_pages", "render_page", "render_pages", "render_planned_pages"]
+__all__ = ["memo_salt", "plan_pages", "render_page", "render_pages", "render_planned_pages", "render_texts"]
 
 
 def _reports_by_id(report: PortfolioReport | None) -> dict[str, SpecReport]:
@@ -251,14 +251,35 @@ def render_planned_pages(
     workflow_pages: Sequence[PageDef] | None = None,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     inputs: SiteInputs | None = None,
-    memo: Memo | None = None,
 ) -> list[tuple[Page, str]]:
-    """Every page of the site with its Markdown, in nav order (what the site
-    build writes; :func:`render_pages` is the same as a mapping). Raises
-    :class:`specgen.site.budget.SiteTooLarge` for a site over its output budget.
+    """Every page of the site with its Markdown, in nav order (:func:`render_pages`
+    is the same as a mapping). Raises :class:`specgen.site.budget.SiteTooLarge`
+    for a site over its output budget."""
+    rendered = render_texts(
+        portfolio,
+        report=report,
+        user_templates=user_templates,
+        workflow_pages=workflow_pages,
+        portfolio_pages=portfolio_pages,
+        inputs=inputs,
+    )
+    return [(page, text.text) for page, text in rendered]
 
-    With ``memo`` (the build cache), a page whose inputs are those of a page
-    rendered before is taken from it (:mod:`specgen.site.pagememo`)."""
+
+def render_texts(
+    portfolio: Portfolio,
+    *,
+    report: PortfolioReport | None = None,
+    user_templates: Path | None = None,
+    workflow_pages: Sequence[PageDef] | None = None,
+    portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
+    inputs: SiteInputs | None = None,
+    memo: Memo | None = None,
+) -> list[tuple[Page, PageText]]:
+    """What the site build renders: :func:`render_planned_pages`, each page's
+    Markdown as a :class:`PageText`. With ``memo`` (the build cache), a page
+    whose inputs are those of a page rendered before is taken from it, and
+    its text read only if needed (:mod:`specgen.site.pagememo`)."""
     env = make_site_environment(user_templates, bytecode_cache=template_code_cache() if memo is not None else None)
     if inputs is None:
         inputs = gather(portfolio)
@@ -274,18 +295,27 @@ def render_planned_pages(
     )
     budget.check_plan(portfolio, pages)
     rendered = [(page, _render_memoised(env, page, memo)) for page in pages]
-    budget.check_rendered(portfolio, rendered)
+    budget.check_rendered(portfolio, [(page, text.size) for page, text in rendered])
     return rendered
 
 
-def _render_memoised(env: jinja2.Environment, page: Page, memo: Memo | None) -> str:
+def _render_memoised(env: jinja2.Environment, page: Page, memo: Memo | None) -> PageText:
+    """A page's text: from ``memo`` (read lazily) when it holds the page's key, else rendered."""
     if memo is None or page.key is None:
-        return render_page(env, page)
+        return PageText.of(render_page(env, page))
     kept = memo.get(page.key)
-    if isinstance(kept, str):
-        return kept
-    text = render_page(env, page)
+    if isinstance(kept, dict) and isinstance(kept.get("digest"), str) and isinstance(kept.get("size"), int):
+        text_key = digest("page-text", kept["digest"])
+        memo.keep(text_key)
+
+        def load() -> str:
+            text = memo.get(text_key)
+            return text if isinstance(text, str) else render_page(env, page)
+
+        return PageText(kept["digest"], kept["size"], load=load)
+    text = PageText.of(render_page(env, page))
     watched = page.context.get("site")
     if not (isinstance(watched, WatchedSite) and watched.read):  # a page showing the whole site: never kept
-        memo.put(page.key, text)
+        memo.put(page.key, {"digest": text.digest, "size": text.size})
+        memo.put(digest("page-text", text.digest), text.text)
     return text

@@ -26,7 +26,7 @@ from specgen.site.gather import SiteInputs, gather
 from specgen.site.mkdocs import mkdocs_config, mkdocs_yaml
 from specgen.site.pagememo import Memo
 from specgen.site.pages import PORTFOLIO_PAGES, Page, PageDef, PortfolioPageDef
-from specgen.site.plan import render_planned_pages
+from specgen.site.plan import render_texts
 from specgen.spec.loader import Portfolio
 from specgen.spec.schema import Project
 
@@ -136,7 +136,7 @@ def prepare_sources(
     if inputs is None:
         inputs = gather(portfolio)
     try:
-        rendered = render_planned_pages(
+        rendered = render_texts(
             portfolio,
             report=report,
             user_templates=user_templates,
@@ -174,7 +174,7 @@ def write_project(prepared: Prepared, folder: Path) -> Sources:
     folder.mkdir(parents=True)
     docs = folder / "docs"
     for path, text in prepared.files.pages.items():
-        _write(docs / path, text)
+        _write(docs / path, text.text)
     for name, path in prepared.files.static.items():
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, docs / name)

@@ -1,0 +1,168 @@
+"""Rebuilding only what changed (:mod:`specgen.site.delta`, :mod:`specgen.site.pagememo`).
+
+Each test builds through the CLI, as a user would, and compares the result
+with a clean ``--no-cache`` build; the delta's own promises are checked on
+top: unchanged pages are kept (the same file, linked), the previous site is
+never written through, and anything the manifest cannot vouch for makes
+the build start again in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from specgen.site.pagememo import WatchedSite, canonical, fingerprint
+
+SPEC = "specs/credit-decision-assistant.yml"
+OVERVIEW = "site/workflows/credit-decision-assistant/index.html"
+CONTROLS = "site/workflows/credit-decision-assistant/controls.html"
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _build(run, tree: Path, *extra: str) -> tuple[int, int]:
+    """Build ``site`` with the cache; (pages rebuilt, pages) from the summary line."""
+    result = run("build", "specs", "-o", "site", *extra, cwd=tree)
+    assert result.exit_code == 0, result.output
+    if " pages rebuilt" not in result.output:
+        return -1, -1
+    rebuilt = result.output.split(" pages rebuilt")[0].rsplit("; ", 1)[1]
+    count, total = (int(n) for n in rebuilt.split(" of "))
+    return count, total
+
+
+def _same_as_clean(run, tree: Path) -> None:
+    clean = run("build", "specs", "-o", "clean", "--no-cache", cwd=tree)
+    assert clean.exit_code == 0, clean.output
+    assert _digest(tree / "site") == _digest(tree / "clean")
+
+
+def _edit(tree: Path, old: str, new: str, path: str = SPEC) -> None:
+    file = tree / path
+    text = file.read_text(encoding="utf-8")
+    assert old in text, old
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_text_edit_rebuilds_only_the_pages_showing_it(run, example_tree: Path) -> None:
+    _build(run, example_tree)
+    controls_before = os.stat(example_tree / CONTROLS).st_ino
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    rebuilt, total = _build(run, example_tree)
+    showing = [
+        p for p in (example_tree / "site").rglob("*.html") if "Scores every personal-loan" in p.read_text("utf-8")
+    ]
+    assert 0 < rebuilt <= len(showing) < total
+    # a page that does not show the text is the previous site's very file
+    assert os.stat(example_tree / CONTROLS).st_ino == controls_before
+    _same_as_clean(run, example_tree)
+
+
+def test_the_previous_site_is_never_written_through(run, example_tree: Path, tmp_path: Path) -> None:
+    _build(run, example_tree)
+    witness = tmp_path / "old-overview.html"
+    os.link(example_tree / OVERVIEW, witness)  # the previous site's file, whatever its name becomes
+    old = witness.read_bytes()
+    marker = tmp_path / "old-marker"
+    os.link(example_tree / "site" / ".specgen-site", marker)
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    rebuilt, _ = _build(run, example_tree)
+    assert rebuilt > 0
+    assert witness.read_bytes() == old, "a rebuilt page was written into the previous site's file"
+    assert b"Scores every personal-loan" in (example_tree / OVERVIEW).read_bytes()
+    assert marker.read_bytes() == (example_tree / "site" / ".specgen-site").read_bytes()
+
+
+@pytest.mark.parametrize("tamper", ["edited", "removed", "added"])
+def test_a_site_changed_by_hand_is_built_in_full(run, example_tree: Path, tamper: str) -> None:
+    _build(run, example_tree)
+    target = example_tree / CONTROLS
+    if tamper == "edited":
+        target.write_text("<p>hand edit</p>", encoding="utf-8")
+    elif tamper == "removed":
+        target.unlink()
+    else:
+        (example_tree / "site" / "notes.html").write_text("mine", encoding="utf-8")
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    rebuilt, total = _build(run, example_tree)
+    assert rebuilt == total
+    _same_as_clean(run, example_tree)
+
+
+def test_a_new_title_rebuilds_every_page(run, example_tree: Path) -> None:
+    _build(run, example_tree)
+    _edit(example_tree, "title: ", "title: Renamed ")
+    rebuilt, total = _build(run, example_tree)
+    assert rebuilt == total
+    _same_as_clean(run, example_tree)
+
+
+def test_a_failed_build_keeps_what_the_next_one_reuses(run, example_tree: Path) -> None:
+    _build(run, example_tree)
+    before = _digest(example_tree / "site")
+    broken = example_tree / "templates" / "site" / "workflow" / "exit.md.j2"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{{ no_such_thing.at_all }}\n", encoding="utf-8")
+    failed = run("build", "specs", "-o", "site", cwd=example_tree)
+    assert failed.exit_code != 0
+    assert _digest(example_tree / "site") == before
+    broken.unlink()
+    rebuilt, _ = _build(run, example_tree)
+    assert rebuilt == 0, "the failed build must not have spoilt the manifest of the site it left in place"
+    _same_as_clean(run, example_tree)
+
+
+def test_a_page_reading_the_whole_site_is_rendered_every_time(run, example_tree: Path) -> None:
+    """A user's template that lists every workflow's summary on each exit page:
+    editing one spec must change the other spec's exit page."""
+    override = example_tree / "templates" / "site" / "workflow" / "exit.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        "# Exit and handover\n\n{% for w in site.workflows %}- {{ w.spec.summary }}\n{% endfor %}\n", encoding="utf-8"
+    )
+    _build(run, example_tree)
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    _build(run, example_tree)
+    others = [p for p in (example_tree / "site" / "workflows").glob("*/exit.html") if "credit-decision" not in str(p)]
+    assert others and all("Scores every personal-loan" in p.read_text("utf-8") for p in others)
+    _same_as_clean(run, example_tree)
+
+
+def test_no_cache_takes_nothing_from_the_previous_site(run, example_tree: Path) -> None:
+    _build(run, example_tree)
+    inode = os.stat(example_tree / CONTROLS).st_ino
+    result = run("build", "specs", "-o", "site", "--no-cache", cwd=example_tree)
+    assert result.exit_code == 0 and "rebuilt" not in result.output
+    assert os.stat(example_tree / CONTROLS).st_ino != inode
+
+
+# ---------------------------------------------------------------- digests of inputs
+
+
+def test_canonical_spelling_ignores_order_but_not_content() -> None:
+    assert fingerprint({"a": 1, "b": {2, 3}}) == fingerprint({"b": {3, 2}, "a": 1})
+    assert fingerprint({"a": 1}) != fingerprint({"a": 2})
+    assert fingerprint(["x", "y"]) != fingerprint(["y", "x"])
+    assert fingerprint(Path("a/b")) != fingerprint("a/b")
+    with pytest.raises(TypeError):
+        canonical(object())
+
+
+def test_watched_site_notices_a_read() -> None:
+    class Site:
+        workflows = ("w",)
+
+    watched = WatchedSite(Site())
+    assert not watched.read
+    assert watched.workflows == ("w",)
+    assert watched.read
