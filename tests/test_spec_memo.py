@@ -20,6 +20,7 @@ from specgen.rules import check_portfolio
 from specgen.site.cache import open_cache
 from specgen.spec.loader import Portfolio, read_portfolio
 from specgen.spec.memo import LazyData, compute_salt, memo_key, shaping_files
+from specgen.spec.yamlsrc import _as_mark
 from tests.paths import EXAMPLES, PROJECT_FILE, REPO, dump_yaml, spec_files
 
 TODAY = dt.date(2026, 6, 1)
@@ -99,10 +100,16 @@ def _assert_same(restored: Portfolio, fresh: Portfolio) -> None:
         fresh_map, restored_map = want.source.positions, got.source.positions
         assert set(restored_map.values) == set(fresh_map.values)
         assert set(restored_map.keys) == set(fresh_map.keys)
+        assert all(_as_mark(mark) == fresh_map.locate(path) for path, mark in restored_map.values.items())
+        assert all(_as_mark(mark) == fresh_map.locate(path, key=True) for path, mark in restored_map.keys.items())
         for path in fresh_map.values:
             assert restored_map.has(path)
             assert restored_map.locate(path) == fresh_map.locate(path), path
             assert got.locate(path) == want.locate(path)
+            for unwritten in ((*path, "no-such-key"), (*path, 10**6), (*path, -1), (*path, 0, "x")):
+                assert restored_map.has(unwritten) is fresh_map.has(unwritten), unwritten
+                assert restored_map.locate(unwritten) == fresh_map.locate(unwritten), unwritten
+                assert restored_map.locate(unwritten, key=True) == fresh_map.locate(unwritten, key=True)
         for path in fresh_map.keys:
             assert restored_map.locate(path, key=True) == fresh_map.locate(path, key=True), path
     assert check_portfolio(restored, today=TODAY).to_dict() == check_portfolio(fresh, today=TODAY).to_dict()
@@ -209,6 +216,11 @@ def _corrupt(value: dict[str, Any], how: str) -> Any:
         return {**value, "positions": "[[1,2,3],"}
     if how == "positions wrong shape":
         return {**value, "positions": json.dumps([[0, 1, True, -1, 0], []])}
+    if how == "positions deep garbage":  # a node deep down is not one: found when a look-up reaches it
+        tree = json.loads(value["positions"])
+        tree[4]["stage"] = "line 3"
+        tree[4]["ownership"][0] = -1
+        return {**value, "positions": json.dumps(tree)}
     raise AssertionError(how)
 
 
@@ -223,6 +235,7 @@ def _corrupt(value: dict[str, Any], how: str) -> Any:
         "model not text",
         "positions garbage",
         "positions wrong shape",
+        "positions deep garbage",
     ],
 )
 def test_a_corrupt_stored_value_is_not_trusted(folder: Path, how: str) -> None:

@@ -119,82 +119,164 @@ def memo_key(raw: bytes, name: str) -> str:
 
 
 # ---------------------------------------------------------------- positions
+#
+# Positions are packed as the tree of the document: a node is
+# [value line, value column, key line, key column] (1-based, 0 when there is
+# no such mark), followed for a mapping by {key: node} and for a list by
+# [node, ...]. One json.loads rebuilds it, and a look-up walks down the path
+# (a few steps) instead of decoding every position of the file.
 
 
-def _as_pair(raw: Any) -> tuple[int, int]:
-    if isinstance(raw, Mark):
-        return raw.line, raw.column
-    return raw.line + 1, raw.column + 1  # a parser's 0-based mark, as yamlsrc._as_mark reads it
+class _Unpackable(Exception):
+    """Positions that do not form a document's tree (never met in practice)."""
 
 
-def _pack_marks(marks: dict[Path_, Any]) -> list[Any]:
-    """Paths front-coded (how many leading parts are the previous path's, then
-    the rest) followed by the 1-based line and column, all in one flat list."""
-    flat: list[Any] = []
-    previous: Path_ = ()
-    for path, raw in marks.items():
-        shared = 0
-        for a, b in zip(previous, path, strict=False):  # paths of different lengths
-            if a != b or type(a) is not type(b):
-                break
-            shared += 1
-        flat += [shared, len(path) - shared, *path[shared:], *_as_pair(raw)]
-        previous = path
-    return flat
+def _pack_tree(positions: SourceMap) -> list[Any]:
+    root: list[Any] = [0, 0, 0, 0]
+    nodes: dict[Path_, list[Any]] = {(): root}
+
+    def node(path: Path_) -> list[Any]:
+        found = nodes.get(path)
+        if found is not None:
+            return found
+        parent, last = node(path[:-1]), path[-1]
+        if len(parent) == 4:
+            parent.append({} if isinstance(last, str) else [])
+        children = parent[4]
+        made: list[Any] = [0, 0, 0, 0]
+        if isinstance(last, str) and isinstance(children, dict):
+            children[last] = made
+        elif type(last) is int and isinstance(children, list) and last == len(children):
+            children.append(made)  # items come in order: a path's index is the next one
+        else:
+            raise _Unpackable(path)
+        nodes[path] = made
+        return made
+
+    for offset, marks in ((0, positions.values), (2, positions.keys)):
+        for path, raw in marks.items():
+            at = nodes.get(path) or node(path)
+            if isinstance(raw, Mark):
+                at[offset], at[offset + 1] = raw.line, raw.column
+            else:  # a parser's 0-based mark, read as yamlsrc._as_mark reads it
+                at[offset], at[offset + 1] = raw.line + 1, raw.column + 1
+    return root
 
 
-def _unpack_marks(flat: list[Any]) -> dict[Path_, Mark]:
-    marks: dict[Path_, Mark] = {}
-    previous: Path_ = ()
-    i = 0
-    while i < len(flat):
-        shared, rest = flat[i], flat[i + 1]
-        if not (isinstance(shared, int) and isinstance(rest, int) and 0 <= shared <= len(previous) and rest >= 0):
-            raise ValueError("malformed positions")
-        tail = flat[i + 2 : i + 2 + rest]
-        line, column = flat[i + 2 + rest], flat[i + 3 + rest]
-        if not all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in tail) or len(tail) != rest:
-            raise ValueError("malformed positions")
-        if not (type(line) is int and type(column) is int and line > 0 and column > 0):
-            raise ValueError("malformed positions")
-        path = (*previous[:shared], *tail)
-        marks[path] = Mark(line, column)
-        previous = path
-        i += 4 + rest
-    return marks
+def _checked(node: Any) -> list[Any]:
+    if (
+        type(node) is not list
+        or len(node) not in (4, 5)
+        or not all(type(n) is int and n >= 0 for n in node[:4])
+        or (len(node) == 5 and not isinstance(node[4], (dict, list)))
+    ):
+        raise _Unpackable("malformed positions")
+    return node
 
 
 class PackedSourceMap(SourceMap):
-    """A :class:`SourceMap` decoded from :func:`pack`'s form when first used.
+    """A :class:`SourceMap` read from :func:`pack`'s form when first used.
 
-    Should the packed form not decode, the positions come from parsing
-    ``text`` again: never wrong, never an exception."""
+    :meth:`locate` and :meth:`has` walk down the packed tree; :attr:`values`
+    and :attr:`keys` are built whole only when asked for. Should the packed
+    form not decode, the positions come from parsing ``text`` again: never
+    wrong, never an exception."""
 
     def __init__(self, packed: str, text: str) -> None:
         self._packed = packed
         self._text = text
+        self._tree: list[Any] | None = None
+        self._fallback: SourceMap | None = None
         self._maps: tuple[dict[Path_, Any], dict[Path_, Any]] | None = None
 
-    def _decoded(self) -> tuple[dict[Path_, Any], dict[Path_, Any]]:
-        if self._maps is None:
+    def _reparsed(self) -> SourceMap:
+        if self._fallback is None:
             try:
-                both = json.loads(self._packed)
-                self._maps = _unpack_marks(both[0]), _unpack_marks(both[1])
-            except (ValueError, TypeError, IndexError, KeyError, RecursionError):
-                try:
-                    fresh = load_yaml(self._text.encode("utf-8"))[1]
-                except YamlError:  # pragma: no cover - a stored spec's text was valid YAML
-                    fresh = SourceMap()
+                self._fallback = load_yaml(self._text.encode("utf-8"))[1]
+            except YamlError:  # pragma: no cover - a stored spec's text was valid YAML
+                self._fallback = SourceMap()
+        return self._fallback
+
+    def _chain(self, path: Path_) -> list[list[Any]] | None:
+        """The nodes from the root along ``path`` as far as it is written
+        (None when the packed form turns out not to be sound)."""
+        if self._fallback is not None:
+            return None
+        try:
+            if self._tree is None:
+                self._tree = _checked(json.loads(self._packed))
+            current = self._tree
+            chain = [current]
+            for part in path:
+                if len(current) == 4:
+                    break
+                children = current[4]
+                found = None
+                if isinstance(part, str) and isinstance(children, dict):
+                    found = children.get(part)
+                elif isinstance(part, int) and isinstance(children, list) and 0 <= part < len(children):
+                    found = children[part]
+                if found is None:
+                    break
+                current = _checked(found)
+                chain.append(current)
+            return chain
+        except (_Unpackable, ValueError, TypeError, RecursionError):
+            self._reparsed()
+            return None
+
+    def locate(self, path: Path_, *, key: bool = False) -> Mark:
+        chain = self._chain(path)
+        if chain is None:
+            return self._reparsed().locate(path, key=key)
+        for node in reversed(chain):
+            if key and node[2]:
+                return Mark(node[2], node[3])
+            if node[0]:
+                return Mark(node[0], node[1])
+        return Mark(1, 1)
+
+    def has(self, path: Path_) -> bool:
+        chain = self._chain(path)
+        if chain is None:
+            return self._reparsed().has(path)
+        return len(chain) == len(path) + 1 and chain[-1][0] > 0
+
+    def _whole(self) -> tuple[dict[Path_, Any], dict[Path_, Any]]:
+        if self._maps is None:
+            values: dict[Path_, Any] = {}
+            keys: dict[Path_, Any] = {}
+
+            def walk(node: list[Any], path: Path_) -> None:
+                _checked(node)
+                if node[2]:
+                    keys[path] = Mark(node[2], node[3])
+                if node[0]:
+                    values[path] = Mark(node[0], node[1])
+                if len(node) == 5:
+                    children = node[4]
+                    pairs = children.items() if isinstance(children, dict) else enumerate(children)
+                    for part, child in pairs:
+                        walk(child, (*path, part))
+
+            chain = self._chain(())
+            try:
+                if chain is None:
+                    raise _Unpackable("not decoded")
+                walk(chain[0], ())
+                self._maps = values, keys
+            except (_Unpackable, TypeError, RecursionError):
+                fresh = self._reparsed()
                 self._maps = fresh.values, fresh.keys
         return self._maps
 
     @property  # type: ignore[override]
     def values(self) -> dict[Path_, Any]:
-        return self._decoded()[0]
+        return self._whole()[0]
 
     @property  # type: ignore[override]
     def keys(self) -> dict[Path_, Any]:
-        return self._decoded()[1]
+        return self._whole()[1]
 
 
 class LazyData:
@@ -228,7 +310,10 @@ def pack(key: str, spec: Spec, positions: SourceMap) -> dict[str, Any] | None:
             return None
     except ValidationError:
         return None
-    packed = json.dumps([_pack_marks(positions.values), _pack_marks(positions.keys)], separators=(",", ":"))
+    try:
+        packed = json.dumps(_pack_tree(positions), separators=(",", ":"), ensure_ascii=False)
+    except _Unpackable:
+        return None
     return {"format": FORMAT, "key": key, "spec": model, "positions": packed}
 
 
