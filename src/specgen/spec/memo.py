@@ -37,6 +37,7 @@ import yaml
 from pydantic import ValidationError
 
 from specgen import __version__
+from specgen.errors import SpecgenError
 from specgen.spec.schema import Spec
 from specgen.spec.yamlsrc import Mark, Path_, SourceMap, YamlError, load_yaml
 
@@ -127,8 +128,9 @@ def memo_key(raw: bytes, name: str) -> str:
 # (a few steps) instead of decoding every position of the file.
 
 
-class _Unpackable(Exception):
-    """Positions that do not form a document's tree (never met in practice)."""
+class _Unpackable(SpecgenError):
+    """Positions that do not form a document's tree (caught here: the spec is
+    not stored, or its positions come from parsing the text again)."""
 
 
 def _pack_tree(positions: SourceMap) -> list[Any]:
@@ -304,15 +306,12 @@ class LazyData:
 def pack(key: str, spec: Spec, positions: SourceMap) -> dict[str, Any] | None:
     """The value to store for a valid spec, or None when its JSON would not
     rebuild an equal model (then it is simply not stored)."""
-    model = spec.model_dump_json(exclude_unset=True)
     try:
+        model = spec.model_dump_json(exclude_unset=True)
         if Spec.model_validate_json(model) != spec:
             return None
-    except ValidationError:
-        return None
-    try:
-        packed = json.dumps(_pack_tree(positions), separators=(",", ":"), ensure_ascii=False)
-    except _Unpackable:
+        packed = json.dumps(_pack_tree(positions), separators=(",", ":"))  # ASCII: any text survives
+    except (ValueError, TypeError, _Unpackable):  # pydantic's errors are ValueErrors
         return None
     return {"format": FORMAT, "key": key, "spec": model, "positions": packed}
 
