@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import importlib.util
 import json
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,7 @@ def test_a_portfolio_from_the_memo_equals_one_from_the_files(folder: Path, parse
 
     assert _spec_names(folder, parsed) == []  # no spec was parsed
     assert sorted(_restored(second)) == sorted(ls.source.name for ls in fresh.specs)
+    _assert_same(pickle.loads(pickle.dumps(second)), fresh)  # as a process pool would hand it over
     _assert_same(second, fresh)
     # The raw YAML data of a restored spec is parsed again only when read, and is the same.
     for got, want in zip(second.specs, fresh.specs, strict=True):
