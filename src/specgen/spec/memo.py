@@ -17,8 +17,8 @@ every file is unchanged. :func:`specgen.spec.loader.read_portfolio` takes a
 Only specs that validate, and whose stored form rebuilds an equal model, are
 stored: an invalid file is parsed every time so its diagnostics stay exact.
 A stored value that does not decode or validate is a miss, never trusted.
-The salt covers the format, the versions of specgen, pydantic and PyYAML, and
-the source bytes of the modules that shape a stored value (an editable
+The salt covers the format, the versions of specgen, pydantic, PyYAML and
+Python, and the source bytes of the modules that shape a stored value (an editable
 install does not change its version when the schema is edited).
 """
 
@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -74,7 +75,7 @@ def shaping_files() -> list[Path]:
     """The modules whose source decides what a stored value means."""
     here = Path(__file__).resolve().parent
     named = [here / name for name in ("yamlsrc.py", "loader.py", "values.py", "memo.py")]
-    return sorted((here / "schema").glob("*.py")) + named
+    return sorted((here / "schema").rglob("*.py")) + named
 
 
 def _read(path: Path) -> bytes:
@@ -102,6 +103,7 @@ def compute_salt(files: Sequence[Path] | None = None) -> str:
         f"pydantic {pydantic.VERSION}",
         f"pydantic-core {pydantic_core.__version__}",
         f"pyyaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}",
+        f"python {sys.version_info.major}.{sys.version_info.minor}",
     ]
     for path in shaping_files() if files is None else files:
         parts += [path.name, _read(path)]
