@@ -24,6 +24,7 @@ from specgen.diagnostics import Diagnostic, Level, format_path
 from specgen.errors import SpecgenError
 from specgen.gcpause import paused_gc
 from specgen.spec.files import PROJECT_FILENAMES, SPEC_SUFFIXES, discover_spec_files, display_name, find_project_file
+from specgen.spec.memo import LazyData, Memo, recall, remember
 from specgen.spec.schema import Project, Spec
 from specgen.spec.yamlsrc import Path_, SourceMap, UnreadableScalar, YamlError, load_yaml
 
@@ -271,6 +272,11 @@ def read_source(
     With ``within``, a file that is a symbolic link to a file outside those
     folders, or whose name is not UTF-8, is refused unread (:mod:`specgen.confine`)."""
     display = name or display_name(path)
+    raw, problems = _read_bytes(path, display, within)
+    return (None, problems) if raw is None else parse_source(raw, display, path)
+
+
+def _read_bytes(path: Path, display: str, within: Sequence[Path] | None) -> tuple[bytes | None, list[Diagnostic]]:
     if within is not None and not is_utf8_name(path):
         return None, [
             Diagnostic(
@@ -290,7 +296,7 @@ def read_source(
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Diagnostic(display, 1, 1, "", f"cannot read the file: {exc.strerror}", code="io")]
-    return parse_source(raw, display, path)
+    return raw, []
 
 
 def parse_source(raw: str | bytes, name: str, path: Path | None = None) -> tuple[Source | None, list[Diagnostic]]:
@@ -347,20 +353,26 @@ def read_portfolio(
     *,
     project_file: Path | str | None = None,
     discover_project: bool = True,
+    memo: Memo | None = None,
 ) -> Portfolio:
     """Read the project file and every spec under ``paths`` and validate each
     against the schema; never raises for bad input. Cross-references and
     approvals are checked by :func:`specgen.spec.portfolio.load_portfolio`.
 
     The project file is ``project_file`` when given, else the nearest
-    ``specgen.yml`` above the first path (when ``discover_project``).
+    ``specgen.yml`` above the first path (when ``discover_project``). With a
+    ``memo``, valid specs are remembered and reused by file hash (:mod:`specgen.spec.memo`).
     """
     with paused_gc():
-        return _read_portfolio(paths, project_file=project_file, discover_project=discover_project)
+        return _read_portfolio(paths, project_file=project_file, discover_project=discover_project, memo=memo)
+
+
+class _RestoredSource(LazyData, Source):
+    """The source of a spec rebuilt from the memo (its data parsed only if read)."""
 
 
 def _read_portfolio(
-    paths: Sequence[Path | str], *, project_file: Path | str | None, discover_project: bool
+    paths: Sequence[Path | str], *, project_file: Path | str | None, discover_project: bool, memo: Memo | None
 ) -> Portfolio:
     as_paths = [Path(p) for p in paths]
     if project_file is not None:
@@ -388,8 +400,12 @@ def _read_portfolio(
     within = [project_path.parent if project_path else Path.cwd()]
     within += [p if p.is_dir() else p.parent for p in as_paths]
     for file in files:
-        source, problems = read_source(file, within=within)
-        portfolio.files.append(source.name if source else display_name(file))
+        portfolio.files.append(name := display_name(file))
+        raw, problems = _read_bytes(file, name, within)
+        if hit := recall(memo, raw, name):
+            portfolio.specs.append(LoadedSpec(hit[0], _RestoredSource(file, name, hit[2], None, hit[1])))
+            continue
+        source, problems = (None, problems) if raw is None else parse_source(raw, name, file)
         if source is None:
             portfolio.diagnostics.extend(problems)
             continue
@@ -399,5 +415,6 @@ def _read_portfolio(
             portfolio.diagnostics.extend(validation_diagnostics(Spec, exc, source))
             continue
         portfolio.specs.append(LoadedSpec(spec, source))
+        remember(memo, raw, name, spec, source.positions)
     portfolio.diagnostics.sort(key=Diagnostic.sort_key)
     return portfolio

@@ -14,6 +14,7 @@ from specgen.diagnostics import Diagnostic
 from specgen.gcpause import paused_gc
 from specgen.spec.approvals import approval_diagnostics
 from specgen.spec.loader import Portfolio, read_portfolio
+from specgen.spec.memo import Memo
 from specgen.spec.xref import reference_diagnostics
 
 __all__ = ["load_portfolio"]
@@ -24,15 +25,18 @@ def load_portfolio(
     *,
     project_file: Path | str | None = None,
     discover_project: bool = True,
+    memo: Memo | None = None,
 ) -> Portfolio:
     """Load the project file and every spec under ``paths``, check their
     cross-references and approvals; never raises for bad input.
 
     The project file is ``project_file`` when given, else the nearest
-    ``specgen.yml`` above the first path (when ``discover_project``).
+    ``specgen.yml`` above the first path (when ``discover_project``). With a
+    ``memo`` (the build cache), valid specs are reused by file hash
+    (:mod:`specgen.spec.memo`); the checks across files always run.
     """
     with paused_gc():
-        portfolio = read_portfolio(paths, project_file=project_file, discover_project=discover_project)
+        portfolio = read_portfolio(paths, project_file=project_file, discover_project=discover_project, memo=memo)
         portfolio.diagnostics.extend(reference_diagnostics(portfolio))
         portfolio.diagnostics.extend(approval_diagnostics(portfolio))
     portfolio.diagnostics.sort(key=Diagnostic.sort_key)

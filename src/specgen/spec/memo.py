@@ -1,0 +1,355 @@
+"""Validated specs remembered by the hash of their file, for the edit loop.
+
+Parsing YAML with source positions is most of the cost of loading a
+portfolio, and between two builds of ``specgen serve`` or ``build`` nearly
+every file is unchanged. :func:`specgen.spec.loader.read_portfolio` takes a
+:class:`Memo` (the build cache implements it) and, for each spec file:
+
+* looks its key up: SHA-256 over :func:`salt`, the file's bytes and its
+  display name (the name is part of every diagnostic);
+* on a hit, rebuilds the :class:`~specgen.spec.schema.Spec` with pydantic from
+  the stored JSON, and a source whose positions are decoded from their packed
+  form only when first asked for, and whose raw YAML data is parsed again only
+  if something reads it;
+* on a miss, parses and validates the file as always and, when it is valid,
+  stores the model and its positions (:func:`pack`).
+
+Only specs that validate, and whose stored form rebuilds an equal model, are
+stored: an invalid file is parsed every time so its diagnostics stay exact.
+A stored value that does not decode or validate is a miss, never trusted.
+The salt covers the format, the versions of specgen, pydantic, PyYAML and
+Python, and the source bytes of the modules that shape a stored value (an editable
+install does not change its version when the schema is edited).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import pydantic
+import pydantic_core
+import yaml
+from pydantic import ValidationError
+
+from specgen import __version__
+from specgen.errors import SpecgenError
+from specgen.spec.schema import Spec
+from specgen.spec.yamlsrc import Mark, Path_, SourceMap, YamlError, load_yaml
+
+__all__ = [
+    "FORMAT",
+    "LazyData",
+    "Memo",
+    "PackedSourceMap",
+    "compute_salt",
+    "memo_key",
+    "pack",
+    "recall",
+    "remember",
+    "salt",
+    "unpack",
+]
+
+FORMAT = "specgen-spec-memo 1"
+"""Changed whenever the layout of a stored value changes."""
+
+
+class Memo(Protocol):
+    """Where validated specs are remembered: values are JSON data."""
+
+    def get(self, key: str) -> Any | None: ...
+
+    def put(self, key: str, value: Any) -> None: ...
+
+
+# ---------------------------------------------------------------- keys
+
+
+def shaping_files() -> list[Path]:
+    """The modules whose source decides what a stored value means."""
+    here = Path(__file__).resolve().parent
+    named = [here / name for name in ("yamlsrc.py", "loader.py", "values.py", "memo.py")]
+    return sorted((here / "schema").rglob("*.py")) + named
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:  # a module that is not there (values.py moved): its absence is hashed
+        return b""
+
+
+def _hash(*parts: str | bytes) -> str:
+    hashed = hashlib.sha256()
+    for part in parts:  # length-prefixed, so no two lists of parts collide
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        hashed.update(len(data).to_bytes(8, "big"))
+        hashed.update(data)
+    return hashed.hexdigest()
+
+
+def compute_salt(files: Sequence[Path] | None = None) -> str:
+    """The salt of every key: the format, the versions and ``files``' bytes
+    (by default :func:`shaping_files`)."""
+    parts: list[str | bytes] = [
+        FORMAT,
+        f"specgen {__version__}",
+        f"pydantic {pydantic.VERSION}",
+        f"pydantic-core {pydantic_core.__version__}",
+        f"pyyaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}",
+        f"python {sys.version_info.major}.{sys.version_info.minor}",
+    ]
+    for path in shaping_files() if files is None else files:
+        parts += [path.name, _read(path)]
+    return _hash(*parts)
+
+
+@functools.cache
+def salt() -> str:
+    """:func:`compute_salt`, once per process."""
+    return compute_salt()
+
+
+def memo_key(raw: bytes, name: str) -> str:
+    """The key of a spec file: its bytes and display name, salted."""
+    return _hash(salt(), raw, name)
+
+
+# ---------------------------------------------------------------- positions
+#
+# Positions are packed as the tree of the document: a node is
+# [value line, value column, key line, key column] (1-based, 0 when there is
+# no such mark), followed for a mapping by {key: node} and for a list by
+# [node, ...]. One json.loads rebuilds it, and a look-up walks down the path
+# (a few steps) instead of decoding every position of the file.
+
+
+class _Unpackable(SpecgenError):
+    """Positions that do not form a document's tree (caught here: the spec is
+    not stored, or its positions come from parsing the text again)."""
+
+
+def _pack_tree(positions: SourceMap) -> list[Any]:
+    root: list[Any] = [0, 0, 0, 0]
+    nodes: dict[Path_, list[Any]] = {(): root}
+
+    def node(path: Path_) -> list[Any]:
+        found = nodes.get(path)
+        if found is not None:
+            return found
+        parent, last = node(path[:-1]), path[-1]
+        if len(parent) == 4:
+            parent.append({} if isinstance(last, str) else [])
+        children = parent[4]
+        made: list[Any] = [0, 0, 0, 0]
+        if isinstance(last, str) and isinstance(children, dict):
+            children[last] = made
+        elif type(last) is int and isinstance(children, list) and last == len(children):
+            children.append(made)  # items come in order: a path's index is the next one
+        else:
+            raise _Unpackable(path)
+        nodes[path] = made
+        return made
+
+    for offset, marks in ((0, positions.values), (2, positions.keys)):
+        for path, raw in marks.items():
+            at = nodes.get(path) or node(path)
+            if isinstance(raw, Mark):
+                at[offset], at[offset + 1] = raw.line, raw.column
+            else:  # a parser's 0-based mark, read as yamlsrc._as_mark reads it
+                at[offset], at[offset + 1] = raw.line + 1, raw.column + 1
+    return root
+
+
+def _checked(node: Any) -> list[Any]:
+    if (
+        type(node) is not list
+        or len(node) not in (4, 5)
+        or not all(type(n) is int and n >= 0 for n in node[:4])
+        or (len(node) == 5 and not isinstance(node[4], (dict, list)))
+    ):
+        raise _Unpackable("malformed positions")
+    return node
+
+
+class PackedSourceMap(SourceMap):
+    """A :class:`SourceMap` read from :func:`pack`'s form when first used.
+
+    :meth:`locate` and :meth:`has` walk down the packed tree; :attr:`values`
+    and :attr:`keys` are built whole only when asked for. Should the packed
+    form not decode, the positions come from parsing ``text`` again: never
+    wrong, never an exception."""
+
+    def __init__(self, packed: str, text: str) -> None:
+        self._packed = packed
+        self._text = text
+        self._tree: list[Any] | None = None
+        self._fallback: SourceMap | None = None
+        self._maps: tuple[dict[Path_, Any], dict[Path_, Any]] | None = None
+
+    def _reparsed(self) -> SourceMap:
+        if self._fallback is None:
+            try:
+                self._fallback = load_yaml(self._text.encode("utf-8"))[1]
+            except YamlError:  # pragma: no cover - a stored spec's text was valid YAML
+                self._fallback = SourceMap()
+        return self._fallback
+
+    def _chain(self, path: Path_) -> list[list[Any]] | None:
+        """The nodes from the root along ``path`` as far as it is written
+        (None when the packed form turns out not to be sound)."""
+        if self._fallback is not None:
+            return None
+        try:
+            if self._tree is None:
+                self._tree = _checked(json.loads(self._packed))
+            current = self._tree
+            chain = [current]
+            for part in path:
+                if len(current) == 4:
+                    break
+                children = current[4]
+                found = None
+                if isinstance(part, str) and isinstance(children, dict):
+                    found = children.get(part)
+                elif isinstance(part, int) and isinstance(children, list) and 0 <= part < len(children):
+                    found = children[part]
+                if found is None:
+                    break
+                current = _checked(found)
+                chain.append(current)
+            return chain
+        except (_Unpackable, ValueError, TypeError, RecursionError):
+            self._reparsed()
+            return None
+
+    def locate(self, path: Path_, *, key: bool = False) -> Mark:
+        chain = self._chain(path)
+        if chain is None:
+            return self._reparsed().locate(path, key=key)
+        for node in reversed(chain):
+            if key and node[2]:
+                return Mark(node[2], node[3])
+            if node[0]:
+                return Mark(node[0], node[1])
+        return Mark(1, 1)
+
+    def has(self, path: Path_) -> bool:
+        chain = self._chain(path)
+        if chain is None:
+            return self._reparsed().has(path)
+        return len(chain) == len(path) + 1 and chain[-1][0] > 0
+
+    def _whole(self) -> tuple[dict[Path_, Any], dict[Path_, Any]]:
+        if self._maps is None:
+            values: dict[Path_, Any] = {}
+            keys: dict[Path_, Any] = {}
+
+            def walk(node: list[Any], path: Path_) -> None:
+                _checked(node)
+                if node[2]:
+                    keys[path] = Mark(node[2], node[3])
+                if node[0]:
+                    values[path] = Mark(node[0], node[1])
+                if len(node) == 5:
+                    children = node[4]
+                    pairs = children.items() if isinstance(children, dict) else enumerate(children)
+                    for part, child in pairs:
+                        walk(child, (*path, part))
+
+            chain = self._chain(())
+            try:
+                if chain is None:
+                    raise _Unpackable("not decoded")
+                walk(chain[0], ())
+                self._maps = values, keys
+            except (_Unpackable, TypeError, RecursionError):
+                fresh = self._reparsed()
+                self._maps = fresh.values, fresh.keys
+        return self._maps
+
+    @property  # type: ignore[override]
+    def values(self) -> dict[Path_, Any]:
+        return self._whole()[0]
+
+    @property  # type: ignore[override]
+    def keys(self) -> dict[Path_, Any]:
+        return self._whole()[1]
+
+
+class LazyData:
+    """Mixin for a restored source: its raw YAML data (read only while
+    validating, which a restored spec skips) is parsed from ``text`` when
+    first read. A data of None means not read yet."""
+
+    text: str
+    _data: Any = None
+
+    @property
+    def data(self) -> Any:
+        if self._data is None:
+            self._data = load_yaml(self.text.encode("utf-8"))[0]
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = value
+
+
+# ---------------------------------------------------------------- values
+
+
+def pack(key: str, spec: Spec, positions: SourceMap) -> dict[str, Any] | None:
+    """The value to store for a valid spec, or None when its JSON would not
+    rebuild an equal model (then it is simply not stored)."""
+    try:
+        model = spec.model_dump_json(exclude_unset=True)
+        if Spec.model_validate_json(model) != spec:
+            return None
+        packed = json.dumps(_pack_tree(positions), separators=(",", ":"))  # ASCII: any text survives
+    except (ValueError, TypeError, _Unpackable):  # pydantic's errors are ValueErrors
+        return None
+    return {"format": FORMAT, "key": key, "spec": model, "positions": packed}
+
+
+def unpack(value: Any, key: str, text: str) -> tuple[Spec, SourceMap] | None:
+    """The spec and positions of a stored value, or None for anything that is
+    not a value :func:`pack` made under ``key``."""
+    if not isinstance(value, dict) or value.get("format") != FORMAT or value.get("key") != key:
+        return None
+    model, packed = value.get("spec"), value.get("positions")
+    if not isinstance(model, str) or not isinstance(packed, str):
+        return None
+    try:
+        spec = Spec.model_validate_json(model)
+    except (ValidationError, ValueError, RecursionError):
+        return None
+    return spec, PackedSourceMap(packed, text)
+
+
+def recall(memo: Memo | None, raw: bytes | None, name: str) -> tuple[Spec, SourceMap, str] | None:
+    """The spec, positions and text remembered for a file's bytes, or None
+    (no memo, a file not read, a miss, or a stored value not to be trusted)."""
+    if memo is None or raw is None:
+        return None
+    key = memo_key(raw, name)
+    text = raw.decode("utf-8", "replace")  # as the loader decodes it
+    found = unpack(memo.get(key), key, text)
+    return None if found is None else (*found, text)
+
+
+def remember(memo: Memo | None, raw: bytes | None, name: str, spec: Spec, positions: SourceMap) -> None:
+    """Store a valid spec read from ``raw`` (nothing without a memo, or when
+    its JSON would not rebuild an equal model)."""
+    if memo is None or raw is None:
+        return
+    key = memo_key(raw, name)
+    value = pack(key, spec, positions)
+    if value is not None:
+        memo.put(key, value)

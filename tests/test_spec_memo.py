@@ -1,0 +1,343 @@
+"""Validated specs reused by file hash (issue 10): a portfolio loaded through
+a memo is the portfolio loaded from the files, and unchanged files are not
+parsed again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.util
+import json
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import specgen.spec.loader as loader_module
+import specgen.spec.memo as memo_module
+from specgen import load_portfolio
+from specgen.rules import check_portfolio
+from specgen.site.cache import open_cache
+from specgen.spec.loader import Portfolio, read_portfolio
+from specgen.spec.memo import LazyData, compute_salt, memo_key, shaping_files
+from specgen.spec.yamlsrc import _as_mark
+from tests.paths import EXAMPLES, PROJECT_FILE, REPO, dump_yaml, spec_files
+
+TODAY = dt.date(2026, 6, 1)
+GENERATED = 4
+"""Generated specs of the benchmark (52 items each) in the test portfolio."""
+
+
+@functools.cache
+def _bench_build() -> Any:
+    """bench/bench_build.py (not a package): its ``spec_data`` makes the benchmark's specs."""
+    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "bench_build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _bench_spec_data(index: int) -> dict[str, Any]:
+    return _bench_build().spec_data(index)
+
+
+class DictMemo:
+    """A memo in a dict, storing values as JSON text as a real cache would."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, str] = {}
+        self.puts = 0
+
+    def get(self, key: str) -> Any | None:
+        return json.loads(self.store[key]) if key in self.store else None
+
+    def put(self, key: str, value: Any) -> None:
+        self.puts += 1
+        self.store[key] = json.dumps(value)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The bundled examples, a test spec and generated benchmark specs, with the project file."""
+    specs = tmp_path / "specs"
+    shutil.copytree(EXAMPLES, specs)
+    shutil.copy(REPO / "tests" / "data" / "site" / "specs" / "claims-triage.yml", specs)
+    shutil.copy(PROJECT_FILE, tmp_path / "specgen.yml")
+    for i in range(GENERATED):
+        data = _bench_spec_data(i)
+        text = dump_yaml(data).encode("utf-8")
+        if i == 1:  # a byte-order mark, and Windows line ends: the same text and positions back
+            text = b"\xef\xbb\xbf" + text.replace(b"\n", b"\r\n")
+        (specs / f"{data['id']}.yml").write_bytes(text)
+    return specs
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[bytes | str]:
+    """Every text parsed as YAML by the loader or a restored source, in order."""
+    seen: list[bytes | str] = []
+    real = loader_module.load_yaml
+
+    def counting(source: bytes | str, **kwargs: Any) -> Any:
+        seen.append(source)
+        return real(source, **kwargs)
+
+    monkeypatch.setattr(loader_module, "load_yaml", counting)
+    monkeypatch.setattr(memo_module, "load_yaml", counting)
+    return seen
+
+
+def _spec_names(folder: Path, seen: list[bytes | str]) -> list[str]:
+    """The spec files whose bytes were parsed (the project file left out)."""
+    by_bytes = {p.read_bytes(): p.name for p in spec_files(folder)}
+    return [by_bytes[s if isinstance(s, bytes) else s.encode("utf-8")] for s in seen if s in by_bytes]
+
+
+def _assert_same(restored: Portfolio, fresh: Portfolio) -> None:
+    assert restored.files == fresh.files
+    assert restored.diagnostics == fresh.diagnostics
+    assert [ls.spec for ls in restored.specs] == [ls.spec for ls in fresh.specs]
+    for got, want in zip(restored.specs, fresh.specs, strict=True):
+        assert got.spec.model_dump() == want.spec.model_dump()
+        assert got.spec.model_dump(exclude_unset=True) == want.spec.model_dump(exclude_unset=True)
+        assert (got.source.path, got.source.name, got.source.text) == (
+            want.source.path,
+            want.source.name,
+            want.source.text,
+        )
+        fresh_map, restored_map = want.source.positions, got.source.positions
+        assert set(restored_map.values) == set(fresh_map.values)
+        assert set(restored_map.keys) == set(fresh_map.keys)
+        assert all(_as_mark(mark) == fresh_map.locate(path) for path, mark in restored_map.values.items())
+        assert all(_as_mark(mark) == fresh_map.locate(path, key=True) for path, mark in restored_map.keys.items())
+        for path in fresh_map.values:
+            assert restored_map.has(path)
+            assert restored_map.locate(path) == fresh_map.locate(path), path
+            assert got.locate(path) == want.locate(path)
+            for unwritten in ((*path, "no-such-key"), (*path, 10**6), (*path, -1), (*path, 0, "x")):
+                assert restored_map.has(unwritten) is fresh_map.has(unwritten), unwritten
+                assert restored_map.locate(unwritten) == fresh_map.locate(unwritten), unwritten
+                assert restored_map.locate(unwritten, key=True) == fresh_map.locate(unwritten, key=True)
+        for path in fresh_map.keys:
+            assert restored_map.locate(path, key=True) == fresh_map.locate(path, key=True), path
+    assert check_portfolio(restored, today=TODAY).to_dict() == check_portfolio(fresh, today=TODAY).to_dict()
+
+
+def _restored(portfolio: Portfolio) -> list[str]:
+    return [ls.source.name for ls in portfolio.specs if isinstance(ls.source, LazyData)]
+
+
+def test_a_portfolio_from_the_memo_equals_one_from_the_files(folder: Path, parsed: list[bytes | str]) -> None:
+    fresh = load_portfolio([folder])
+    memo = DictMemo()
+    first = load_portfolio([folder], memo=memo)
+    assert memo.puts == len(fresh.specs) == 3 + GENERATED
+    _assert_same(first, fresh)
+    parsed.clear()
+
+    second = load_portfolio([folder], memo=memo)
+
+    assert _spec_names(folder, parsed) == []  # no spec was parsed
+    assert sorted(_restored(second)) == sorted(ls.source.name for ls in fresh.specs)
+    _assert_same(pickle.loads(pickle.dumps(second)), fresh)  # as a process pool would hand it over
+    _assert_same(second, fresh)
+    # The raw YAML data of a restored spec is parsed again only when read, and is the same.
+    for got, want in zip(second.specs, fresh.specs, strict=True):
+        assert got.source.data == want.source.data
+
+
+def test_only_the_edited_spec_is_parsed_and_never_its_old_model(folder: Path, parsed: list[bytes | str]) -> None:
+    memo = DictMemo()
+    load_portfolio([folder], memo=memo)
+    edited = folder / "support-ticket-triage.yml"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("Classifies incoming customer", "Sorts incoming customer"), encoding="utf-8")
+    parsed.clear()
+
+    after = load_portfolio([folder], memo=memo)
+
+    assert _spec_names(folder, parsed) == ["support-ticket-triage.yml"]
+    summary = next(ls.spec.summary for ls in after.specs if ls.spec.id == "support-ticket-triage")
+    assert summary is not None and summary.startswith("Sorts incoming customer")
+    _assert_same(after, load_portfolio([folder]))
+
+    parsed.clear()
+    again = load_portfolio([folder], memo=memo)
+    assert _spec_names(folder, parsed) == []  # the edited version was remembered
+    _assert_same(again, load_portfolio([folder]))
+
+
+def test_a_spec_edited_to_be_invalid_is_reported_not_restored(folder: Path) -> None:
+    memo = DictMemo()
+    load_portfolio([folder], memo=memo)
+    edited = folder / "support-ticket-triage.yml"
+    original = edited.read_bytes()
+    edited.write_text(
+        original.decode("utf-8").replace("stage: limited_rollout", "stage: limited-rollout"), encoding="utf-8"
+    )
+
+    after = load_portfolio([folder], memo=memo)
+
+    assert "support-ticket-triage" not in [ls.spec.id for ls in after.specs]
+    schema_errors = [d for d in after.diagnostics if d.code == "schema"]
+    assert [Path(d.file).name for d in schema_errors] == ["support-ticket-triage.yml"]
+    assert schema_errors[0].path == "stage"
+    _assert_same(after, load_portfolio([folder]))
+    edited.write_bytes(original)  # back as it was: the earlier entry serves again
+    _assert_same(load_portfolio([folder], memo=memo), load_portfolio([folder]))
+
+
+def test_an_invalid_spec_is_never_stored(folder: Path, parsed: list[bytes | str]) -> None:
+    (folder / "broken-yaml.yml").write_text("id: [unclosed\n", encoding="utf-8")
+    (folder / "wrong-field.yml").write_text(
+        (folder / "support-ticket-triage.yml")
+        .read_text(encoding="utf-8")
+        .replace("id: support-ticket-triage", "id: Wrong Id"),
+        encoding="utf-8",
+    )
+    memo = DictMemo()
+    fresh = load_portfolio([folder])
+    assert {Path(d.file).name for d in fresh.diagnostics} >= {"broken-yaml.yml", "wrong-field.yml"}
+
+    load_portfolio([folder], memo=memo)
+    assert len(memo.store) == len(fresh.specs)
+    parsed.clear()
+    second = load_portfolio([folder], memo=memo)
+
+    assert sorted(_spec_names(folder, parsed)) == ["broken-yaml.yml", "wrong-field.yml"]
+    _assert_same(second, fresh)
+
+
+def _corrupt(value: dict[str, Any], how: str) -> Any:
+    if how == "not a mapping":
+        return ["spec"]
+    if how == "other format":
+        return {**value, "format": "specgen-spec-memo 0"}
+    if how == "another key":
+        return {**value, "key": "0" * 64}
+    if how == "truncated model":
+        return {**value, "spec": value["spec"][: len(value["spec"]) // 2]}
+    if how == "model not valid":
+        return {**value, "spec": value["spec"].replace('"stage":"', '"stage":"no-such-', 1)}
+    if how == "model not text":
+        return {**value, "spec": json.loads(value["spec"])}
+    if how == "positions garbage":
+        return {**value, "positions": "[[1,2,3],"}
+    if how == "positions wrong shape":
+        return {**value, "positions": json.dumps([[0, 1, True, -1, 0], []])}
+    if how == "positions deep garbage":  # a node deep down is not one: found when a look-up reaches it
+        tree = json.loads(value["positions"])
+        tree[4]["stage"] = "line 3"
+        tree[4]["ownership"][0] = -1
+        return {**value, "positions": json.dumps(tree)}
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "not a mapping",
+        "other format",
+        "another key",
+        "truncated model",
+        "model not valid",
+        "model not text",
+        "positions garbage",
+        "positions wrong shape",
+        "positions deep garbage",
+    ],
+)
+def test_a_corrupt_stored_value_is_not_trusted(folder: Path, how: str) -> None:
+    memo = DictMemo()
+    fresh = load_portfolio([folder])
+    load_portfolio([folder], memo=memo)
+    for key in memo.store:
+        memo.store[key] = json.dumps(_corrupt(json.loads(memo.store[key]), how))
+
+    restored = load_portfolio([folder], memo=memo)
+
+    _assert_same(restored, fresh)
+    if how.startswith("positions"):
+        return  # the model is sound: positions that do not decode come from parsing the text
+    assert _restored(restored) == []
+    # each miss was parsed and stored afresh, so the next load restores them all
+    _assert_same(load_portfolio([folder], memo=memo), fresh)
+    assert len(_restored(load_portfolio([folder], memo=memo))) == len(fresh.specs)
+
+
+def test_a_spec_whose_json_does_not_rebuild_it_is_not_stored(tmp_path: Path) -> None:
+    """A percentage prints with six significant digits, so its JSON would
+    rebuild a different model: that spec is loaded from its file every time."""
+    shutil.copy(EXAMPLES / "support-ticket-triage.yml", tmp_path / "a.yml")
+    text = (EXAMPLES / "support-ticket-triage.yml").read_text(encoding="utf-8")
+    assert "traffic: 20%" in text
+    (tmp_path / "b.yml").write_text(
+        text.replace("id: support-ticket-triage", "id: other").replace("traffic: 20%", "traffic: 20.1234567%"),
+        encoding="utf-8",
+    )
+    memo = DictMemo()
+    fresh = load_portfolio([tmp_path], project_file=PROJECT_FILE)
+    load_portfolio([tmp_path], project_file=PROJECT_FILE, memo=memo)
+    assert memo.puts == 1
+    second = load_portfolio([tmp_path], project_file=PROJECT_FILE, memo=memo)
+    assert [Path(name).name for name in _restored(second)] == ["a.yml"]
+    _assert_same(second, fresh)
+
+
+def test_the_memo_is_the_build_cache(folder: Path, tmp_path: Path, parsed: list[bytes | str]) -> None:
+    cache_dir = tmp_path / "cache"
+    fresh = read_portfolio([folder])
+    cache = open_cache(cache_dir)
+    _assert_same(read_portfolio([folder], memo=cache), fresh)
+    cache.commit()
+    cache.close()
+    parsed.clear()
+
+    cache = open_cache(cache_dir)
+    try:
+        restored = read_portfolio([folder], memo=cache)
+    finally:
+        cache.close()
+
+    assert cache.notes == []
+    assert cache.hits == len(fresh.specs)
+    assert _spec_names(folder, parsed) == []
+    _assert_same(restored, fresh)
+
+
+def test_the_key_covers_the_bytes_and_the_name() -> None:
+    assert memo_key(b"a: 1\n", "a.yml") != memo_key(b"a: 2\n", "a.yml")
+    assert memo_key(b"a: 1\n", "a.yml") != memo_key(b"a: 1\n", "b.yml")
+    assert memo_key(b"a: 1\n", "a.yml") == memo_key(b"a: 1\n", "a.yml")
+
+
+def test_the_salt_covers_the_modules_that_shape_a_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = shaping_files()
+    names = {p.name for p in files}
+    schema = loader_module.Path(memo_module.__file__).parent / "schema"
+    assert {p.name for p in schema.glob("*.py")} <= names
+    assert {"yamlsrc.py", "loader.py", "values.py", "memo.py"} <= names
+    assert all(p.is_file() for p in files)
+
+    copies = []
+    for i, path in enumerate(files):
+        copy = tmp_path / f"{i}-{path.name}"
+        shutil.copy(path, copy)
+        copies.append(copy)
+    before = compute_salt(copies)
+    assert compute_salt(copies) == before
+    edited = next(p for p in copies if p.name.endswith("-acceptance.py"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# a schema change\n", encoding="utf-8")
+    assert compute_salt(copies) != before
+
+    # The key uses the salt of the modules as they are now (once per process).
+    key = memo_key(b"a: 1\n", "a.yml")
+    monkeypatch.setattr(memo_module, "shaping_files", lambda: copies)
+    memo_module.salt.cache_clear()
+    try:
+        assert memo_key(b"a: 1\n", "a.yml") != key
+    finally:
+        memo_module.salt.cache_clear()
