@@ -125,8 +125,8 @@ def serve_edit_seconds(count: int, runs: int) -> float:
         root = Path(tmp)
         specs = make_portfolio(root, count)
 
-        def load():
-            return load_portfolio([specs], project_file=root / "specgen.yml"), None
+        def load(memo=None):
+            return load_portfolio([specs], project_file=root / "specgen.yml", memo=memo), None
 
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))

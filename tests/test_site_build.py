@@ -248,8 +248,8 @@ def test_serve_rebuilds_when_a_spec_changes(example_tree: Path) -> None:
     specs, project_file = example_tree / "specs", example_tree / "specgen.yml"
     outcomes = []
 
-    def load():
-        portfolio = load_portfolio([specs], project_file=project_file)
+    def load(memo=None):
+        portfolio = load_portfolio([specs], project_file=project_file, memo=memo)
         return portfolio, None
 
     preview = Preview(load, watch=[specs, project_file], port=_free_port(), on_build=outcomes.append)

@@ -212,8 +212,8 @@ def test_serve_rebuilds_from_the_cache_and_shows_the_edit(example_tree: Path) ->
     specs, project_file = example_tree / "specs", example_tree / "specgen.yml"
     outcomes = []
 
-    def load():
-        return load_portfolio([specs], project_file=project_file), None
+    def load(memo=None):
+        return load_portfolio([specs], project_file=project_file, memo=memo), None
 
     preview = Preview(
         load,

@@ -18,6 +18,7 @@ import jinja2
 from specgen.confine import check_within
 from specgen.resources import bundled_templates
 from specgen.text import Md
+from specgen.usercache import template_code_cache
 
 __all__ = ["ProjectLoader", "make_environment", "printer", "template_search_path"]
 
@@ -61,7 +62,7 @@ def make_environment(
     *,
     escape: Callable[[Any], str],
     filters: dict[str, Callable[..., Any]] | None = None,
-    bytecode_cache: jinja2.BytecodeCache | None = None,
+    bytecode_cache: jinja2.BytecodeCache | bool | None = True,
 ) -> jinja2.Environment:
     """A Jinja environment over the search path that escapes every printed
     value for its target.
@@ -72,7 +73,8 @@ def make_environment(
     is an :class:`specgen.text.Md`. Jinja's own autoescaping is on only so
     that a macro's output counts as markup already escaped (it is never
     HTML-escaped twice: :class:`~specgen.text.Md` has ``__html__``).
-    ``bytecode_cache`` keeps compiled templates (:mod:`specgen.usercache`).
+    Compiled templates are kept in the user's cache folder
+    (:mod:`specgen.usercache`; ``bytecode_cache=False``: not at all).
     """
     env = jinja2.Environment(
         loader=ProjectLoader([str(p) for p in template_search_path(user_dirs)]),
@@ -82,7 +84,7 @@ def make_environment(
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=bytecode_cache,
+        bytecode_cache=template_code_cache() if bytecode_cache is True else (bytecode_cache or None),
     )
     env.filters.update(filters or {})
     return env

@@ -10,6 +10,7 @@ write there only costs time.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -52,9 +53,8 @@ class TemplateCodeCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def template_code_cache() -> TemplateCodeCache | None:
-    """The compiled-template cache (None when its folder cannot be made or is not the user's own)."""
-    folder = user_cache_dir() / "templates"
+@functools.cache
+def _code_cache(folder: Path) -> TemplateCodeCache | None:
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         stat = folder.stat()
@@ -63,3 +63,8 @@ def template_code_cache() -> TemplateCodeCache | None:
     if stat.st_uid != os.getuid() or stat.st_mode & 0o022:  # someone else could plant code there
         return None
     return TemplateCodeCache(str(folder))
+
+
+def template_code_cache() -> TemplateCodeCache | None:
+    """The compiled-template cache (None when its folder cannot be made or is not the user's own)."""
+    return _code_cache(user_cache_dir() / "templates")

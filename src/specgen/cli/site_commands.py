@@ -7,13 +7,13 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from specgen.cli.app import (
     ExitCode,
     _emit,
-    _load,
     _paths,
     _summary,
     cli,
@@ -28,6 +28,9 @@ from specgen.rules import PortfolioReport, check_portfolio
 from specgen.spec.loader import Portfolio
 from specgen.spec.portfolio import load_portfolio
 from specgen.text import terminal
+
+if TYPE_CHECKING:
+    from specgen.site.cache import SiteCache
 
 no_cache_option = click.option(
     "--no-cache",
@@ -92,10 +95,31 @@ def build(
     did not build. Pages whose inputs did not change since the last build
     are taken from the build cache (see --no-cache).
     """
-    from specgen.site.build import build_site, default_cache
+    from specgen.site.build import cache_folder, open_build_cache
+
+    chosen = _paths(paths)
+    cache = None if no_cache else open_build_cache(cache_folder(chosen, project_file))
+    try:
+        _build(chosen, project_file, output, templates_dir, keep_sources, force, cache, as_of)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _build(
+    paths: list[Path],
+    project_file: Path | None,
+    output: Path,
+    templates_dir: Path | None,
+    keep_sources: Path | None,
+    force: bool,
+    cache: SiteCache | None,
+    as_of: dt.datetime | None,
+) -> None:
+    from specgen.site.build import build_site
     from specgen.site.palette import palette_warnings
 
-    portfolio = _load(paths, project_file)
+    portfolio = load_portfolio(paths, project_file=project_file, memo=cache)
     if not portfolio.ok:
         _invalid(portfolio)
     portfolio.require_specs()
@@ -110,7 +134,7 @@ def build(
         user_templates=user_templates(templates_dir, portfolio=portfolio)[0],
         keep_sources=keep_sources,
         force=force,
-        cache=None if no_cache else default_cache(portfolio),
+        cache=cache,
     )
     for note in result.notes:
         _emit(note, err=True)
@@ -162,8 +186,8 @@ def serve(
     if first.project_source is not None and first.project_source.path is not None:
         watch.append(first.project_source.path)
 
-    def load() -> tuple[Portfolio, PortfolioReport | None]:
-        portfolio = load_portfolio(chosen, project_file=project_file)
+    def load(memo: SiteCache | None) -> tuple[Portfolio, PortfolioReport | None]:
+        portfolio = load_portfolio(chosen, project_file=project_file, memo=memo)
         return portfolio, (_report(portfolio, day) if portfolio.ok else None)
 
     def on_build(outcome: PreviewBuild) -> None:

@@ -36,6 +36,7 @@ from specgen.site.sources import (
     write_theme,
 )
 from specgen.site.staging import remove_stale, staging_folder, swap_in
+from specgen.spec.files import find_project_file
 from specgen.spec.loader import Portfolio
 
 if TYPE_CHECKING:
@@ -49,8 +50,10 @@ __all__ = [
     "Prepared",
     "Sources",
     "build_site",
+    "cache_folder",
     "default_cache",
     "default_user_templates",
+    "open_build_cache",
     "prepare_sources",
     "write_sources",
 ]
@@ -86,6 +89,18 @@ class BuildResult:
     @property
     def seconds(self) -> float:
         return self.render_seconds + self.mkdocs_seconds
+
+
+def cache_folder(paths: Sequence[Path], project_file: Path | None) -> Path:
+    """The build cache's folder for the specs under ``paths``, before they are
+    loaded: beside the project file the loader will use, else in the working folder."""
+    project = project_file if project_file is not None else (find_project_file(paths[0]) if paths else None)
+    return (project.parent if project is not None else Path.cwd()) / CACHE_DIR
+
+
+def open_build_cache(folder: Path) -> SiteCache:
+    """The build cache, open for loading the specs and then building (close it after)."""
+    return open_cache(folder)
 
 
 def default_cache(portfolio: Portfolio) -> Path:
@@ -136,7 +151,7 @@ def build_site(
     force: bool = False,
     workflow_pages: Sequence[PageDef] | None = None,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
-    cache: Path | None = None,
+    cache: Path | SiteCache | None = None,
 ) -> BuildResult:
     """Build the handover site into ``output``, atomically.
 
@@ -145,7 +160,9 @@ def build_site(
     previous site as it was. ``output`` (and ``keep_sources``) must be absent,
     empty or built by specgen before, unless ``force``; never may it hold a
     spec or the project file. ``cache`` is the build cache's folder
-    (:mod:`specgen.site.cache`; None: build without one). Raises
+    (:mod:`specgen.site.cache`; None: build without one), or the cache
+    already open (as the loader used it: :func:`open_build_cache`), which
+    this build commits but does not close. Raises
     :class:`InvalidPortfolio`, :class:`OutputNotOurs` or :class:`SiteBuildError`.
     """
     if not portfolio.ok:
@@ -171,7 +188,8 @@ def build_site(
                 portfolio_pages,
                 cache,
             )
-            staging.trash = cache / "trash" if cache is not None else None
+            folder = cache.path.parent if isinstance(cache, SiteCache) else cache
+            staging.trash = folder / "trash" if folder is not None else None
             return result
         except SiteBuildError as exc:
             message = f"{exc.message}; the previous site in {output} was left as it was"
@@ -188,11 +206,12 @@ def _build_in(
     force: bool,
     workflow_pages: Sequence[PageDef] | None,
     portfolio_pages: Sequence[PortfolioPageDef],
-    cache_dir: Path | None,
+    cache_in: Path | SiteCache | None,
 ) -> BuildResult:
     """Build in ``staging`` and swap the result in (see :func:`build_site`)."""
     started = time.perf_counter()
-    cache = open_cache(cache_dir, scratch=staging) if cache_dir is not None else None
+    ours = isinstance(cache_in, Path)
+    cache = open_cache(cache_in, scratch=staging) if isinstance(cache_in, Path) else cache_in
     try:
         prepared = prepare_sources(
             portfolio,
@@ -212,7 +231,7 @@ def _build_in(
         if cache is not None:
             cache.commit()
     finally:
-        if cache is not None:
+        if cache is not None and ours:
             cache.close()
     kept = None
     if keep_sources is not None:

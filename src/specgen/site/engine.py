@@ -32,6 +32,7 @@ from typing import Any
 from specgen.site.errors import SiteBuildError
 from specgen.site.mkdocs import PythonName, mkdocs_log
 from specgen.site.pagememo import PageText
+from specgen.usercache import template_code_cache
 
 __all__ = ["PageRecord", "SiteFiles", "build_pages", "walk_order"]
 
@@ -201,7 +202,9 @@ def _build(config: Any, site: SiteFiles, reuse: Mapping[str, PageRecord]) -> dic
             file.generated_by = None  # as if read from docs/, where mkdocs would have found them
         set_exclusions(files, config)
         env = config.theme.get_env()
-        files.add_files_from_theme(env, config)
+        env.bytecode_cache = template_code_cache()  # the theme's templates, compiled once
+        if not reuse:  # the theme's own files are copied (a reusing build links them from the previous site)
+            files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
         nav = get_navigation(files, config)

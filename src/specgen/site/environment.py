@@ -119,7 +119,7 @@ def _number_filter(value: float | int | None) -> Md:
 
 
 def make_site_environment(
-    user_templates: Path | None = None, *, bytecode_cache: jinja2.BytecodeCache | None = None
+    user_templates: Path | None = None, *, bytecode_cache: jinja2.BytecodeCache | bool | None = True
 ) -> jinja2.Environment:
     """The Jinja environment for site pages: the user's templates first, the
     bundled ones second, every printed value escaped unless it is :class:`Md`

@@ -40,7 +40,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 
 from specgen.site.cache import FORMAT, SiteCache, digest, tool_versions
-from specgen.usercache import template_code_cache
 
 __all__ = ["PLUGIN_NAME", "CachePlugin", "cache_plugin"]
 
@@ -80,7 +79,8 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
     # ---------------------------------------------------------------- events
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
-        self._files_key = digest(*sorted(f.src_uri for f in files))
+        # the site's own files (links are checked against them), not the theme's
+        self._files_key = digest(*sorted(f.src_uri for f in files if f.src_dir is None))
         self._nav_key = None
         for name, plugin in config.plugins.items():
             index = getattr(plugin, "search_index", None)
@@ -98,8 +98,6 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         return page
 
     def on_env(self, env: jinja2.Environment, /, *, config: Any, files: Files) -> jinja2.Environment:
-        if env.bytecode_cache is None:  # the theme's templates, compiled once (in the user's cache folder)
-            env.bytecode_cache = template_code_cache()
         get_template = env.get_template
 
         def cached_get_template(name: Any, parent: Any = None, globals: Any = None) -> Any:

@@ -58,30 +58,47 @@ class Memo(Protocol):
         """Keep the entry under ``key`` though it was not read."""
 
 
+_PLAIN = (str, bool, int, float, type(None))
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _dataclass_fields(kind: type) -> tuple[str, ...] | None:
+    if kind not in _FIELDS:
+        is_dataclass = dataclasses.is_dataclass(kind)
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)) if is_dataclass else None
+    return _FIELDS[kind]
+
+
 def canonical(value: Any) -> Any:
     """``value`` as JSON data with one spelling per meaning (sorted mappings
     and sets, dates as ISO text). Raises ``TypeError`` for a type it does not know."""
-    if value is None or isinstance(value, (str, bool, int, float)):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list or kind is tuple:
+        return [canonical(v) for v in value]
+    names = _dataclass_fields(kind)
+    if names is not None:
+        return [kind.__name__, {name: canonical(getattr(value, name)) for name in names}]
+    if isinstance(value, enum.Enum):
+        return [kind.__name__, canonical(value.value)]
+    if isinstance(value, _PLAIN):  # subclasses of str and int
         return value
     if isinstance(value, (list, tuple)):
         return [canonical(v) for v in value]
-    if isinstance(value, enum.Enum):
-        return [type(value).__name__, canonical(value.value)]
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return [type(value).__name__, value.isoformat()]
+        return [kind.__name__, value.isoformat()]
     if isinstance(value, PurePath):
         return ["path", value.as_posix()]
     if isinstance(value, BaseModel):
-        return [type(value).__name__, value.model_dump(mode="json")]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__, {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}]
+        return [kind.__name__, value.model_dump(mode="json")]
     if isinstance(value, Mapping):
         return ["map", sorted([canonical(k), canonical(v)] for k, v in value.items())]
     if isinstance(value, (set, frozenset)):
         if all(isinstance(v, str) for v in value):
             return ["set", sorted(value)]
         return ["set", sorted(json.dumps(canonical(v), sort_keys=True) for v in value)]
-    raise TypeError(f"cannot digest a {type(value).__name__}")
+    raise TypeError(f"cannot digest a {kind.__name__}")
 
 
 def fingerprint(*values: Any) -> str:

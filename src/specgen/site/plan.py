@@ -35,7 +35,6 @@ from specgen.site.pages import (
 )
 from specgen.site.views import SiteView, WorkflowView, sort_key
 from specgen.spec.loader import Portfolio
-from specgen.usercache import template_code_cache
 
 if TYPE_CHECKING:  # the readiness report comes from specgen.rules
     from specgen.rules import PortfolioReport, SpecReport
@@ -280,7 +279,7 @@ def render_texts(
     Markdown as a :class:`PageText`. With ``memo`` (the build cache), a page
     whose inputs are those of a page rendered before is taken from it, and
     its text read only if needed (:mod:`specgen.site.pagememo`)."""
-    env = make_site_environment(user_templates, bytecode_cache=template_code_cache() if memo is not None else None)
+    env = make_site_environment(user_templates)
     if inputs is None:
         inputs = gather(portfolio)
     pages = plan_pages(

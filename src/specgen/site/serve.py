@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from specgen.diagnostics import Diagnostic, format_diagnostics
 from specgen.errors import UsageError
-from specgen.site.build import BuildResult, build_site
+from specgen.site.build import BuildResult, build_site, open_build_cache
+from specgen.site.cache import SiteCache
 from specgen.site.errors import SiteError
 from specgen.site.mkdocs import mkdocs_log
 from specgen.spec.loader import Portfolio
@@ -64,7 +65,7 @@ class PreviewBuild:
         return found or [f"build failed: {self.error}"]
 
 
-Loader = Callable[[], "tuple[Portfolio, PortfolioReport | None]"]
+Loader = Callable[["SiteCache | None"], "tuple[Portfolio, PortfolioReport | None]"]
 """Loads the portfolio and its readiness report afresh (called on every change)."""
 
 _LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
@@ -243,19 +244,24 @@ class Preview:
 
     def build(self) -> PreviewBuild:
         """Load and build once; never raises (the outcome says what happened)."""
+        cache = None
         try:
-            portfolio, report = self._load()
+            cache = open_build_cache(self._cache) if self._cache is not None else None
+            portfolio, report = self._load(cache)
             if not portfolio.ok:
                 outcome = PreviewBuild(False, diagnostics=list(portfolio.diagnostics))
             else:
                 result = build_site(
-                    portfolio, self.site_dir, report=report, user_templates=self._user_templates, cache=self._cache
+                    portfolio, self.site_dir, report=report, user_templates=self._user_templates, cache=cache
                 )
                 outcome = PreviewBuild(True, result=result)
         except SiteError as exc:
             outcome = PreviewBuild(False, error=str(exc))
         except Exception as exc:  # the preview must survive anything a rebuild throws
             outcome = PreviewBuild(False, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            if cache is not None:
+                cache.close()
         if outcome.ok:
             self._built = True
         else:
