@@ -187,6 +187,7 @@ def mkdocs_config(project: Project, pages: Sequence[Page], *, logo: str | None =
             "pymdownx.details",
             "attr_list",
             "specgen.site.captions",
+            "specgen.site.rawhtml",
             {"toc": {"permalink": True}},
             {
                 "pymdownx.superfences": {

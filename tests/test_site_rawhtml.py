@@ -1,0 +1,50 @@
+"""The raw-table shortcut changes no byte of any page (:mod:`specgen.site.rawhtml`)."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from specgen.site.mkdocs import mkdocs_config
+from specgen.spec.schema import Project
+
+TABLE = '<table>\n<caption class="sg-caption">Cap &amp; more</caption>\n<tbody>\n<tr><td>a &lt;b&gt;</td></tr>\n</tbody>\n</table>'
+
+CASES = {
+    "alone": f"# Title\n\n{TABLE}\n\nAfter.\n",
+    "two in a row": f"{TABLE}\n\n{TABLE}\n\ntext\n",
+    "at the end": f"Before.\n\n{TABLE}\n",
+    "at the end, no newline": f"Before.\n\n{TABLE}",
+    "text right after": f"{TABLE}\nnot a blank line\n",
+    "text on the closing line": TABLE.replace("</table>", "</table> tail") + "\n\nnext\n",
+    "no blank line before": f"A paragraph\n{TABLE}\n\nafter\n",
+    "attributes": TABLE.replace("<table>", '<table class="x" id="t">') + "\n\nz\n",
+    "tablex is not a table": "<tablex>\n</tablex>\n\nq\n",
+    "nested": "<table>\n<tr><td>\n<table>\n<tr><td>in</td></tr>\n</table>\n</td></tr>\n</table>\n\nafter\n",
+    "indented in an admonition": f'!!! note "N"\n\n    {TABLE.replace(chr(10), chr(10) + "    ")}\n\nout\n',
+    "never closed": "<table>\n<tr><td>open\n\nrest\n",
+    "inside a fence": f"```\n{TABLE}\n```\n\nx\n",
+    "markdown inside": "<table>\n<tr><td>*not emphasis*</td></tr>\n</table>\n\n*emphasis*\n",
+}
+
+
+def _extensions(with_raw: bool) -> list:
+    names = []
+    for entry in mkdocs_config(Project(), [])["markdown_extensions"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        if name == "specgen.site.rawhtml" and not with_raw:
+            continue
+        if name in ("tables", "admonition", "attr_list", "specgen.site.captions", "specgen.site.rawhtml", "toc"):
+            names.append(name)
+    return names
+
+
+@pytest.mark.parametrize("text", CASES.values(), ids=CASES.keys())
+def test_the_html_is_the_same_with_and_without_the_shortcut(text: str) -> None:
+    plain = markdown.Markdown(extensions=_extensions(False)).convert(text)
+    quick = markdown.Markdown(extensions=_extensions(True)).convert(text)
+    assert quick == plain
+
+
+def test_the_shortcut_is_part_of_the_site() -> None:
+    assert "specgen.site.rawhtml" in _extensions(True)
