@@ -19,6 +19,7 @@ SLOW_MODULES = (
     "test_site_staging",
     "test_site_incremental",
     "test_site_delta",
+    "test_site_engine",
     "test_browser_site",
     "test_bundle",
     "test_bundle_hostile",

@@ -223,6 +223,8 @@ def _build_in(
         )
         root = staging / "sources"
         write_theme(prepared, root)
+        if keep_sources is not None:  # before mkdocs, which lets go of the pages' text as it goes
+            write_project(prepared, staging / "kept-sources")
         rendered = time.perf_counter()
         site, kept_pages = _run_mkdocs(prepared, root, staging, output, cache)
         built = time.perf_counter()
@@ -236,8 +238,7 @@ def _build_in(
     kept = None
     if keep_sources is not None:
         keep_sources.parent.mkdir(parents=True, exist_ok=True)
-        sources = write_project(prepared, staging / "kept-sources")
-        swap_in(sources.root, keep_sources, staging / "previous-sources")
+        swap_in(staging / "kept-sources", keep_sources, staging / "previous-sources")
         kept = keep_sources
     result = BuildResult(output, len(prepared.pages), rendered - started, built - rendered, kept)
     result.kept_pages = kept_pages

@@ -23,6 +23,7 @@ and, as ``strict`` mkdocs does, any warning fails the build.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -216,7 +217,11 @@ def _build(config: Any, site: SiteFiles, reuse: Mapping[str, PageRecord]) -> dic
                 Page(None, file, config)
             if file.src_uri in reuse:
                 _restore(file.page, reuse[file.src_uri], files)
-            else:
+        # Pages whose title or metadata other pages show (in the navigation)
+        # are read first; every other page is read, built and let go of in one go.
+        early = {f.src_uri for f in doc_files if f.src_uri not in reuse and _shown_elsewhere(f.page, site)}
+        for file in doc_files:
+            if file.src_uri in early:
                 _populate_page(file.page, config, files)
         env = config.plugins.on_env(env, config=config, files=files)
         if not reuse:
@@ -227,22 +232,46 @@ def _build(config: Any, site: SiteFiles, reuse: Mapping[str, PageRecord]) -> dic
         entries = _search_entries(config)
         records: dict[str, PageRecord] = {}
         for file in doc_files:
-            page = file.page
             if file.src_uri in reuse:
-                records[file.src_uri] = reuse[file.src_uri]
-                if entries is not None:
-                    entries.extend(dict(entry) for entry in reuse[file.src_uri].search)
                 continue
+            page = file.page
+            if file.src_uri not in early:
+                _populate_page(page, config, files)
             before = len(entries) if entries is not None else 0
             _build_page(page, config, doc_files, nav, env)
             records[file.src_uri] = _record(page, entries[before:] if entries is not None else [])
+            if entries is not None:
+                del entries[before:]
+            if file.src_uri not in early:  # nothing reads it again
+                page.content = page.markdown = ""
+                site.pages[file.src_uri].release()
+        if entries is not None:  # the search index in page order, however the pages were built
+            entries[:] = [dict(e) for f in doc_files for e in (records.get(f.src_uri) or reuse[f.src_uri]).search]
+        for file in doc_files:
+            if file.src_uri in reuse:
+                records[file.src_uri] = reuse[file.src_uri]
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-        config.plugins.on_post_build(config=config)
+        _post_build(config, entries)
     except Exception as exc:
         config.plugins.on_build_error(error=exc)
         raise
     return records
+
+
+_OWN_META = frozenset({"search"})
+"""Front matter only the page itself reads (``search: exclude`` keeps it out of the index)."""
+
+
+def _shown_elsewhere(page: Any, site: SiteFiles) -> bool:
+    """Whether other pages show something only reading this page tells: its
+    title (a navigation entry without one) or its metadata (front matter)."""
+    from mkdocs.utils.meta import get_data
+
+    if "title" not in page.__dict__:
+        return True
+    meta = get_data(site.pages[page.file.src_uri].text[:4096])[1]
+    return bool(set(meta) - _OWN_META)
 
 
 def _page_file_class(file_class: type) -> type:
@@ -259,6 +288,48 @@ def _page_file_class(file_class: type) -> type:
             self.__dict__["_held"] = value
 
     return PageFile
+
+
+def _post_build(config: Any, entries: list[Any] | None) -> None:
+    """The ``post_build`` event, writing the search index (``search_index.json``
+    and, for the offline plugin, ``search_index.js``) one entry at a time:
+    the same bytes as material's plugins write, without the index held as
+    one string three times over. Any other arrangement of plugins than the
+    site's own runs the event as it is."""
+    plugins = dict(config.plugins.items())
+    search, offline = plugins.get("material/search"), plugins.get("material/offline")
+    usable = (
+        entries is not None
+        and search is not None
+        and offline is not None
+        and search.config.enabled
+        and offline.config.enabled
+        and all(key in search.config for key in _SEARCH_CONFIG)
+    )
+    if not usable:
+        config.plugins.on_post_build(config=config)
+        return
+    skipped = {search.on_post_build, offline.on_post_build}
+    for method in config.plugins.events["post_build"]:
+        if method not in skipped:
+            method(config=config)
+    folder = Path(config.site_dir) / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    dumps = json.JSONEncoder(separators=(",", ":"), default=str).encode
+    head = '{"config":' + dumps({key: search.config[key] for key in _SEARCH_CONFIG}) + ',"docs":['
+    with open(folder / "search_index.json", "wb") as index, open(folder / "search_index.js", "wb") as script:
+        script.write(b"var __index = ")
+        for number, entry in enumerate(entries or ()):
+            chunk = ((head if number == 0 else ",") + dumps(entry)).encode("utf-8")
+            index.write(chunk)
+            script.write(chunk)
+        tail = ((head if not entries else "") + "]}").encode("utf-8")
+        index.write(tail)
+        script.write(tail)
+
+
+_SEARCH_CONFIG = ("lang", "separator", "pipeline", "fields")
+"""What material's search index says about itself, in its order."""
 
 
 def _record(page: Any, search: list[Any]) -> PageRecord:

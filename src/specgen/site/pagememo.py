@@ -164,6 +164,11 @@ class PageText:
     def of(cls, text: str) -> PageText:
         return cls(digest(text), len(text.encode("utf-8")), text)
 
+    def release(self) -> None:
+        """Let go of the text (read again if needed) when it can be had again."""
+        if self._load is not None:
+            self._text = None
+
     @property
     def text(self) -> str:
         if self._text is None:

@@ -301,7 +301,8 @@ def render_texts(
 def _render_memoised(env: jinja2.Environment, page: Page, memo: Memo | None) -> PageText:
     """A page's text: from ``memo`` (read lazily) when it holds the page's key, else rendered."""
     if memo is None or page.key is None:
-        return PageText.of(render_page(env, page))
+        text = render_page(env, page)
+        return PageText(digest(text), len(text.encode("utf-8")), text, load=lambda: render_page(env, page))
     kept = memo.get(page.key)
     if isinstance(kept, dict) and isinstance(kept.get("digest"), str) and isinstance(kept.get("size"), int):
         text_key = digest("page-text", kept["digest"])
@@ -312,7 +313,8 @@ def _render_memoised(env: jinja2.Environment, page: Page, memo: Memo | None) -> 
             return text if isinstance(text, str) else render_page(env, page)
 
         return PageText(kept["digest"], kept["size"], load=load)
-    text = PageText.of(render_page(env, page))
+    rendered = render_page(env, page)
+    text = PageText(digest(rendered), len(rendered.encode("utf-8")), rendered, load=lambda: render_page(env, page))
     watched = page.context.get("site")
     if not (isinstance(watched, WatchedSite) and watched.read):  # a page showing the whole site: never kept
         memo.put(page.key, {"digest": text.digest, "size": text.size})

@@ -1,0 +1,103 @@
+"""specgen's driver of mkdocs (:mod:`specgen.site.engine`) builds what ``mkdocs build`` builds.
+
+The driver hands mkdocs its configuration and pages from memory, reads and
+builds pages one at a time, and writes the search index entry by entry. The
+tests compare its output, file by file, with mkdocs' own ``build`` run on the
+project ``--keep-sources`` writes, and with material's own index writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from specgen.site import engine
+from specgen.site.engine import walk_order
+from specgen.site.mkdocs import run_mkdocs
+
+FRONT_MATTER_PAGE = """---
+subtitle: Shown in the navigation
+---
+
+# Exit and handover
+
+Words.
+"""
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".specgen-site"
+    }
+
+
+def test_the_site_is_what_mkdocs_builds_from_the_kept_project(
+    run, example_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    built = run("build", "specs", "-o", "site", "--keep-sources", "kept", "--no-cache", cwd=example_tree)
+    assert built.exit_code == 0, built.output
+    run_mkdocs(example_tree / "kept", example_tree / "by-mkdocs")
+    ours, theirs = _digest(example_tree / "site"), _digest(example_tree / "by-mkdocs")
+    assert ours.keys() == theirs.keys()
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+
+
+def test_a_page_with_front_matter_titles_the_navigation_of_every_page(
+    run, example_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user's template may give a page metadata the navigation shows (here
+    material's subtitle); every page shows it, however early in the build it comes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    override = example_tree / "templates" / "site" / "workflow" / "exit.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(FRONT_MATTER_PAGE, encoding="utf-8")
+    built = run("build", "specs", "-o", "site", "--keep-sources", "kept", "--no-cache", cwd=example_tree)
+    assert built.exit_code == 0, built.output
+    overview = (example_tree / "site" / "workflows" / "credit-decision-assistant" / "index.html").read_text("utf-8")
+    assert "Shown in the navigation" in overview
+    run_mkdocs(example_tree / "kept", example_tree / "by-mkdocs")
+    assert _digest(example_tree / "site") == _digest(example_tree / "by-mkdocs")
+
+
+def test_the_search_index_is_written_as_material_writes_it(
+    run, example_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert run("build", "specs", "-o", "ours", "--no-cache", cwd=example_tree).exit_code == 0
+    # a search configuration the writer does not know: material's plugins write the index themselves
+    monkeypatch.setattr(engine, "_SEARCH_CONFIG", (*engine._SEARCH_CONFIG, "not-a-setting"))
+    assert run("build", "specs", "-o", "material", "--no-cache", cwd=example_tree).exit_code == 0
+    for name in ("search_index.json", "search_index.js"):
+        ours = (example_tree / "ours" / "search" / name).read_bytes()
+        assert len(ours) > 10_000
+        assert ours == (example_tree / "material" / "search" / name).read_bytes(), name
+
+
+def test_the_printable_pages_are_not_searched(run, example_tree: Path) -> None:
+    assert run("build", "specs", "-o", "site", cwd=example_tree).exit_code == 0
+    index = json.loads((example_tree / "site" / "search" / "search_index.json").read_text("utf-8"))
+    pages = {entry["location"].partition("#")[0] for entry in index["docs"]}
+    assert "workflows/credit-decision-assistant/decisions.html" in pages
+    assert not [page for page in pages if page.endswith("/print.html")]
+    assert (example_tree / "site" / "workflows" / "credit-decision-assistant" / "print.html").is_file()
+
+
+def test_pages_are_read_in_the_order_mkdocs_walks_a_docs_folder(tmp_path: Path) -> None:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import get_files
+
+    paths = ["z.md", "index.md", "a/b.md", "a/index.md", "a/c/README.md", "a/c/x.md", "b.md", "assets/s.css", "A.md"]
+    docs = tmp_path / "docs"
+    for path in paths:
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text("x", encoding="utf-8")
+    config = MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml"))
+    config.load_dict({"site_name": "t", "docs_dir": str(docs), "site_dir": str(tmp_path / "site")})
+    config.validate()
+    assert walk_order(paths) == [f.src_uri for f in get_files(config)]
