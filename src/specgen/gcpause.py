@@ -14,7 +14,7 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-__all__ = ["paused_gc"]
+__all__ = ["frozen_heap", "paused_gc"]
 
 
 @contextlib.contextmanager
@@ -27,3 +27,20 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Leave what exists now out of the collector's passes inside the block.
+
+    A site build makes and drops many short-lived cycles (a Markdown converter
+    per page), so the collector must run; but each of its full passes would
+    also re-scan the loaded portfolio and every imported module, which live
+    through the build anyway. Frozen, they are skipped; they are handed back
+    to the collector after the block, so a long-lived process (``serve``)
+    collects them as usual once they are garbage."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -13,6 +13,7 @@ One module per group of commands; importing it registers its commands on
 
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 from collections.abc import Sequence
@@ -41,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="specgen", standalone_mode=True)
     except SystemExit:
+        # The process ends now: the collector's last full pass over everything
+        # still loaded (a portfolio, mkdocs) would only delay the exit.
+        gc.freeze()
         raise
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

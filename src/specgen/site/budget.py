@@ -1,9 +1,11 @@
 """The site's output budget: a spec cannot make a site of hundreds of megabytes.
 
-Each page of the site carries the whole navigation, so the site grows with
-the square of its page count: a 430 KB spec with 1,000 runbooks (a page
-each) made a 486 MB site. Before rendering, :func:`check_plan` estimates the
-navigation's share from the page titles; after rendering,
+Each page of the site carries the navigation of its own workflow in full
+(the rest is pruned to the path to the page, at most ten entries a level),
+so a workflow's share grows with the square of its page count: a 430 KB
+spec with 1,000 runbooks (a page each) made a 486 MB site. Before
+rendering, :func:`check_plan` estimates the navigation's share from the
+page titles; after rendering,
 :func:`check_rendered` adds the pages' Markdown (each becomes its HTML page and
 its part of the search index). Over :func:`budget` the build stops with a
 message that names the spec with the most pages, before mkdocs writes
@@ -12,10 +14,12 @@ anything.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 
 from specgen.site.errors import SiteError
+from specgen.site.mkdocs import NAV_GROUP_SIZE
 from specgen.site.pages import WORKFLOWS_DIR, Page
 from specgen.spec.loader import Portfolio
 
@@ -43,7 +47,19 @@ def budget(portfolio: Portfolio) -> int:
 
 
 def _nav_bytes(pages: Sequence[Page]) -> int:
-    return len(pages) * sum(len(page.title.encode("utf-8")) + NAV_ENTRY_BYTES for page in pages)
+    """Each page carries every entry of its own workflow (all of the portfolio's
+    pages, for a page outside one) and, pruned, a few levels of at most
+    :data:`~specgen.site.mkdocs.NAV_GROUP_SIZE` entries for the rest."""
+    entry = {page.path: len(page.title.encode("utf-8")) + NAV_ENTRY_BYTES for page in pages}
+    shares: Counter[str | None] = Counter()
+    counts: Counter[str | None] = Counter()
+    for page in pages:
+        shares[page.workflow] += entry[page.path]
+        counts[page.workflow] += 1
+    workflows = max(len(counts) - (None in counts), 1)
+    levels = 2 + math.ceil(math.log(workflows, NAV_GROUP_SIZE)) if workflows > 1 else 2
+    pruned = (counts[None] + levels * NAV_GROUP_SIZE) * (max(entry.values(), default=0))
+    return sum(counts[w] * shares[w] for w in counts) + len(pages) * pruned
 
 
 def _refuse(portfolio: Portfolio, pages: Sequence[Page], estimate: int) -> SiteTooLarge:
@@ -53,7 +69,7 @@ def _refuse(portfolio: Portfolio, pages: Sequence[Page], estimate: int) -> SiteT
     limit = budget(portfolio)
     message = (
         f"the site would be about {estimate // MIB:,} MB ({len(pages):,} pages, each carrying the navigation "
-        f"of all of them), over its budget of {limit // MIB:,} MB for {len(portfolio.specs)} workflows"
+        f"of its workflow), over its budget of {limit // MIB:,} MB for {len(portfolio.specs)} workflows"
     )
     diagnostics = []
     if per_workflow:

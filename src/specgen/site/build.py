@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from specgen.gcpause import frozen_heap
 from specgen.site import delta
 from specgen.site.cache import CACHE_DIR, SiteCache, open_cache
 from specgen.site.engine import PageRecord, build_pages
@@ -174,7 +175,7 @@ def build_site(
         _check_replaceable(keep_sources, SOURCES_MARKER, force)
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(output)
-    with staging_folder(output) as staging:
+    with frozen_heap(), staging_folder(output) as staging:
         try:
             result = _build_in(
                 staging.folder,

@@ -20,6 +20,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import tempfile
 import zlib
 from importlib import metadata
 from pathlib import Path
@@ -93,6 +94,8 @@ class SiteCache:
         """Another build held the cache when this one opened it: it is neither read nor written."""
         self.hits = 0
         self.misses = 0
+        self.own_scratch = False
+        """``scratch`` is a temporary folder of this cache's own, removed on :meth:`close`."""
 
     def get(self, key: str) -> Any | None:
         """The value stored under ``key`` (JSON data), or None."""
@@ -176,14 +179,22 @@ class SiteCache:
         if self._pending is not None:
             self._pending.unlink(missing_ok=True)
             self._pending = None
+        if self.own_scratch and self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+
+def _make_folder(folder: Path) -> None:
+    """The cache folder, made and git-ignored if need be."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# specgen's build cache: safe to delete\n*\n", encoding="utf-8")
 
 
 def _install(new: Path, path: Path) -> None:
     """Move a new database into the cache folder (made, git-ignored, if need be)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ignore = path.parent / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# specgen's build cache: safe to delete\n*\n", encoding="utf-8")
+    _make_folder(path.parent)
     try:
         os.replace(new, path)
     except OSError:  # another file system: copy beside, then rename
@@ -217,14 +228,19 @@ def _check(db: sqlite3.Connection) -> None:
 
 
 def _fresh(path: Path, notes: list[str], scratch: Path | None) -> SiteCache:
-    """A cache to be created: in ``scratch`` until :meth:`SiteCache.commit`."""
+    """A cache to be created: in ``scratch`` (else in the system's temporary
+    folder) until :meth:`SiteCache.commit`, so what a build computes goes to
+    disk, not memory, and a build that fails leaves no cache folder behind."""
+    own = scratch is None
     if scratch is None:
-        return SiteCache(path, None, notes)
+        scratch = Path(tempfile.mkdtemp(prefix="specgen-cache-"))
     pending = scratch / CACHE_FILE
     try:
-        return SiteCache(path, _create(pending), notes, scratch, pending)
+        cache = SiteCache(path, _create(pending), notes, scratch, pending)
     except (sqlite3.Error, OSError):
-        return SiteCache(path, None, notes, scratch)
+        cache = SiteCache(path, None, notes, scratch)
+    cache.own_scratch = own
+    return cache
 
 
 def open_cache(folder: Path, scratch: Path | None = None) -> SiteCache:
