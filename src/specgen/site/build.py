@@ -232,7 +232,9 @@ def _build_in(
         _check_replaceable(output, MARKER, force)
         swap_in(site, output, staging / "previous-site")
         if cache is not None:
-            cache.commit()
+            # a build that kept pages did not look up their mkdocs steps: keep those entries
+            # too (for the next full build, after a new title); a full build prunes
+            cache.commit(prune=kept_pages == 0)
     finally:
         if cache is not None and ours:
             cache.close()

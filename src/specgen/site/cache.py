@@ -8,8 +8,9 @@ versions of specgen, mkdocs, mkdocs-material, Python-Markdown,
 pymdown-extensions, Jinja and Python; a cache stamped otherwise, or one that
 cannot be read, is discarded with a one-line note and rebuilt, never trusted.
 Entries a build computes are committed only when the build succeeds (an
-open transaction until then), and the entries it did not use are dropped
-then, so the cache holds one build.
+open transaction until then), and a full build drops the entries it did
+not use, so the cache holds about one build (a build that keeps pages from
+the previous site drops nothing: it did not look those pages' entries up).
 """
 
 from __future__ import annotations
@@ -146,8 +147,8 @@ class SiteCache:
             self._pending.unlink(missing_ok=True)
             self._pending = None
 
-    def commit(self) -> None:
-        """Write the new entries and drop those this build did not use."""
+    def commit(self, *, prune: bool = True) -> None:
+        """Write the new entries and (with ``prune``) drop those this build did not use."""
         if self.busy:
             return
         try:
@@ -157,10 +158,11 @@ class SiteCache:
             db = self._db
             with db:
                 db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", self._new.items())
-                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-                db.execute("DELETE FROM used")
-                db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self._used))
-                db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
+                if prune:
+                    db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                    db.execute("DELETE FROM used")
+                    db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self._used))
+                    db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
             if self._pending is not None:
                 db.close()
                 self._db = None
