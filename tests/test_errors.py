@@ -15,7 +15,11 @@ from specgen.cli.app import SpecgenGroup
 from specgen.errors import ExitCode, SpecgenError, UsageError
 
 # Exceptions that never leave the library: caught where they are raised.
-INTERNAL_ONLY = {"specgen.bundle.verify.NotRegularFileError"}
+INTERNAL_ONLY = {
+    "specgen.bundle.verify.NotRegularFileError",
+    # carries a worker process's error to the parent, which turns it into a SiteBuildError
+    "specgen.site.parallel.WorkerError",
+}
 
 
 def _exception_classes() -> list[type[BaseException]]:

@@ -101,3 +101,84 @@ def test_pages_are_read_in_the_order_mkdocs_walks_a_docs_folder(tmp_path: Path) 
     config.load_dict({"site_name": "t", "docs_dir": str(docs), "site_dir": str(tmp_path / "site")})
     config.validate()
     assert walk_order(paths) == [f.src_uri for f in get_files(config)]
+
+
+# ---------------------------------------------------------------- worker processes
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes for the examples' 25 pages too, a few pages at a time."""
+    from specgen.site import parallel
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 3)
+
+
+def test_pages_built_by_workers_are_the_pages_built_here(
+    run, example_tree: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: None
+) -> None:
+    from specgen.site import parallel
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert parallel.usable_jobs(2, 25) == 2
+    for jobs in ("1", "2", "3"):
+        result = run("build", "specs", "-o", f"site-{jobs}", "--no-cache", "--jobs", jobs, cwd=example_tree)
+        assert result.exit_code == 0, result.output
+    one = _digest(example_tree / "site-1")
+    assert _digest(example_tree / "site-2") == one
+    assert _digest(example_tree / "site-3") == one
+
+
+def _title_edit_build(run, tree: Path, jobs: int):
+    """Build with the cache, give a spec a new title, build again (in process); the second build's result."""
+    from specgen import load_portfolio
+    from specgen.site.build import build_site, cache_folder, open_build_cache
+
+    assert run("build", "specs", "-o", "site", "--jobs", str(jobs), cwd=tree).exit_code == 0
+    spec = tree / "specs" / "credit-decision-assistant.yml"
+    spec.write_text(spec.read_text("utf-8").replace("title: ", "title: Renamed ", 1), "utf-8")
+    cache = open_build_cache(cache_folder([tree / "specs"], tree / "specgen.yml"))
+    try:
+        portfolio = load_portfolio([tree / "specs"], project_file=tree / "specgen.yml", memo=cache)
+        return build_site(portfolio, tree / "site", cache=cache, jobs=jobs)
+    finally:
+        cache.close()
+
+
+def test_the_cache_gets_what_the_workers_computed(
+    run, example_tree: Path, tmp_path_factory: pytest.TempPathFactory, small_chunks: None
+) -> None:
+    """After a new title every page is built again; the entries workers put in
+    the cache are found as those of a build in this process are."""
+    import shutil
+
+    other = tmp_path_factory.mktemp("other") / "tree"
+    shutil.copytree(example_tree, other)
+    here = _title_edit_build(run, example_tree, 1)
+    workers = _title_edit_build(run, other, 2)
+    assert here.kept_pages == workers.kept_pages == 0
+    assert workers.reused == here.reused > 0 and workers.computed == here.computed
+    assert _digest(example_tree / "site") == _digest(other / "site")
+
+
+def test_a_warning_in_a_worker_fails_the_build(run, example_tree: Path, small_chunks: None) -> None:
+    broken = example_tree / "templates" / "site" / "workflow" / "exit.md.j2"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("# Exit and handover\n\n[gone](no-such-page.md)\n", encoding="utf-8")
+    result = run("build", "specs", "-o", "site", "--jobs", "2", cwd=example_tree)
+    assert result.exit_code == 1
+    assert "no-such-page.md" in result.output and "Traceback" not in result.output
+    assert not (example_tree / "site").exists()
+
+
+def test_an_error_in_a_worker_fails_the_build_and_keeps_the_site(run, example_tree: Path, small_chunks: None) -> None:
+    assert run("build", "specs", "-o", "site", "--jobs", "2", cwd=example_tree).exit_code == 0
+    before = _digest(example_tree / "site")
+    theme = example_tree / "templates" / "site" / "theme" / "main.html"
+    theme.parent.mkdir(parents=True, exist_ok=True)
+    theme.write_text('{% extends "base.html" %}{% block content %}{{ page.no_such.thing() }}{% endblock %}', "utf-8")
+    result = run("build", "specs", "-o", "site", "--jobs", "2", cwd=example_tree)
+    assert result.exit_code == 1
+    assert "mkdocs failed" in result.output and "Traceback" not in result.output
+    assert _digest(example_tree / "site") == before

@@ -75,6 +75,12 @@ def _invalid(portfolio: Portfolio) -> None:
 )
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if specgen did not build it.")
 @no_cache_option
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes building pages (default: one per processor; 1: build in this process).",
+)
 @as_of_option
 def build(
     paths: tuple[Path, ...],
@@ -84,6 +90,7 @@ def build(
     keep_sources: Path | None,
     force: bool,
     no_cache: bool,
+    jobs: int | None,
     as_of: dt.datetime | None,
 ) -> None:
     """Build the handover site: one section per workflow, readiness included.
@@ -100,7 +107,7 @@ def build(
     chosen = _paths(paths)
     cache = None if no_cache else open_build_cache(cache_folder(chosen, project_file))
     try:
-        _build(chosen, project_file, output, templates_dir, keep_sources, force, cache, as_of)
+        _build(chosen, project_file, output, templates_dir, keep_sources, force, cache, jobs, as_of)
     finally:
         if cache is not None:
             cache.close()
@@ -114,6 +121,7 @@ def _build(
     keep_sources: Path | None,
     force: bool,
     cache: SiteCache | None,
+    jobs: int | None,
     as_of: dt.datetime | None,
 ) -> None:
     from specgen.site.build import build_site
@@ -135,6 +143,7 @@ def _build(
         keep_sources=keep_sources,
         force=force,
         cache=cache,
+        jobs=jobs,
     )
     for note in result.notes:
         _emit(note, err=True)

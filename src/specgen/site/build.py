@@ -153,6 +153,7 @@ def build_site(
     workflow_pages: Sequence[PageDef] | None = None,
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     cache: Path | SiteCache | None = None,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build the handover site into ``output``, atomically.
 
@@ -163,7 +164,8 @@ def build_site(
     spec or the project file. ``cache`` is the build cache's folder
     (:mod:`specgen.site.cache`; None: build without one), or the cache
     already open (as the loader used it: :func:`open_build_cache`), which
-    this build commits but does not close. Raises
+    this build commits but does not close. Pages are built in ``jobs``
+    worker processes (None: one per processor, see :mod:`specgen.site.parallel`). Raises
     :class:`InvalidPortfolio`, :class:`OutputNotOurs` or :class:`SiteBuildError`.
     """
     if not portfolio.ok:
@@ -188,6 +190,7 @@ def build_site(
                 workflow_pages,
                 portfolio_pages,
                 cache,
+                jobs,
             )
             folder = cache.path.parent if isinstance(cache, SiteCache) else cache
             staging.trash = folder / "trash" if folder is not None else None
@@ -208,6 +211,7 @@ def _build_in(
     workflow_pages: Sequence[PageDef] | None,
     portfolio_pages: Sequence[PortfolioPageDef],
     cache_in: Path | SiteCache | None,
+    jobs: int | None,
 ) -> BuildResult:
     """Build in ``staging`` and swap the result in (see :func:`build_site`)."""
     started = time.perf_counter()
@@ -227,7 +231,7 @@ def _build_in(
         if keep_sources is not None:  # before mkdocs, which lets go of the pages' text as it goes
             write_project(prepared, staging / "kept-sources")
         rendered = time.perf_counter()
-        site, kept_pages = _run_mkdocs(prepared, root, staging, output, cache)
+        site, kept_pages = _run_mkdocs(prepared, root, staging, output, cache, jobs)
         built = time.perf_counter()
         _check_replaceable(output, MARKER, force)
         swap_in(site, output, staging / "previous-site")
@@ -251,7 +255,7 @@ def _build_in(
 
 
 def _run_mkdocs(
-    prepared: Prepared, root: Path, staging: Path, output: Path, cache: SiteCache | None
+    prepared: Prepared, root: Path, staging: Path, output: Path, cache: SiteCache | None, jobs: int | None
 ) -> tuple[Path, int]:
     """Run mkdocs into ``staging/site``: only the changed pages when the
     previous site allows (:mod:`specgen.site.delta`). Returns the folder and
@@ -260,7 +264,7 @@ def _run_mkdocs(
 
     site = staging / "site"
     if cache is None:
-        build_pages(prepared.config, root, prepared.files, site)
+        build_pages(prepared.config, root, prepared.files, site, jobs=jobs)
         (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         return site, 0
     plugins = [cache_plugin(cache, root, prepared.config)]
@@ -269,7 +273,9 @@ def _run_mkdocs(
     plan = delta.plan(cache, output, key, digests)
     reused: dict[str, PageRecord] = {}
     if plan is not None:
-        _, records = build_pages(prepared.config, root, prepared.files, site, plugins=plugins, reuse=plan.reuse)
+        _, records = build_pages(
+            prepared.config, root, prepared.files, site, plugins=plugins, reuse=plan.reuse, cache=cache, jobs=jobs
+        )
         if delta.navigation_changed(plan, records):
             shutil.rmtree(site)
             plan = None
@@ -277,7 +283,7 @@ def _run_mkdocs(
             reused = dict(plan.reuse)
     if plan is None:
         plugins = [cache_plugin(cache, root, prepared.config)]
-        _, records = build_pages(prepared.config, root, prepared.files, site, plugins=plugins)
+        _, records = build_pages(prepared.config, root, prepared.files, site, plugins=plugins, cache=cache, jobs=jobs)
     (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # before carrying: never written through a link
     if plan is not None:
         delta.carry(plan, site)

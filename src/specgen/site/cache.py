@@ -138,6 +138,44 @@ class SiteCache:
                 self._writing = False
         self._new[key] = data
 
+    # ---------------------------------------------------------------- worker processes
+
+    def detach(self) -> None:
+        """In a forked worker: leave the parent's connection alone (it is never
+        used or closed here), read through a connection of its own, keep
+        what is put in memory for :meth:`take`."""
+        self._inherited = self._db
+        self._db = None
+        if self.path.is_file():
+            try:
+                self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS)
+            except sqlite3.Error:
+                self._db = None
+        self._writing = False
+        self._pending = None
+        self._new, self._used, self.hits, self.misses = {}, set(), 0, 0
+
+    def take(self) -> tuple[dict[str, bytes], set[str], int, int]:
+        """In a worker: what it put and looked up since the last call."""
+        taken = (self._new, self._used, self.hits, self.misses)
+        self._new, self._used, self.hits, self.misses = {}, set(), 0, 0
+        return taken
+
+    def absorb(self, taken: tuple[dict[str, bytes], set[str], int, int]) -> None:
+        """In the parent: what a worker :meth:`take`-s, as if done here."""
+        new, used, hits, misses = taken
+        for key, data in new.items():
+            if self._db is not None and self._writing:
+                try:
+                    self._db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, data))
+                    continue
+                except sqlite3.Error:
+                    self._writing = False
+            self._new[key] = data
+        self._used |= used
+        self.hits += hits
+        self.misses += misses
+
     def _broken(self, why: str) -> None:
         self.notes.append(f"note: discarded the build cache {self.path}: {why}; it is rebuilt")
         if self._db is not None:

@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from specgen.site.cache import SiteCache
 from specgen.site.errors import SiteBuildError
 from specgen.site.mkdocs import PythonName, mkdocs_log
 from specgen.site.pagememo import PageText
+from specgen.site.parallel import WorkerError, fork_map
 from specgen.usercache import template_code_cache
 
 __all__ = ["PageRecord", "SiteFiles", "build_pages", "walk_order"]
@@ -150,6 +152,8 @@ def build_pages(
     *,
     plugins: Sequence[tuple[str, Any]] = (),
     reuse: Mapping[str, PageRecord] | None = None,
+    cache: SiteCache | None = None,
+    jobs: int | None = None,
 ) -> tuple[list[str], dict[str, PageRecord]]:
     """Build the site of ``config`` (:func:`specgen.site.mkdocs.mkdocs_config`)
     into ``site_dir``; ``root`` holds the ``theme/`` overrides (and an empty
@@ -157,8 +161,11 @@ def build_pages(
 
     With ``reuse`` (docs path → record), those pages are not built and no
     static file is copied: the caller brings them from the previous site.
-    Returns mkdocs' warnings and a record of every page. Raises
-    :class:`SiteBuildError` when mkdocs fails or warns."""
+    Pages are built in ``jobs`` worker processes (None: one per processor;
+    see :mod:`specgen.site.parallel`); ``cache`` is the build cache the
+    plugins use, which the workers read and report to. Returns mkdocs'
+    warnings and a record of every page. Raises :class:`SiteBuildError` when
+    mkdocs fails or warns."""
     with mkdocs_log() as log:
         try:
             settings = _load_config(config, root, site_dir)
@@ -166,11 +173,13 @@ def build_pages(
                 settings.plugins[name] = plugin
             settings.plugins.on_startup(command="build", dirty=False)
             try:
-                records = _build(settings, files, reuse or {})
+                records = _build(settings, files, reuse or {}, jobs=jobs, cache=cache, log=log)
             finally:
                 settings.plugins.on_shutdown()
         except SiteBuildError as exc:
             raise SiteBuildError(exc.message, log.messages) from exc
+        except WorkerError as exc:  # already "TypeName: message"
+            raise SiteBuildError(f"mkdocs failed: {exc}", log.messages) from exc
         except Exception as exc:  # mkdocs, a theme or a plugin: any error surfaces as anything
             raise SiteBuildError(f"mkdocs failed: {type(exc).__name__}: {exc}", log.messages) from exc
         if log.messages:
@@ -178,7 +187,15 @@ def build_pages(
     return log.messages, records
 
 
-def _build(config: Any, site: SiteFiles, reuse: Mapping[str, PageRecord]) -> dict[str, PageRecord]:
+def _build(
+    config: Any,
+    site: SiteFiles,
+    reuse: Mapping[str, PageRecord],
+    *,
+    jobs: int | None,
+    cache: SiteCache | None,
+    log: Any,
+) -> dict[str, PageRecord]:
     """``mkdocs.commands.build.build``, step for step, skipping what ``reuse`` covers."""
     from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
     from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
@@ -230,21 +247,29 @@ def _build(config: Any, site: SiteFiles, reuse: Mapping[str, PageRecord]) -> dic
             _build_theme_template(template, env, files, config, nav)
 
         entries = _search_entries(config)
-        records: dict[str, PageRecord] = {}
-        for file in doc_files:
-            if file.src_uri in reuse:
-                continue
+        todo = [f for f in doc_files if f.src_uri not in reuse]
+
+        def build_one(index: int) -> PageRecord:
+            file = todo[index]
             page = file.page
             if file.src_uri not in early:
                 _populate_page(page, config, files)
             before = len(entries) if entries is not None else 0
             _build_page(page, config, doc_files, nav, env)
-            records[file.src_uri] = _record(page, entries[before:] if entries is not None else [])
+            record = _record(page, entries[before:] if entries is not None else [])
             if entries is not None:
                 del entries[before:]
             if file.src_uri not in early:  # nothing reads it again
                 page.content = page.markdown = ""
                 site.pages[file.src_uri].release()
+            return record
+
+        built = fork_map(len(todo), build_one, jobs=jobs, **_worker_hooks(cache, log))
+        records: dict[str, PageRecord] = {}
+        for file, record in zip(todo, built, strict=True):
+            records[file.src_uri] = record
+            if file.page.content is None:  # built in a worker: what the checks below read of it
+                _restore(file.page, record, files)
         if entries is not None:  # the search index in page order, however the pages were built
             entries[:] = [dict(e) for f in doc_files for e in (records.get(f.src_uri) or reuse[f.src_uri]).search]
         for file in doc_files:
@@ -272,6 +297,31 @@ def _shown_elsewhere(page: Any, site: SiteFiles) -> bool:
         return True
     meta = get_data(site.pages[page.file.src_uri].text[:4096])[1]
     return bool(set(meta) - _OWN_META)
+
+
+def _worker_hooks(cache: SiteCache | None, log: Any) -> dict[str, Any]:
+    """What a worker process does besides building: use the build cache
+    without the parent's connection, and hand back the cache entries and
+    mkdocs warnings of each chunk."""
+    start = len(log.messages)
+
+    def child_start() -> None:
+        log.messages[:] = log.messages[:start]
+        if cache is not None:
+            cache.detach()
+
+    def collect() -> tuple[Any, list[str]]:
+        messages = log.messages[start:]
+        del log.messages[start:]
+        return (cache.take() if cache is not None else None), messages
+
+    def absorb(left: tuple[Any, list[str]]) -> None:
+        taken, messages = left
+        if cache is not None and taken is not None:
+            cache.absorb(taken)
+        log.messages.extend(messages)
+
+    return {"child_start": child_start, "collect": collect, "absorb": absorb}
 
 
 def _page_file_class(file_class: type) -> type:
