@@ -225,6 +225,7 @@ def _build_in(
             workflow_pages=workflow_pages,
             portfolio_pages=portfolio_pages,
             memo=cache,
+            jobs=jobs,
         )
         root = staging / "sources"
         write_theme(prepared, root)

@@ -33,6 +33,7 @@ from specgen.site.pages import (
     PortfolioPageDef,
     workflow_pages_for,
 )
+from specgen.site.parallel import WorkerError, fork_map
 from specgen.site.views import SiteView, WorkflowView, sort_key
 from specgen.spec.loader import Portfolio
 
@@ -274,11 +275,14 @@ def render_texts(
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     inputs: SiteInputs | None = None,
     memo: Memo | None = None,
+    jobs: int | None = 1,
 ) -> list[tuple[Page, PageText]]:
     """What the site build renders: :func:`render_planned_pages`, each page's
     Markdown as a :class:`PageText`. With ``memo`` (the build cache), a page
     whose inputs are those of a page rendered before is taken from it, and
-    its text read only if needed (:mod:`specgen.site.pagememo`)."""
+    its text read only if needed (:mod:`specgen.site.pagememo`). The other
+    pages are rendered in ``jobs`` worker processes (None: one per
+    processor; see :mod:`specgen.site.parallel`)."""
     env = make_site_environment(user_templates)
     if inputs is None:
         inputs = gather(portfolio)
@@ -293,30 +297,46 @@ def render_texts(
         memo_salt=memo_salt(portfolio, user_templates, inputs) if memo is not None else None,
     )
     budget.check_plan(portfolio, pages)
-    rendered = [(page, _render_memoised(env, page, memo)) for page in pages]
+    texts: list[PageText | None] = [_kept(env, page, memo) for page in pages]
+    missing = [index for index, text in enumerate(texts) if text is None]
+
+    def render(index: int) -> tuple[str, bool]:
+        page = pages[missing[index]]
+        watched = page.context.get("site")
+        return render_page(env, page), isinstance(watched, WatchedSite) and watched.read
+
+    try:
+        fresh = fork_map(len(missing), render, jobs=jobs)
+    except WorkerError as exc:  # a template's error, from a worker process
+        raise RenderError(str(exc).removeprefix("RenderError: ")) from None
+    for index, (text, reads_site) in zip(missing, fresh, strict=True):
+        texts[index] = _fresh(env, pages[index], text, memo, reads_site)
+    rendered = [(page, text) for page, text in zip(pages, texts, strict=True) if text is not None]
     budget.check_rendered(portfolio, [(page, text.size) for page, text in rendered])
     return rendered
 
 
-def _render_memoised(env: jinja2.Environment, page: Page, memo: Memo | None) -> PageText:
-    """A page's text: from ``memo`` (read lazily) when it holds the page's key, else rendered."""
+def _kept(env: jinja2.Environment, page: Page, memo: Memo | None) -> PageText | None:
+    """A page's text from ``memo`` (read lazily) when it holds the page's key."""
     if memo is None or page.key is None:
-        text = render_page(env, page)
-        return PageText(digest(text), len(text.encode("utf-8")), text, load=lambda: render_page(env, page))
+        return None
     kept = memo.get(page.key)
-    if isinstance(kept, dict) and isinstance(kept.get("digest"), str) and isinstance(kept.get("size"), int):
-        text_key = digest("page-text", kept["digest"])
-        memo.keep(text_key)
+    if not (isinstance(kept, dict) and isinstance(kept.get("digest"), str) and isinstance(kept.get("size"), int)):
+        return None
+    text_key = digest("page-text", kept["digest"])
+    memo.keep(text_key)
 
-        def load() -> str:
-            text = memo.get(text_key)
-            return text if isinstance(text, str) else render_page(env, page)
+    def load() -> str:
+        text = memo.get(text_key)
+        return text if isinstance(text, str) else render_page(env, page)
 
-        return PageText(kept["digest"], kept["size"], load=load)
-    rendered = render_page(env, page)
+    return PageText(kept["digest"], kept["size"], load=load)
+
+
+def _fresh(env: jinja2.Environment, page: Page, rendered: str, memo: Memo | None, reads_site: bool) -> PageText:
+    """A page just rendered, kept in ``memo`` unless it read the whole site."""
     text = PageText(digest(rendered), len(rendered.encode("utf-8")), rendered, load=lambda: render_page(env, page))
-    watched = page.context.get("site")
-    if not (isinstance(watched, WatchedSite) and watched.read):  # a page showing the whole site: never kept
+    if memo is not None and page.key is not None and not reads_site:
         memo.put(page.key, {"digest": text.digest, "size": text.size})
-        memo.put(digest("page-text", text.digest), text.text)
+        memo.put(digest("page-text", text.digest), rendered)
     return text

@@ -128,9 +128,11 @@ def prepare_sources(
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     inputs: SiteInputs | None = None,
     memo: Memo | None = None,
+    jobs: int | None = 1,
 ) -> Prepared:
     """Render the site's pages and list its other files (see :func:`write_sources`);
-    ``memo`` keeps rendered pages (:mod:`specgen.site.pagememo`)."""
+    ``memo`` keeps rendered pages (:mod:`specgen.site.pagememo`); ``jobs``:
+    worker processes rendering them (see :mod:`specgen.site.parallel`)."""
     if user_templates is None:
         user_templates = default_user_templates(portfolio)
     if inputs is None:
@@ -144,6 +146,7 @@ def prepare_sources(
             portfolio_pages=portfolio_pages,
             inputs=inputs,
             memo=memo,
+            jobs=jobs,
         )
     except RenderError as exc:
         raise SiteBuildError(f"cannot render the site: {exc}") from exc
