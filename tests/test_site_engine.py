@@ -182,3 +182,78 @@ def test_an_error_in_a_worker_fails_the_build_and_keeps_the_site(run, example_tr
     assert result.exit_code == 1
     assert "mkdocs failed" in result.output and "Traceback" not in result.output
     assert _digest(example_tree / "site") == before
+
+
+def test_workers_read_the_cache_while_this_process_writes_it(
+    run, example_tree: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: None
+) -> None:
+    """With a page cache of a few KiB every write transaction soon holds the
+    database's exclusive lock (at 100 specs, workers reading while this
+    process wrote waited out their timeout on every page, and workers that
+    inherited its SQLite state read half-written pages). A rebuild of every
+    page with workers must finish and give the clean build's site."""
+    import signal
+
+    from specgen.site import cache as site_cache
+
+    monkeypatch.setattr(site_cache, "PAGE_CACHE_KIB", 8)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+
+    def too_long(*_: object) -> None:
+        raise TimeoutError("the build with workers did not finish in 120 s")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(120)
+    try:
+        assert run("build", "specs", "-o", "site", "--jobs", "2", cwd=example_tree).exit_code == 0
+        spec = example_tree / "specs" / "credit-decision-assistant.yml"
+        spec.write_text(spec.read_text("utf-8").replace("title: ", "title: Renamed ", 1), "utf-8")
+        result = run("build", "specs", "-o", "site", "--jobs", "2", cwd=example_tree)
+        assert result.exit_code == 0, result.output
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert run("build", "specs", "-o", "clean", "--no-cache", "--jobs", "1", cwd=example_tree).exit_code == 0
+    assert _digest(example_tree / "site") == _digest(example_tree / "clean")
+
+
+def test_no_database_file_is_open_while_workers_are_made(tmp_path: Path) -> None:
+    """SQLite tracks locks and open files per process: a worker forked while
+    this process has the database open inherits that state. The cache closes
+    its connection before the workers are made and reopens it after them;
+    what is put meanwhile is kept."""
+    import os
+
+    from specgen.site.cache import open_cache
+    from specgen.site.parallel import fork_map
+
+    def open_files() -> set[str]:
+        return {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}
+
+    cache = open_cache(tmp_path / "cache")
+    cache.put("before", {"n": 1})
+    cache.commit()
+    cache.close()
+    cache = open_cache(tmp_path / "cache")
+    database = str(cache.path.resolve())
+    assert database in open_files()
+    seen = []
+
+    def work(index: int) -> int:
+        return index * 2
+
+    def before() -> None:
+        cache.suspend()
+        seen.append(database in open_files())
+        cache.put("during", {"n": 2})
+
+    results = fork_map(60, work, jobs=2, before_fork=before, after_pool=cache.resume)
+    assert results == [i * 2 for i in range(60)]
+    assert seen == [False]
+    assert database in open_files()
+    assert cache.get("before") == {"n": 1}
+    cache.commit()
+    cache.close()
+    reopened = open_cache(tmp_path / "cache")
+    assert reopened.get("during") == {"n": 2}
+    reopened.close()

@@ -96,6 +96,7 @@ class SiteCache:
         self.hits = 0
         self.misses = 0
         self.own_scratch = False
+        self._suspended = False
         """``scratch`` is a temporary folder of this cache's own, removed on :meth:`close`."""
 
     def get(self, key: str) -> Any | None:
@@ -140,15 +141,44 @@ class SiteCache:
 
     # ---------------------------------------------------------------- worker processes
 
+    def suspend(self) -> None:
+        """Before forking worker processes: write out the open transaction and
+        close the connection, so the workers start with no SQLite state of
+        this process (SQLite's locks and open files are tracked per process;
+        a worker that inherited them read half-written pages). :meth:`resume`
+        reopens it once the workers are done: what is put meanwhile waits in
+        memory, so no write lock of this process keeps the workers from
+        reading (one held to the end of the build made every read wait out
+        its timeout)."""
+        if self._db is None:
+            return
+        try:
+            self._db.commit()
+        except sqlite3.Error:
+            self._writing = False
+        self._db.close()
+        self._db = None
+        self._suspended = True
+
+    def resume(self) -> None:
+        """After the workers are done: reopen what :meth:`suspend` closed."""
+        if not self._suspended:
+            return
+        self._suspended = False
+        target = self._pending if self._pending is not None else self.path
+        try:
+            self._db = _connect(target, "rw")
+        except sqlite3.Error as exc:
+            self._broken(f"it cannot be opened again ({exc})")
+
     def detach(self) -> None:
-        """In a forked worker: leave the parent's connection alone (it is never
-        used or closed here), read through a connection of its own, keep
-        what is put in memory for :meth:`take`."""
-        self._inherited = self._db
+        """In a forked worker (made while the parent's connection was
+        suspended): read through a connection of its own, keep what is put
+        in memory for :meth:`take`."""
         self._db = None
         if self.path.is_file():
             try:
-                self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS)
+                self._db = _connect(self.path, "ro")
             except sqlite3.Error:
                 self._db = None
         self._writing = False
@@ -224,6 +254,18 @@ class SiteCache:
             self._scratch = None
 
 
+PAGE_CACHE_KIB = 2000
+"""Memory of each connection's page cache (SQLite's default); a write
+transaction that outgrows it takes the exclusive lock until it ends."""
+
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    """A connection to the database at ``path`` (``mode``: ro, rw or rwc)."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True, timeout=BUSY_SECONDS)
+    db.execute(f"PRAGMA cache_size = -{int(PAGE_CACHE_KIB)}")
+    return db
+
+
 def _make_folder(folder: Path) -> None:
     """The cache folder, made and git-ignored if need be."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -247,7 +289,7 @@ def _install(new: Path, path: Path) -> None:
 def _create(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
-    db = sqlite3.connect(path, timeout=BUSY_SECONDS)
+    db = _connect(path, "rwc")
     with db:
         db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
@@ -296,7 +338,7 @@ def open_cache(folder: Path, scratch: Path | None = None) -> SiteCache:
         return _fresh(path, notes, scratch)
     db: sqlite3.Connection | None = None
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_SECONDS)
+        db = _connect(path, "rw")
         _check(db)
     except (_Unreadable, sqlite3.Error) as exc:
         if db is not None:

@@ -321,7 +321,10 @@ def _worker_hooks(cache: SiteCache | None, log: Any) -> dict[str, Any]:
             cache.absorb(taken)
         log.messages.extend(messages)
 
-    return {"child_start": child_start, "collect": collect, "absorb": absorb}
+    hooks = {"child_start": child_start, "collect": collect, "absorb": absorb}
+    if cache is not None:
+        hooks.update(before_fork=cache.suspend, after_pool=cache.resume)
+    return hooks
 
 
 def _page_file_class(file_class: type) -> type:

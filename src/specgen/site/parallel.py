@@ -72,12 +72,16 @@ def fork_map(
     work: Callable[[int], R],
     *,
     jobs: int | None = None,
+    before_fork: Callable[[], None] | None = None,
+    after_pool: Callable[[], None] | None = None,
     child_start: Callable[[], None] | None = None,
     collect: Callable[[], Any] | None = None,
     absorb: Callable[[Any], None] | None = None,
 ) -> list[R]:
     """``[work(0), …, work(count - 1)]``, computed in worker processes when
-    :func:`usable_jobs` allows. ``child_start`` runs first in each worker;
+    :func:`usable_jobs` allows. ``before_fork`` runs here just before the
+    workers are made (only if they are), ``after_pool`` once they are gone
+    (however the pool ended); ``child_start`` runs first in each worker;
     after each chunk a worker calls ``collect`` and the parent passes what it
     returned to ``absorb`` (what the work left behind besides its results:
     cache entries, log messages); in this process, neither is called. An
@@ -91,6 +95,8 @@ def fork_map(
     bounds: Sequence[tuple[int, int]] = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
     _WORK = (work, collect)
     out: list[Any] = [None] * count
+    if before_fork is not None:
+        before_fork()
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=child_start) as pool:
@@ -100,4 +106,6 @@ def fork_map(
                     absorb(left)
     finally:
         _WORK = None
+        if after_pool is not None:
+            after_pool()
     return out

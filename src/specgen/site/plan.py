@@ -19,7 +19,7 @@ import jinja2
 
 from specgen.resources import bundled_templates
 from specgen.site import budget
-from specgen.site.cache import digest
+from specgen.site.cache import SiteCache, digest
 from specgen.site.environment import RenderError, load_glossary, make_site_environment
 from specgen.site.gather import SiteInputs, gather
 from specgen.site.links import LinkIndex, Links
@@ -306,7 +306,8 @@ def render_texts(
         return render_page(env, page), isinstance(watched, WatchedSite) and watched.read
 
     try:
-        fresh = fork_map(len(missing), render, jobs=jobs)
+        hooks = {"before_fork": memo.suspend, "after_pool": memo.resume} if isinstance(memo, SiteCache) else {}
+        fresh = fork_map(len(missing), render, jobs=jobs, **hooks)
     except WorkerError as exc:  # a template's error, from a worker process
         raise RenderError(str(exc).removeprefix("RenderError: ")) from None
     for index, (text, reads_site) in zip(missing, fresh, strict=True):
