@@ -34,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_build import make_portfolio
 from material.plugins.search.plugin import Parser, SearchIndex
+from tests.search_support import entries, fast_index, page_snapshots
 
 from specgen import load_portfolio
 from specgen.site.searchparse import FastParser
-from tests.search_support import entries, fast_index, page_snapshots
 
 
 def _parse_all(parser: type[Any], pages: Sequence[Any]) -> None:

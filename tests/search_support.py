@@ -29,9 +29,12 @@ class _Capture(BasePlugin):  # type: ignore[type-arg]
     def __init__(self) -> None:
         super().__init__()
         self.pages: list[SimpleNamespace] = []
+        self.hooked: set[bool] = set()
 
     @event_priority(100)  # before the search plugin, which strips data-search-* attributes from the HTML
     def on_page_context(self, context: Any, /, *, page: Any, config: Any, nav: Any) -> Any:
+        index = config.plugins["material/search"].search_index
+        self.hooked.add("add_entry_from_context" in vars(index))  # specgen's engine put its parser in
         self.pages.append(
             SimpleNamespace(
                 src_uri=page.file.src_uri,
@@ -46,13 +49,15 @@ class _Capture(BasePlugin):  # type: ignore[type-arg]
 
 
 def page_snapshots(portfolio: Portfolio, folder: Path | None = None) -> list[SimpleNamespace]:
-    """Every page of ``portfolio``'s site, as the search plugin receives it."""
+    """Every page of ``portfolio``'s site, as the search plugin receives it
+    (asserting the build's search index used specgen's parser)."""
     with tempfile.TemporaryDirectory(prefix="specgen-search-", dir=folder) as tmp:
         prepared = prepare_sources(portfolio)
         root = Path(tmp) / "sources"
         write_theme(prepared, root)
         capture = _Capture()
         build_pages(prepared.config, root, prepared.files, Path(tmp) / "site", plugins=[("capture", capture)])
+    assert capture.hooked == {True}, "the build's search index did not get specgen's parser"
     return capture.pages
 
 
