@@ -6,7 +6,9 @@ receives it, then times in-process, medians over ``--runs`` rounds:
 
 * parse: ``Parser().feed(html); close()`` over all pages, material's
   ``Parser`` (``html.parser`` underneath) against
-  :class:`specgen.site.searchparse.FastParser`;
+  :class:`specgen.site.searchparse.FastParser` (the fast tokenizer calling
+  material's handlers: "tokenizer") and :class:`~specgen.site.searchparse.SectionParser`
+  (the same with specgen's handlers: "parse");
 * index: ``SearchIndex.add_entry_from_context`` over all pages, as the
   search plugin calls it, material's against the one
   :func:`~specgen.site.searchparse.use_fast_parser` installs;
@@ -37,7 +39,7 @@ from material.plugins.search.plugin import Parser, SearchIndex
 from tests.search_support import entries, fast_index, page_snapshots
 
 from specgen import load_portfolio
-from specgen.site.searchparse import FastParser
+from specgen.site.searchparse import FastParser, SectionParser
 
 
 def _parse_all(parser: type[Any], pages: Sequence[Any]) -> None:
@@ -82,14 +84,15 @@ def main() -> None:
         fast += p.fast
     print(f"{args.specs} specs: {len(pages)} pages, {size:.1f} MB of page HTML")
     print(f"same entries: {same}/{len(pages)} pages; read by the fast tokenizer: {fast}/{len(pages)}")
-    print(f"{'':>8} {'material':>10} {'fast':>10} {'ratio':>7}   (median of {args.runs}, seconds)")
+    print(f"{'':>9} {'material':>10} {'fast':>10} {'ratio':>7}   (median of {args.runs}, seconds)")
     for name, slow_work, fast_work in (
-        ("parse", lambda: _parse_all(Parser, pages), lambda: _parse_all(FastParser, pages)),
+        ("tokenizer", lambda: _parse_all(Parser, pages), lambda: _parse_all(FastParser, pages)),
+        ("parse", lambda: _parse_all(Parser, pages), lambda: _parse_all(SectionParser, pages)),
         ("index", lambda: _index_all(SearchIndex, pages), lambda: _index_all(fast_index, pages)),
     ):
         before = _median(args.runs, slow_work)
         after = _median(args.runs, fast_work)
-        print(f"{name:>8} {before:10.3f} {after:10.3f} {before / after:6.2f}x")
+        print(f"{name:>9} {before:10.3f} {after:10.3f} {before / after:6.2f}x")
 
 
 if __name__ == "__main__":

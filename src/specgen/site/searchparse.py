@@ -154,6 +154,7 @@ class FastParser(material_search.Parser):  # type: ignore[misc]
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_VOID, _Element, _Section = material_search.void, material_search.Element, material_search.Section
 
 
 class SectionParser(FastParser):
@@ -175,35 +176,36 @@ class SectionParser(FastParser):
         super().__init__(*args, **kwargs)
         self._open: dict[str, int] = {}
         self._skip_tags = {el if isinstance(el, str) else el.tag for el in self.skip}
+        self.context: list[tuple[str, dict[str, str | None]]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attrs_map = dict(attrs)
-        el = material_search.Element(tag, attrs_map)
-        if tag in material_search.void:
+        if tag in _VOID:
             return
-        self.context.append(el)
-        self._open[tag] = self._open.get(tag, 0) + 1
+        attrs_map = dict(attrs)
+        self.context.append((tag, attrs_map))  # material keeps Elements; only their tag and attributes are read
+        open_tags = self._open
+        open_tags[tag] = open_tags.get(tag, 0) + 1
         section = self.section
         if tag in _HEADINGS and "id" in attrs_map:
             depth = len(self.context)
             if tag != "h1" and not self.data:
-                self.data.append(material_search.Section(material_search.Element("hx"), depth))
-            section = self.section = material_search.Section(el, depth)
+                self.data.append(_Section(_Element("hx"), depth))
+            section = self.section = _Section(_Element(tag, attrs_map), depth)
             if self.data:
                 section.id = attrs_map["id"]
             self.data.append(section)
         if section is None:
-            section = self.section = material_search.Section(material_search.Element("hx"))
+            section = self.section = _Section(_Element("hx"))
             self.data.append(section)
         if "data-search-exclude" in attrs_map or attrs_map.get("class") == "linenodiv":
             self._skip_tags.add(tag)
             return
-        if tag in self.keep and self._skip_tags.isdisjoint(self._open):
-            (section.title if section.el.tag in self._open else section.text).append(f"<{tag}>")
+        if tag in self.keep and self._skip_tags.isdisjoint(open_tags):
+            (section.title if section.el.tag in open_tags else section.text).append(f"<{tag}>")
 
     def handle_endtag(self, tag: str) -> None:
         context = self.context
-        if not context or context[-1].tag != tag:
+        if not context or context[-1][0] != tag:
             return
         if self.section.depth > len(context):
             for section in reversed(self.data):
@@ -211,15 +213,15 @@ class SectionParser(FastParser):
                     self.section.depth = float("inf")
                     self.section = section
                     break
-        el = context.pop()
+        context.pop()
         count = self._open[tag] - 1
         if count:
             self._open[tag] = count
         else:
             del self._open[tag]
-        if el.tag in self._skip_tags:
-            if el.tag not in ("script", "style", "object"):
-                self._skip_tags.remove(el.tag)
+        if tag in self._skip_tags:
+            if tag not in ("script", "style", "object"):
+                self._skip_tags.remove(tag)
             return
         if tag in self.keep and self._skip_tags.isdisjoint(self._open):
             section = self.section
@@ -242,10 +244,10 @@ class SectionParser(FastParser):
             data = " " if data.isspace() else data.replace("\n", " ")
         section = self.section
         if section is None:
-            section = self.section = material_search.Section(material_search.Element("hx"))
+            section = self.section = _Section(_Element("hx"))
             self.data.append(section)
         if section.el.tag in open_tags:
-            if "a" in open_tags and any(el.tag == "a" and el.attrs.get("class") == "headerlink" for el in self.context):
+            if "a" in open_tags and any(t == "a" and a.get("class") == "headerlink" for t, a in self.context):
                 return  # a permalink
             section.title.append(escape(data, quote=False))
         elif data.isspace():
