@@ -78,10 +78,6 @@ def _attributes(text: str) -> list[tuple[str, str | None]]:
     return list(cached)
 
 
-class _Unsupported(Exception):
-    """The page holds markup the fast tokenizer does not read exactly like ``HTMLParser``."""
-
-
 class FastParser(material_search.Parser):  # type: ignore[misc]
     """material's search ``Parser``: the same handler calls, a faster tokenizer.
 
@@ -104,19 +100,16 @@ class FastParser(material_search.Parser):  # type: ignore[misc]
     def close(self) -> None:
         html = "".join(self._pending)
         self._pending = []
-        if self.convert_charrefs and not self.rawdata and self.cdata_elem is None:
-            try:
-                self._tokenize(html)
-                return
-            except _Unsupported:
-                pass
+        if self.convert_charrefs and not self.rawdata and self.cdata_elem is None and self._tokenize(html):
+            return
         args, kwargs = self._init_args
         self.__init__(*args, **kwargs)  # type: ignore[misc]  # a fresh state: no handler call of the attempt counts
         self.fast = False
         HTMLParser.feed(self, html)
         HTMLParser.close(self)
 
-    def _tokenize(self, html: str) -> None:
+    def _tokenize(self, html: str) -> bool:
+        """Calls the handlers for ``html``; False (stopping) at markup it leaves to ``HTMLParser``."""
         handle_data = self.handle_data
         handle_starttag = self.handle_starttag
         handle_endtag = self.handle_endtag
@@ -129,7 +122,7 @@ class FastParser(material_search.Parser):  # type: ignore[misc]
                 tag, attrs, close = match.group("tag", "attrs", "close")
                 tag = tag.lower()
                 if tag in _RAW_TEXT:
-                    raise _Unsupported(tag)
+                    return False
                 if close:
                     self.handle_startendtag(tag, _attributes(attrs) if attrs else [])
                 else:
@@ -140,7 +133,7 @@ class FastParser(material_search.Parser):  # type: ignore[misc]
                 tag, attrs, text, end = match.group("raw", "rawattrs", "rawtext", "rawend")
                 tag = tag.lower()
                 if end.lower() != tag or tag not in self.CDATA_CONTENT_ELEMENTS:
-                    raise _Unsupported(tag)
+                    return False
                 handle_starttag(tag, _attributes(attrs) if attrs else [])
                 if text:
                     handle_data(text)
@@ -150,7 +143,8 @@ class FastParser(material_search.Parser):  # type: ignore[misc]
             elif kind == "lt":
                 handle_data("<")
             else:
-                raise _Unsupported(match.group())
+                return False
+        return True
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
