@@ -202,8 +202,11 @@ def _build(
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
 
+    from specgen.site.searchparse import use_fast_parser
+
     try:
         config = config.plugins.on_config(config)
+        use_fast_parser(config)  # the search index parses pages with a faster tokenizer, same entries
         config.plugins.on_pre_build(config=config)
         os.makedirs(config.site_dir, exist_ok=True)
         order = walk_order([*site.pages, *site.static])
