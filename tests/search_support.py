@@ -56,7 +56,7 @@ def page_snapshots(portfolio: Portfolio, folder: Path | None = None) -> list[Sim
         root = Path(tmp) / "sources"
         write_theme(prepared, root)
         capture = _Capture()
-        build_pages(prepared.config, root, prepared.files, Path(tmp) / "site", plugins=[("capture", capture)])
+        build_pages(prepared.config, root, prepared.files, Path(tmp) / "site", plugins=[("capture", capture)], jobs=1)
     assert capture.hooked == {True}, "the build's search index did not get specgen's parser"
     return capture.pages
 
