@@ -209,6 +209,13 @@ def _edit_loop(sizes: list[int], runs: int) -> dict[int, dict[str, float]]:
 
 def _targets(rows: list[dict[str, Any]], edits: dict[int, dict[str, float]]) -> None:
     """Issue 10's targets and what was measured, side by side (never asserted)."""
+    if edits:
+        from bench_incremental import STEPS
+
+        print("\nedit loop (fresh `specgen build` processes with the cache, wall seconds, medians):")
+        print(f"{'specs':>6} " + " ".join(f"{s:>14}" for s in STEPS) + f" {'peak RSS MB':>12}")
+        for size, med in sorted(edits.items()):
+            print(f"{size:>6} " + " ".join(f"{med[s]:>14.2f}" for s in STEPS) + f" {med['peak']:>12.0f}")
     print("\ntargets (issue 10)                         measured      verdict")
     for r in rows:
         if r["specs"] == 100:
