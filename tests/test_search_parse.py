@@ -214,7 +214,15 @@ def test_without_a_material_search_index_nothing_changes() -> None:
     assert not use_fast_parser(SimpleNamespace(plugins={"material/search": SimpleNamespace(search_index=wrapped)}))
 
 
+def test_the_known_plugin_file_is_recognised_without_reading_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert searchparse._plugin_file_digest() == searchparse._PLUGIN_FILE
+    monkeypatch.setattr(searchparse, "_digest", lambda *objects: pytest.fail("read sources"))
+    assert parser_class() is SectionParser
+
+
 def test_changed_material_code_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(searchparse, "_PLUGIN_FILE", "0" * 64)  # another plugin.py: the classes are compared
+    assert parser_class() is SectionParser
     monkeypatch.setattr(searchparse, "_HANDLERS_SOURCE", "0" * 64)
     assert parser_class() is FastParser  # material's handlers, the fast tokenizer
     monkeypatch.setattr(searchparse, "_ADD_ENTRY_SOURCE", "0" * 64)

@@ -15,7 +15,6 @@ with the same results. A worker's failure is raised here, after the pool.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -48,6 +47,8 @@ def usable_jobs(jobs: int | None, items: int) -> int:
     wanted = default_jobs() if jobs is None else jobs
     if wanted <= 1 or items < MIN_ITEMS or threading.active_count() > 1:
         return 1
+    import multiprocessing  # here: most builds (an edit's few pages) never fork
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return min(wanted, -(-items // CHUNK))
@@ -97,6 +98,8 @@ def fork_map(
     out: list[Any] = [None] * count
     if before_fork is not None:
         before_fork()
+    import multiprocessing
+
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=child_start) as pool:
