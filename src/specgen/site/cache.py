@@ -97,6 +97,8 @@ class SiteCache:
         self.misses = 0
         self.own_scratch = False
         self._suspended = False
+        self._spill: sqlite3.Connection | None = None
+        self._spill_dir: Path | None = None
         """``scratch`` is a temporary folder of this cache's own, removed on :meth:`close`."""
 
     def get(self, key: str) -> Any | None:
@@ -130,7 +132,15 @@ class SiteCache:
         that only :meth:`commit` commits (so memory stays flat however many
         pages change; kept in memory if the database is busy or broken)."""
         self._used.add(key)
-        data = zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 1)
+        self._store(key, zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 1))
+
+    def _store(self, key: str, data: bytes) -> None:
+        if self._suspended and self._spill_db() is not None:
+            try:
+                self._spill.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, data))  # type: ignore[union-attr]
+                return
+            except sqlite3.Error:
+                pass
         if self._db is not None and self._writing:
             try:
                 self._db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, data))
@@ -146,10 +156,11 @@ class SiteCache:
         close the connection, so the workers start with no SQLite state of
         this process (SQLite's locks and open files are tracked per process;
         a worker that inherited them read half-written pages). :meth:`resume`
-        reopens it once the workers are done: what is put meanwhile waits in
-        memory, so no write lock of this process keeps the workers from
-        reading (one held to the end of the build made every read wait out
-        its timeout)."""
+        reopens it once the workers are done: what is put meanwhile goes to a
+        database of its own in a temporary folder, which no worker reads, so
+        no write lock of this process keeps the workers from reading (one
+        held to the end of the build made every read wait out its timeout),
+        and :meth:`resume` moves it into the cache."""
         if self._db is None:
             return
         try:
@@ -160,8 +171,19 @@ class SiteCache:
         self._db = None
         self._suspended = True
 
+    def _spill_db(self) -> sqlite3.Connection | None:
+        """The database what is put while suspended goes to (made on first use)."""
+        if self._spill is None and self._spill_dir is None:
+            try:
+                self._spill_dir = Path(tempfile.mkdtemp(prefix="specgen-cache-spill-"))
+                self._spill = _create(self._spill_dir / CACHE_FILE)
+            except (sqlite3.Error, OSError):
+                self._spill = None
+        return self._spill
+
     def resume(self) -> None:
-        """After the workers are done: reopen what :meth:`suspend` closed."""
+        """After the workers are done: reopen what :meth:`suspend` closed and
+        move what was put meanwhile into it."""
         if not self._suspended:
             return
         self._suspended = False
@@ -170,6 +192,20 @@ class SiteCache:
             self._db = _connect(target, "rw")
         except sqlite3.Error as exc:
             self._broken(f"it cannot be opened again ({exc})")
+        spill, folder = self._spill, self._spill_dir
+        self._spill, self._spill_dir = None, None
+        if spill is None or folder is None:
+            return
+        try:
+            spill.commit()
+            rows = spill.execute("SELECT key, value FROM entries")
+            for key, data in rows:
+                self._store(key, data)
+        except sqlite3.Error:
+            pass
+        finally:
+            spill.close()
+            shutil.rmtree(folder, ignore_errors=True)
 
     def detach(self) -> None:
         """In a forked worker (made while the parent's connection was
@@ -183,6 +219,7 @@ class SiteCache:
                 self._db = None
         self._writing = False
         self._pending = None
+        self._suspended, self._spill, self._spill_dir = False, None, None  # the parent's, not this worker's
         self._new, self._used, self.hits, self.misses = {}, set(), 0, 0
 
     def take(self) -> tuple[dict[str, bytes], set[str], int, int]:
@@ -195,13 +232,7 @@ class SiteCache:
         """In the parent: what a worker :meth:`take`-s, as if done here."""
         new, used, hits, misses = taken
         for key, data in new.items():
-            if self._db is not None and self._writing:
-                try:
-                    self._db.execute("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (key, data))
-                    continue
-                except sqlite3.Error:
-                    self._writing = False
-            self._new[key] = data
+            self._store(key, data)
         self._used |= used
         self.hits += hits
         self.misses += misses
