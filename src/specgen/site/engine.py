@@ -59,8 +59,15 @@ class PageRecord:
     anchors: Sequence[str]
     links: Sequence[tuple[str, Sequence[tuple[str, str]]]] | None
     """Anchors the page links to, by target page (None: mkdocs did not collect them)."""
-    search: Sequence[Mapping[str, Any]]
-    """The page's entries in the search index, in order."""
+    search_json: str
+    """The page's entries in the search index, in order, as the JSON array
+    the index is written with (a page kept from the previous site is spliced
+    into the index as it is, never decoded)."""
+
+    @property
+    def search(self) -> list[dict[str, Any]]:
+        """The page's entries in the search index, decoded."""
+        return list(json.loads(self.search_json))
 
     def as_data(self) -> dict[str, Any]:
         return {
@@ -68,7 +75,7 @@ class PageRecord:
             "meta": dict(self.meta),
             "anchors": list(self.anchors),
             "links": None if self.links is None else [[uri, [list(a) for a in anchors]] for uri, anchors in self.links],
-            "search": list(self.search),
+            "search_json": self.search_json,
         }
 
     @classmethod
@@ -82,8 +89,18 @@ class PageRecord:
             links=None
             if links is None
             else [(str(uri), [(str(a), str(b)) for a, b in anchors]) for uri, anchors in links],
-            search=[dict(entry) for entry in data["search"]],
+            search_json=_json_array(data["search_json"]),
         )
+
+
+def _json_array(value: Any) -> str:
+    if not (isinstance(value, str) and value.startswith("[") and value.endswith("]")):
+        raise ValueError("not a JSON array")
+    return value
+
+
+_ENCODE = json.JSONEncoder(separators=(",", ":"), default=str).encode
+"""How material's search plugin encodes its index (and so each entry in it)."""
 
 
 def walk_order(paths: Sequence[str]) -> list[str]:
@@ -273,14 +290,14 @@ def _build(
             records[file.src_uri] = record
             if file.page.content is None:  # built in a worker: what the checks below read of it
                 _restore(file.page, record, files)
-        if entries is not None:  # the search index in page order, however the pages were built
-            entries[:] = [dict(e) for f in doc_files for e in (records.get(f.src_uri) or reuse[f.src_uri]).search]
         for file in doc_files:
             if file.src_uri in reuse:
                 records[file.src_uri] = reuse[file.src_uri]
+        # the search index in page order, however and whenever each page was built
+        chunks = [records[f.src_uri].search_json for f in doc_files]
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-        _post_build(config, entries)
+        _post_build(config, entries, chunks)
     except Exception as exc:
         config.plugins.on_build_error(error=exc)
         raise
@@ -346,12 +363,13 @@ def _page_file_class(file_class: type) -> type:
     return PageFile
 
 
-def _post_build(config: Any, entries: list[Any] | None) -> None:
+def _post_build(config: Any, entries: list[Any] | None, chunks: Sequence[str]) -> None:
     """The ``post_build`` event, writing the search index (``search_index.json``
-    and, for the offline plugin, ``search_index.js``) one entry at a time:
-    the same bytes as material's plugins write, without the index held as
-    one string three times over. Any other arrangement of plugins than the
-    site's own runs the event as it is."""
+    and, for the offline plugin, ``search_index.js``) a page at a time from
+    ``chunks`` (each page's entries as a JSON array): the same bytes as
+    material's plugins write, without the index held as one string three
+    times over. Any other arrangement of plugins than the site's own gets the
+    entries and runs the event as it is."""
     plugins = dict(config.plugins.items())
     search, offline = plugins.get("material/search"), plugins.get("material/offline")
     usable = (
@@ -363,6 +381,8 @@ def _post_build(config: Any, entries: list[Any] | None) -> None:
         and all(key in search.config for key in _SEARCH_CONFIG)
     )
     if not usable:
+        if entries is not None:
+            entries[:] = [entry for chunk in chunks for entry in json.loads(chunk)]
         config.plugins.on_post_build(config=config)
         return
     skipped = {search.on_post_build, offline.on_post_build}
@@ -371,15 +391,19 @@ def _post_build(config: Any, entries: list[Any] | None) -> None:
             method(config=config)
     folder = Path(config.site_dir) / "search"
     folder.mkdir(parents=True, exist_ok=True)
-    dumps = json.JSONEncoder(separators=(",", ":"), default=str).encode
-    head = '{"config":' + dumps({key: search.config[key] for key in _SEARCH_CONFIG}) + ',"docs":['
+    head = '{"config":' + _ENCODE({key: search.config[key] for key in _SEARCH_CONFIG}) + ',"docs":['
     with open(folder / "search_index.json", "wb") as index, open(folder / "search_index.js", "wb") as script:
         script.write(b"var __index = ")
-        for number, entry in enumerate(entries or ()):
-            chunk = ((head if number == 0 else ",") + dumps(entry)).encode("utf-8")
-            index.write(chunk)
-            script.write(chunk)
-        tail = ((head if not entries else "") + "]}").encode("utf-8")
+        written = False
+        for chunk in chunks:
+            inner = chunk[1:-1]
+            if not inner:
+                continue
+            data = ((head if not written else ",") + inner).encode("utf-8")
+            index.write(data)
+            script.write(data)
+            written = True
+        tail = ((head if not written else "") + "]}").encode("utf-8")
         index.write(tail)
         script.write(tail)
 
@@ -395,7 +419,7 @@ def _record(page: Any, search: list[Any]) -> PageRecord:
         meta=dict(page.meta),
         anchors=sorted(page.present_anchor_ids or ()),
         links=None if links is None else sorted((f.src_uri, sorted(a.items())) for f, a in links.items()),
-        search=search,
+        search_json=_ENCODE(search),
     )
 
 
