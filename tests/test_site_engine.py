@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from specgen.site import engine
+from specgen.site import pagerecord
 from specgen.site.engine import walk_order
 from specgen.site.mkdocs import run_mkdocs
 
@@ -71,7 +71,7 @@ def test_the_search_index_is_written_as_material_writes_it(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     assert run("build", "specs", "-o", "ours", "--no-cache", cwd=example_tree).exit_code == 0
     # a search configuration the writer does not know: material's plugins write the index themselves
-    monkeypatch.setattr(engine, "_SEARCH_CONFIG", (*engine._SEARCH_CONFIG, "not-a-setting"))
+    monkeypatch.setattr(pagerecord, "_SEARCH_CONFIG", (*pagerecord._SEARCH_CONFIG, "not-a-setting"))
     assert run("build", "specs", "-o", "material", "--no-cache", cwd=example_tree).exit_code == 0
     for name in ("search_index.json", "search_index.js"):
         ours = (example_tree / "ours" / "search" / name).read_bytes()

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 from specgen.gcpause import frozen_heap
 from specgen.site import delta
 from specgen.site.cache import CACHE_DIR, SiteCache, open_cache
-from specgen.site.engine import PageRecord, build_pages
+from specgen.site.engine import build_pages
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
+from specgen.site.pagerecord import PageRecord
 from specgen.site.pages import PORTFOLIO_PAGES, PageDef, PortfolioPageDef
 from specgen.site.sources import (
     SOURCES_MARKER,

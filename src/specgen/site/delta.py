@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from specgen.site.cache import FORMAT, SiteCache, digest, tool_versions
-from specgen.site.engine import PageRecord, SiteFiles
+from specgen.site.engine import SiteFiles
+from specgen.site.pagerecord import PageRecord
 
 __all__ = ["Delta", "carry", "navigation_changed", "page_digests", "plan", "remember", "site_key"]
 

@@ -23,7 +23,6 @@ and, as ``strict`` mkdocs does, any warning fails the build.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from specgen.site.cache import SiteCache
 from specgen.site.errors import SiteBuildError
 from specgen.site.mkdocs import PythonName, mkdocs_log
 from specgen.site.pagememo import PageText
+from specgen.site.pagerecord import PageRecord, record_of, restore, search_entries, write_search_index
 from specgen.site.parallel import WorkerError, fork_map
 from specgen.usercache import template_code_cache
 
@@ -48,59 +48,6 @@ class SiteFiles:
     """docs-relative path → Markdown (read only for the pages built)."""
     static: Mapping[str, Path] = field(default_factory=dict)
     """docs-relative path → file to copy (assets, the logo, evidence result files)."""
-
-
-@dataclass(frozen=True)
-class PageRecord:
-    """What the rest of the site needs from a built page (JSON data, see :meth:`as_data`)."""
-
-    title: str | None
-    meta: Mapping[str, Any]
-    anchors: Sequence[str]
-    links: Sequence[tuple[str, Sequence[tuple[str, str]]]] | None
-    """Anchors the page links to, by target page (None: mkdocs did not collect them)."""
-    search_json: str
-    """The page's entries in the search index, in order, as the JSON array
-    the index is written with (a page kept from the previous site is spliced
-    into the index as it is, never decoded)."""
-
-    @property
-    def search(self) -> list[dict[str, Any]]:
-        """The page's entries in the search index, decoded."""
-        return list(json.loads(self.search_json))
-
-    def as_data(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "meta": dict(self.meta),
-            "anchors": list(self.anchors),
-            "links": None if self.links is None else [[uri, [list(a) for a in anchors]] for uri, anchors in self.links],
-            "search_json": self.search_json,
-        }
-
-    @classmethod
-    def from_data(cls, data: Any) -> PageRecord:
-        """Raises ``KeyError``/``TypeError``/``ValueError`` for data that is not a record."""
-        links = data["links"]
-        return cls(
-            title=data["title"] if data["title"] is None else str(data["title"]),
-            meta=dict(data["meta"]),
-            anchors=[str(a) for a in data["anchors"]],
-            links=None
-            if links is None
-            else [(str(uri), [(str(a), str(b)) for a, b in anchors]) for uri, anchors in links],
-            search_json=_json_array(data["search_json"]),
-        )
-
-
-def _json_array(value: Any) -> str:
-    if not (isinstance(value, str) and value.startswith("[") and value.endswith("]")):
-        raise ValueError("not a JSON array")
-    return value
-
-
-_ENCODE = json.JSONEncoder(separators=(",", ":"), default=str).encode
-"""How material's search plugin encodes its index (and so each entry in it)."""
 
 
 def walk_order(paths: Sequence[str]) -> list[str]:
@@ -151,14 +98,6 @@ def _load_config(config: Mapping[str, Any], root: Path, site_dir: Path) -> Any:
     if problems:
         raise SiteBuildError("the mkdocs configuration is not valid: " + "; ".join(problems))
     return settings
-
-
-def _search_entries(config: Any) -> list[Any] | None:
-    for name, plugin in config.plugins.items():
-        index = getattr(plugin, "search_index", None)
-        if name.endswith("search") and index is not None and isinstance(getattr(index, "entries", None), list):
-            return index.entries  # type: ignore[no-any-return]
-    return None
 
 
 def build_pages(
@@ -253,7 +192,7 @@ def _build(
             if file.page is None:
                 Page(None, file, config)
             if file.src_uri in reuse:
-                _restore(file.page, reuse[file.src_uri], files)
+                restore(file.page, reuse[file.src_uri], files)
         # Pages whose title or metadata other pages show (in the navigation)
         # are read first; every other page is read, built and let go of in one go.
         early = {f.src_uri for f in doc_files if f.src_uri not in reuse and _shown_elsewhere(f.page, site)}
@@ -266,7 +205,7 @@ def _build(
         for template in config.theme.static_templates:
             _build_theme_template(template, env, files, config, nav)
 
-        entries = _search_entries(config)
+        entries = search_entries(config)
         todo = [f for f in doc_files if f.src_uri not in reuse]
 
         def build_one(index: int) -> PageRecord:
@@ -276,7 +215,7 @@ def _build(
                 _populate_page(page, config, files)
             before = len(entries) if entries is not None else 0
             _build_page(page, config, doc_files, nav, env)
-            record = _record(page, entries[before:] if entries is not None else [])
+            record = record_of(page, entries[before:] if entries is not None else [])
             if entries is not None:
                 del entries[before:]
             if file.src_uri not in early:  # nothing reads it again
@@ -289,7 +228,7 @@ def _build(
         for file, record in zip(todo, built, strict=True):
             records[file.src_uri] = record
             if file.page.content is None:  # built in a worker: what the checks below read of it
-                _restore(file.page, record, files)
+                restore(file.page, record, files)
         for file in doc_files:
             if file.src_uri in reuse:
                 records[file.src_uri] = reuse[file.src_uri]
@@ -297,7 +236,7 @@ def _build(
         chunks = [records[f.src_uri].search_json for f in doc_files]
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-        _post_build(config, entries, chunks)
+        write_search_index(config, entries, chunks)
     except Exception as exc:
         config.plugins.on_build_error(error=exc)
         raise
@@ -361,81 +300,3 @@ def _page_file_class(file_class: type) -> type:
             self.__dict__["_held"] = value
 
     return PageFile
-
-
-def _post_build(config: Any, entries: list[Any] | None, chunks: Sequence[str]) -> None:
-    """The ``post_build`` event, writing the search index (``search_index.json``
-    and, for the offline plugin, ``search_index.js``) a page at a time from
-    ``chunks`` (each page's entries as a JSON array): the same bytes as
-    material's plugins write, without the index held as one string three
-    times over. Any other arrangement of plugins than the site's own gets the
-    entries and runs the event as it is."""
-    plugins = dict(config.plugins.items())
-    search, offline = plugins.get("material/search"), plugins.get("material/offline")
-    usable = (
-        entries is not None
-        and search is not None
-        and offline is not None
-        and search.config.enabled
-        and offline.config.enabled
-        and all(key in search.config for key in _SEARCH_CONFIG)
-    )
-    if not usable:
-        if entries is not None:
-            entries[:] = [entry for chunk in chunks for entry in json.loads(chunk)]
-        config.plugins.on_post_build(config=config)
-        return
-    skipped = {search.on_post_build, offline.on_post_build}
-    for method in config.plugins.events["post_build"]:
-        if method not in skipped:
-            method(config=config)
-    folder = Path(config.site_dir) / "search"
-    folder.mkdir(parents=True, exist_ok=True)
-    head = '{"config":' + _ENCODE({key: search.config[key] for key in _SEARCH_CONFIG}) + ',"docs":['
-    with open(folder / "search_index.json", "wb") as index, open(folder / "search_index.js", "wb") as script:
-        script.write(b"var __index = ")
-        written = False
-        for chunk in chunks:
-            inner = chunk[1:-1]
-            if not inner:
-                continue
-            data = ((head if not written else ",") + inner).encode("utf-8")
-            index.write(data)
-            script.write(data)
-            written = True
-        tail = ((head if not written else "") + "]}").encode("utf-8")
-        index.write(tail)
-        script.write(tail)
-
-
-_SEARCH_CONFIG = ("lang", "separator", "pipeline", "fields")
-"""What material's search index says about itself, in its order."""
-
-
-def _record(page: Any, search: list[Any]) -> PageRecord:
-    links = page.links_to_anchors
-    return PageRecord(
-        title=page._title_from_render,
-        meta=dict(page.meta),
-        anchors=sorted(page.present_anchor_ids or ()),
-        links=None if links is None else sorted((f.src_uri, sorted(a.items())) for f, a in links.items()),
-        search_json=_ENCODE(search),
-    )
-
-
-def _restore(page: Any, record: PageRecord, files: Any) -> None:
-    """Give a page that is not built what other pages and the checks read of it."""
-    page.markdown = ""
-    page.meta = dict(record.meta)
-    page._title_from_render = record.title
-    page.present_anchor_ids = set(record.anchors)
-    if record.links is None:
-        page.links_to_anchors = None
-        return
-    links = {}
-    for uri, anchors in record.links:
-        target = files.get_file_from_path(uri)
-        if target is None:  # a page it links to is gone: the caller only reuses with the same files
-            raise SiteBuildError(f"cannot reuse {page.file.src_uri}: it links to {uri}, which is not in the site")
-        links[target] = dict(anchors)
-    page.links_to_anchors = links

@@ -1,0 +1,161 @@
+"""What a built page leaves for the rest of the site, and the search index made of it.
+
+A :class:`PageRecord` is what other pages and the checks need from a page
+once it is built — its title and metadata (the navigation), its anchors and
+the anchors it links to (link checking), its search entries — so that a
+page kept from the previous site need not be built again
+(:mod:`specgen.site.delta`), and a page built in a worker process can be
+accounted for here (:mod:`specgen.site.parallel`). :func:`write_search_index`
+writes material's search index from the records, a page at a time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from specgen.site.errors import SiteBuildError
+
+__all__ = ["PageRecord", "record_of", "restore", "search_entries", "write_search_index"]
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """What the rest of the site needs from a built page (JSON data, see :meth:`as_data`)."""
+
+    title: str | None
+    meta: Mapping[str, Any]
+    anchors: Sequence[str]
+    links: Sequence[tuple[str, Sequence[tuple[str, str]]]] | None
+    """Anchors the page links to, by target page (None: mkdocs did not collect them)."""
+    search_json: str
+    """The page's entries in the search index, in order, as the JSON array
+    the index is written with (a page kept from the previous site is spliced
+    into the index as it is, never decoded)."""
+
+    @property
+    def search(self) -> list[dict[str, Any]]:
+        """The page's entries in the search index, decoded."""
+        return list(json.loads(self.search_json))
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "meta": dict(self.meta),
+            "anchors": list(self.anchors),
+            "links": None if self.links is None else [[uri, [list(a) for a in anchors]] for uri, anchors in self.links],
+            "search_json": self.search_json,
+        }
+
+    @classmethod
+    def from_data(cls, data: Any) -> PageRecord:
+        """Raises ``KeyError``/``TypeError``/``ValueError`` for data that is not a record."""
+        links = data["links"]
+        return cls(
+            title=data["title"] if data["title"] is None else str(data["title"]),
+            meta=dict(data["meta"]),
+            anchors=[str(a) for a in data["anchors"]],
+            links=None
+            if links is None
+            else [(str(uri), [(str(a), str(b)) for a, b in anchors]) for uri, anchors in links],
+            search_json=_json_array(data["search_json"]),
+        )
+
+
+def _json_array(value: Any) -> str:
+    if not (isinstance(value, str) and value.startswith("[") and value.endswith("]")):
+        raise ValueError("not a JSON array")
+    return value
+
+
+_ENCODE = json.JSONEncoder(separators=(",", ":"), default=str).encode
+"""How material's search plugin encodes its index (and so each entry in it)."""
+
+
+def search_entries(config: Any) -> list[Any] | None:
+    for name, plugin in config.plugins.items():
+        index = getattr(plugin, "search_index", None)
+        if name.endswith("search") and index is not None and isinstance(getattr(index, "entries", None), list):
+            return index.entries  # type: ignore[no-any-return]
+    return None
+
+
+def write_search_index(config: Any, entries: list[Any] | None, chunks: Sequence[str]) -> None:
+    """The ``post_build`` event, writing the search index (``search_index.json``
+    and, for the offline plugin, ``search_index.js``) a page at a time from
+    ``chunks`` (each page's entries as a JSON array): the same bytes as
+    material's plugins write, without the index held as one string three
+    times over. Any other arrangement of plugins than the site's own gets the
+    entries and runs the event as it is."""
+    plugins = dict(config.plugins.items())
+    search, offline = plugins.get("material/search"), plugins.get("material/offline")
+    usable = (
+        entries is not None
+        and search is not None
+        and offline is not None
+        and search.config.enabled
+        and offline.config.enabled
+        and all(key in search.config for key in _SEARCH_CONFIG)
+    )
+    if not usable:
+        if entries is not None:
+            entries[:] = [entry for chunk in chunks for entry in json.loads(chunk)]
+        config.plugins.on_post_build(config=config)
+        return
+    skipped = {search.on_post_build, offline.on_post_build}
+    for method in config.plugins.events["post_build"]:
+        if method not in skipped:
+            method(config=config)
+    folder = Path(config.site_dir) / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    head = '{"config":' + _ENCODE({key: search.config[key] for key in _SEARCH_CONFIG}) + ',"docs":['
+    with open(folder / "search_index.json", "wb") as index, open(folder / "search_index.js", "wb") as script:
+        script.write(b"var __index = ")
+        written = False
+        for chunk in chunks:
+            inner = chunk[1:-1]
+            if not inner:
+                continue
+            data = ((head if not written else ",") + inner).encode("utf-8")
+            index.write(data)
+            script.write(data)
+            written = True
+        tail = ((head if not written else "") + "]}").encode("utf-8")
+        index.write(tail)
+        script.write(tail)
+
+
+_SEARCH_CONFIG = ("lang", "separator", "pipeline", "fields")
+"""What material's search index says about itself, in its order."""
+
+
+def record_of(page: Any, search: list[Any]) -> PageRecord:
+    links = page.links_to_anchors
+    return PageRecord(
+        title=page._title_from_render,
+        meta=dict(page.meta),
+        anchors=sorted(page.present_anchor_ids or ()),
+        links=None if links is None else sorted((f.src_uri, sorted(a.items())) for f, a in links.items()),
+        search_json=_ENCODE(search),
+    )
+
+
+def restore(page: Any, record: PageRecord, files: Any) -> None:
+    """Give a page that is not built what other pages and the checks read of it."""
+    page.markdown = ""
+    page.meta = dict(record.meta)
+    page._title_from_render = record.title
+    page.present_anchor_ids = set(record.anchors)
+    if record.links is None:
+        page.links_to_anchors = None
+        return
+    links = {}
+    for uri, anchors in record.links:
+        target = files.get_file_from_path(uri)
+        if target is None:  # a page it links to is gone: the caller only reuses with the same files
+            raise SiteBuildError(f"cannot reuse {page.file.src_uri}: it links to {uri}, which is not in the site")
+        links[target] = dict(anchors)
+    page.links_to_anchors = links
