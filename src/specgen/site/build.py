@@ -287,7 +287,6 @@ def _run_mkdocs(
         plugins = [cache_plugin(cache, root, prepared.config)]
         _, records = build_pages(prepared.config, root, prepared.files, site, plugins=plugins, cache=cache, jobs=jobs)
     (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # before carrying: never written through a link
-    if plan is not None:
-        delta.carry(plan, site)
-    delta.remember(cache, output, site, key, digests, records, reused)
+    stats = delta.carry(plan, site) if plan is not None else None
+    delta.remember(cache, output, site, key, digests, records, reused, stats)
     return site, len(reused)

@@ -143,19 +143,30 @@ def navigation_changed(delta: Delta, records: Mapping[str, PageRecord]) -> bool:
     )
 
 
-def carry(delta: Delta, site: Path) -> None:
+def carry(delta: Delta, site: Path) -> dict[str, tuple[int, int, int]]:
     """Hard-link into ``site`` every file of the previous site it does not
-    have yet (copying where the file system has no hard links)."""
-    for name in delta.files:
-        target = site / name
-        if target.exists():
+    have yet (copying where the file system has no hard links). Returns the
+    stat of every file of ``site`` (a linked file's is the previous one's)."""
+    written = _stats(site)
+    stats = dict(written)
+    made: set[str] = set()
+    old, new = str(delta.output), str(site)
+    for name, stat in delta.files.items():
+        if name in written:
             continue
-        source = delta.output / name
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = name.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(os.path.join(new, folder), exist_ok=True)
+            made.add(folder)
+        source, target = os.path.join(old, name), os.path.join(new, name)
         try:
             os.link(source, target)
+            stats[name] = stat
         except OSError:
             shutil.copy2(source, target)
+            copied = os.stat(target)
+            stats[name] = (copied.st_size, copied.st_mtime_ns, copied.st_ino)
+    return stats
 
 
 def remember(
@@ -166,13 +177,15 @@ def remember(
     digests: Mapping[str, str],
     records: Mapping[str, PageRecord],
     reused: Mapping[str, PageRecord],
+    stats: Mapping[str, tuple[int, int, int]] | None = None,
 ) -> None:
     """Store the manifest of the site built in ``site``, to be swapped into
-    ``output`` (``reused``: the records the build took from the cache)."""
+    ``output`` (``reused``: the records the build took from the cache;
+    ``stats``: its files' stat, when :func:`carry` already knows them)."""
     for path, md in digests.items():
         if path not in reused:
             cache.put(_record_key(key, path, md), records[path].as_data())
     cache.put(
         _manifest_key(output),
-        {"key": key, "pages": dict(digests), "files": {p: list(s) for p, s in _stats(site).items()}},
+        {"key": key, "pages": dict(digests), "files": {p: list(s) for p, s in (stats or _stats(site)).items()}},
     )
