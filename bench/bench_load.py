@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bench_build import make_portfolio
+from timing import median_seconds
 
 from specgen.rules import check_portfolio
 from specgen.site.cache import open_cache
@@ -53,15 +52,6 @@ class DictMemo:
         self.store[key] = json.dumps(value, separators=(",", ":"))
 
 
-def _median(runs: int, work: Callable[[], Any]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def run(count: int, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -69,17 +59,17 @@ def run(count: int, runs: int) -> None:
         cache_dir = root / ".specgen-cache"
         load_portfolio([specs])  # warm up imports and pydantic
 
-        fresh = _median(runs, lambda: load_portfolio([specs]))
-        fresh_read = _median(runs, lambda: read_portfolio([specs]))
-        filling = _median(runs, lambda: load_portfolio([specs], memo=DictMemo()))
+        fresh = median_seconds(runs, lambda: load_portfolio([specs]))
+        fresh_read = median_seconds(runs, lambda: read_portfolio([specs]))
+        filling = median_seconds(runs, lambda: load_portfolio([specs], memo=DictMemo()))
         memo = DictMemo()
         load_portfolio([specs], memo=memo)
         stored = sum(len(v) for v in memo.store.values())
-        from_memo = _median(runs, lambda: load_portfolio([specs], memo=memo))
-        from_memo_read = _median(runs, lambda: read_portfolio([specs], memo=memo))
+        from_memo = median_seconds(runs, lambda: load_portfolio([specs], memo=memo))
+        from_memo_read = median_seconds(runs, lambda: read_portfolio([specs], memo=memo))
         # The check locates its findings: positions of restored specs are read then.
-        fresh_check = _median(runs, lambda: check_portfolio(load_portfolio([specs])))
-        memo_check = _median(runs, lambda: check_portfolio(load_portfolio([specs], memo=memo)))
+        fresh_check = median_seconds(runs, lambda: check_portfolio(load_portfolio([specs])))
+        memo_check = median_seconds(runs, lambda: check_portfolio(load_portfolio([specs], memo=memo)))
 
         cache = open_cache(cache_dir)
         load_portfolio([specs], memo=cache)
@@ -94,7 +84,7 @@ def run(count: int, runs: int) -> None:
             finally:
                 opened.close()
 
-        cached = _median(runs, from_cache)
+        cached = median_seconds(runs, from_cache)
 
         edited = sorted(specs.glob("*.yml"))[0]
         original = edited.read_text(encoding="utf-8")
@@ -104,7 +94,7 @@ def run(count: int, runs: int) -> None:
             edited.write_text(original.replace("summary: ", f"summary: Edit {next(rounds)}. ", 1), encoding="utf-8")
             from_cache()
 
-        edit = _median(runs, one_edit)
+        edit = median_seconds(runs, one_edit)
         edited.write_text(original, encoding="utf-8")
 
     rows = [

@@ -23,10 +23,8 @@ is the proof), with how many pages the fast tokenizer read itself.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench_build import make_portfolio
 from material.plugins.search.plugin import Parser, SearchIndex
 from tests.search_support import entries, fast_index, page_snapshots
+from timing import median_seconds
 
 from specgen import load_portfolio
 from specgen.site.searchparse import FastParser, SectionParser
@@ -53,15 +52,6 @@ def _index_all(make: Callable[[], SearchIndex], pages: Sequence[Any]) -> None:
     index = make()
     for page in pages:
         index.add_entry_from_context(page)
-
-
-def _median(runs: int, work: Callable[[], None]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -90,8 +80,8 @@ def main() -> None:
         ("parse", lambda: _parse_all(Parser, pages), lambda: _parse_all(SectionParser, pages)),
         ("index", lambda: _index_all(SearchIndex, pages), lambda: _index_all(fast_index, pages)),
     ):
-        before = _median(args.runs, slow_work)
-        after = _median(args.runs, fast_work)
+        before = median_seconds(args.runs, slow_work)
+        after = median_seconds(args.runs, fast_work)
         print(f"{name:>9} {before:10.3f} {after:10.3f} {before / after:6.2f}x")
 
 
