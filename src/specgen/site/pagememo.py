@@ -161,8 +161,9 @@ class PageText:
         self._load = load
 
     @classmethod
-    def of(cls, text: str) -> PageText:
-        return cls(digest(text), len(text.encode("utf-8")), text)
+    def of(cls, text: str, load: Any = None) -> PageText:
+        """A text just rendered (``load``: how to have it again once released)."""
+        return cls(digest(text), len(text.encode("utf-8")), text, load)
 
     def release(self) -> None:
         """Let go of the text (read again if needed) when it can be had again."""

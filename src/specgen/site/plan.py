@@ -336,7 +336,7 @@ def _kept(env: jinja2.Environment, page: Page, memo: Memo | None) -> PageText | 
 
 def _fresh(env: jinja2.Environment, page: Page, rendered: str, memo: Memo | None, reads_site: bool) -> PageText:
     """A page just rendered, kept in ``memo`` unless it read the whole site."""
-    text = PageText(digest(rendered), len(rendered.encode("utf-8")), rendered, load=lambda: render_page(env, page))
+    text = PageText.of(rendered, load=lambda: render_page(env, page))
     if memo is not None and page.key is not None and not reads_site:
         memo.put(page.key, {"digest": text.digest, "size": text.size})
         memo.put(digest("page-text", text.digest), rendered)
