@@ -53,7 +53,8 @@ class PageDef:
     item_name: str = "item"
     group: str | None = None
     """Nav sub-section of the workflow the page sits in ("Runbooks")."""
-    extra: Callable[[WorkflowView], Mapping[str, Any]] | None = None
+    extra: Callable[[WorkflowView, Path | None], Mapping[str, Any]] | None = None
+    """Called with the workflow and the user's template folder when the page is rendered."""
     produce: Callable[[WorkflowView, Path | None], str] | None = None
     """For a page another module writes (such as the change history): called
     with the workflow and the user's template folder, it returns the page's
@@ -104,11 +105,14 @@ def _field_reference_page(user_templates: Path | None) -> str:
     return render_field_reference("spec", user_dirs=_template_dirs(user_templates))
 
 
-def _print_context(view: WorkflowView) -> Mapping[str, Any]:
+def _print_context(view: WorkflowView, user_templates: Path | None) -> Mapping[str, Any]:
     """What the printable page includes: each section page's template with the
     findings it shows, in nav order (all runbooks at once), and the
-    definition (rendered by its own template, ``sow/definition.md.j2``)."""
+    definition: ``definition_markdown`` is the definition page's own
+    Markdown, so the two show the same text and the site converts it once
+    (:mod:`specgen.site.sections`); ``definition`` is its data."""
     from specgen import sow
+    from specgen.text import Md
 
     sections = []
     for pdef in WORKFLOW_PAGES:
@@ -117,7 +121,11 @@ def _print_context(view: WorkflowView) -> Mapping[str, Any]:
         if pdef.each is not None:
             pdef = _ALL_RUNBOOKS_PAGE
         sections.append({"template": pdef.template, "findings": view.findings_in(pdef.sections)})
-    return {"sections": sections, "definition": sow.definition(view.spec, view.project, report=view.report)}
+    return {
+        "sections": sections,
+        "definition": sow.definition(view.spec, view.project, report=view.report),
+        "definition_markdown": Md(_definition_page(view, user_templates)),
+    }
 
 
 PRINT_SLUG = "print"

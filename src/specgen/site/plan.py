@@ -140,7 +140,7 @@ def plan_pages(
             context["findings"] = view.findings_in((), prefix=f"{field_name}[{position}]")
         else:
             context["findings"] = view.findings_in(pdef.sections)
-        extra = functools.partial(pdef.extra, view) if pdef.extra is not None else None
+        extra = functools.partial(pdef.extra, view, user_templates) if pdef.extra is not None else None
         produce = functools.partial(pdef.produce, view, user_templates) if pdef.produce else None
         pages.append(
             Page(
