@@ -223,7 +223,8 @@ def _build(
                 site.pages[file.src_uri].release()
             return record
 
-        built = fork_map(len(todo), build_one, jobs=jobs, **_worker_hooks(cache, log))
+        folders = ["/".join(f.src_uri.split("/")[:2]) for f in todo]  # a workflow's pages stay together
+        built = fork_map(len(todo), build_one, jobs=jobs, groups=folders, **_worker_hooks(cache, log))
         records: dict[str, PageRecord] = {}
         for file, record in zip(todo, built, strict=True):
             records[file.src_uri] = record

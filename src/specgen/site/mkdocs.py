@@ -189,6 +189,7 @@ def mkdocs_config(project: Project, pages: Sequence[Page], *, logo: str | None =
             "specgen.site.captions",
             "specgen.site.rawhtml",
             "specgen.site.quickinline",
+            "specgen.site.sections",
             {"toc": {"permalink": True}},
             {
                 "pymdownx.superfences": {

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 __all__ = ["MIN_ITEMS", "WorkerError", "default_jobs", "fork_map", "usable_jobs"]
@@ -54,6 +54,19 @@ def usable_jobs(jobs: int | None, items: int) -> int:
     return min(wanted, -(-items // CHUNK))
 
 
+def _bounds(count: int, groups: Sequence[Hashable] | None) -> list[tuple[int, int]]:
+    """The chunks of ``range(count)``, as ``(start, stop)``."""
+    if groups is None:
+        return [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+    bounds, start = [], 0
+    for index in range(1, count + 1):
+        size = index - start
+        if index == count or size >= 2 * CHUNK or (size >= CHUNK // 2 and groups[index] != groups[index - 1]):
+            bounds.append((start, index))
+            start = index
+    return bounds
+
+
 class WorkerError(Exception):
     """An error in a worker process, as ``TypeName: message``."""
 
@@ -78,6 +91,7 @@ def fork_map(
     child_start: Callable[[], None] | None = None,
     collect: Callable[[], Any] | None = None,
     absorb: Callable[[Any], None] | None = None,
+    groups: Sequence[Hashable] | None = None,
 ) -> list[R]:
     """``[work(0), …, work(count - 1)]``, computed in worker processes when
     :func:`usable_jobs` allows. ``before_fork`` runs here just before the
@@ -88,12 +102,15 @@ def fork_map(
     cache entries, log messages); in this process, neither is called. An
     exception ``work`` raises ends the pool and is raised here: a worker
     raises :class:`WorkerError` (which pickles) with the original's type and
-    message."""
+    message. Items next to each other with the same ``groups`` entry go to
+    the same worker, where possible (a chunk ends between groups once it
+    holds half of :data:`CHUNK` items): a workflow's pages, say, which its
+    printable page reuses."""
     global _WORK
     workers = usable_jobs(jobs, count)
     if workers <= 1:
         return [work(index) for index in range(count)]
-    bounds: Sequence[tuple[int, int]] = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+    bounds = _bounds(count, groups)
     _WORK = (work, collect)
     out: list[Any] = [None] * count
     if before_fork is not None:
