@@ -1,9 +1,10 @@
 """Pages of sections are converted section by section (:mod:`specgen.site.sections`).
 
-The printable page of a workflow repeats the section pages; the extension
-converts it between page-break lines and takes a section's HTML from a page
-converted just before, when the Markdown is the same. Taken or converted
-afresh, the page must be the same.
+The printable page of a workflow repeats the section pages: it includes
+their Markdown as rendered just before (:mod:`specgen.site.plan`), and the
+extension converts it between page-break lines, taking a section's HTML from
+a page converted just before when the Markdown is the same. Reused or made
+afresh, the site must be the same.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 
 from specgen import load_portfolio
 from specgen.rules import check_portfolio
-from specgen.site import sections
+from specgen.site import plan, sections
 from specgen.site.build import build_site
 from specgen.site.mkdocs import mkdocs_config
 from specgen.spec.schema import Project
@@ -86,22 +87,26 @@ def test_break_lines_in_spec_text_are_text(credit_data: dict, write_spec, tmp_pa
 
 
 @pytest.mark.slow
-def test_the_printable_pages_are_the_same_whether_sections_are_reused_or_not(
+def test_the_site_is_the_same_whether_sections_are_reused_or_not(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     portfolio = load_portfolio([repo / "specs"])
     assert portfolio.ok
     report = check_portfolio(portfolio)
     build_site(portfolio, tmp_path / "reused", report=report, jobs=1)
-    monkeypatch.setattr(sections, "KEEP", 0)  # nothing kept: every section converted afresh
+    # nothing kept: every section's template rendered and its Markdown converted afresh
+    monkeypatch.setattr(sections, "KEEP", 0)
+    monkeypatch.setattr(plan._RecentTexts, "KEEP", 0)
     build_site(portfolio, tmp_path / "fresh", report=report, jobs=1)
+    reused = {p.relative_to(tmp_path / "reused") for p in (tmp_path / "reused").rglob("*") if p.is_file()}
+    fresh = {p.relative_to(tmp_path / "fresh") for p in (tmp_path / "fresh").rglob("*") if p.is_file()}
+    assert reused == fresh
+    for name in sorted(reused):
+        assert (tmp_path / "reused" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
     printed = sorted((tmp_path / "reused").rglob("print.html"))
     assert len(printed) == len(portfolio.specs) >= 2
     for page in printed:
-        fresh = tmp_path / "fresh" / page.relative_to(tmp_path / "reused")
-        assert page.read_bytes() == fresh.read_bytes(), page
-        html = page.read_text(encoding="utf-8")
-        ids = _ids(html)
+        ids = _ids(page.read_text(encoding="utf-8"))
         assert len(ids) == len(set(ids)), f"duplicate ids on {page}"
 
 

@@ -53,8 +53,10 @@ class PageDef:
     item_name: str = "item"
     group: str | None = None
     """Nav sub-section of the workflow the page sits in ("Runbooks")."""
-    extra: Callable[[WorkflowView, Path | None], Mapping[str, Any]] | None = None
-    """Called with the workflow and the user's template folder when the page is rendered."""
+    extra: Callable[[WorkflowView, Path | None, Callable[[str], str | None]], Mapping[str, Any]] | None = None
+    """Called with the workflow, the user's template folder and the Markdown of
+    the workflow's pages rendered just before, by slug (None where not), when
+    the page is rendered."""
     produce: Callable[[WorkflowView, Path | None], str] | None = None
     """For a page another module writes (such as the change history): called
     with the workflow and the user's template folder, it returns the page's
@@ -105,10 +107,14 @@ def _field_reference_page(user_templates: Path | None) -> str:
     return render_field_reference("spec", user_dirs=_template_dirs(user_templates))
 
 
-def _print_context(view: WorkflowView, user_templates: Path | None) -> Mapping[str, Any]:
+def _print_context(
+    view: WorkflowView, user_templates: Path | None, rendered: Callable[[str], str | None]
+) -> Mapping[str, Any]:
     """What the printable page includes: each section page's template with the
-    findings it shows, in nav order (all runbooks at once), and the
-    definition: ``definition_markdown`` is the definition page's own
+    findings it shows, in nav order (all runbooks at once), and its text
+    (``markdown``) where that page was rendered just before (``rendered``
+    gives a page's Markdown by slug), so its template need not run again;
+    then the definition: ``definition_markdown`` is the definition page's own
     Markdown, so the two show the same text and the site converts it once
     (:mod:`specgen.site.sections`); ``definition`` is its data."""
     from specgen import sow
@@ -120,12 +126,14 @@ def _print_context(view: WorkflowView, user_templates: Path | None) -> Mapping[s
             continue
         if pdef.each is not None:
             pdef = _ALL_RUNBOOKS_PAGE
-        sections.append({"template": pdef.template, "findings": view.findings_in(pdef.sections)})
-    return {
-        "sections": sections,
-        "definition": sow.definition(view.spec, view.project, report=view.report),
-        "definition_markdown": Md(_definition_page(view, user_templates)),
-    }
+        text = rendered(pdef.slug)
+        markdown = Md(text) if text is not None else None
+        sections.append({"template": pdef.template, "findings": view.findings_in(pdef.sections), "markdown": markdown})
+    definition = sow.definition(view.spec, view.project, report=view.report)
+    text = rendered("definition")
+    if text is None:
+        text = sow.render_markdown(definition, template_dirs=_template_dirs(user_templates))
+    return {"sections": sections, "definition": definition, "definition_markdown": Md(text)}
 
 
 PRINT_SLUG = "print"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -140,7 +141,9 @@ def plan_pages(
             context["findings"] = view.findings_in((), prefix=f"{field_name}[{position}]")
         else:
             context["findings"] = view.findings_in(pdef.sections)
-        extra = functools.partial(pdef.extra, view, user_templates) if pdef.extra is not None else None
+        extra = None
+        if pdef.extra is not None:
+            extra = functools.partial(pdef.extra, view, user_templates, functools.partial(_RECENT.get, folder_of(path)))
         produce = functools.partial(pdef.produce, view, user_templates) if pdef.produce else None
         pages.append(
             Page(
@@ -188,6 +191,41 @@ def memo_salt(portfolio: Portfolio, user_templates: Path | None, inputs: SiteInp
         project,
         fingerprint(sorted(inputs.artefacts)),
     )
+
+
+class _RecentTexts:
+    """The Markdown of the pages rendered last in this process, by folder and
+    slug: a workflow's printable page includes its section pages' own text
+    rather than rendering their templates again. Emptied at the start of
+    each :func:`render_texts`; at most :data:`KEEP` pages. A page that read
+    the whole site is not kept: the page including it must render it and so
+    be known to read the whole site too (:class:`WatchedSite`)."""
+
+    KEEP = 16
+
+    def __init__(self) -> None:
+        self._texts: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+    def put(self, path: str, text: str) -> None:
+        folder, _, name = path.rpartition("/")
+        self._texts[(folder, name.removesuffix(".md"))] = text
+        while len(self._texts) > self.KEEP:
+            self._texts.popitem(last=False)
+
+    def get(self, folder: str, slug: str) -> str | None:
+        """The text of page ``slug`` (``"decisions"``) of ``folder``, if rendered just before."""
+        return self._texts.get((folder, slug))
+
+    def clear(self) -> None:
+        self._texts.clear()
+
+
+_RECENT = _RecentTexts()
+
+
+def folder_of(path: str) -> str:
+    """The folder of a page's docs path (``workflows/x`` of ``workflows/x/exit.md``)."""
+    return path.rpartition("/")[0]
 
 
 def render_page(env: jinja2.Environment, page: Page) -> str:
@@ -303,13 +341,20 @@ def render_texts(
     def render(index: int) -> tuple[str, bool]:
         page = pages[missing[index]]
         watched = page.context.get("site")
-        return render_page(env, page), isinstance(watched, WatchedSite) and watched.read
+        text = render_page(env, page)
+        reads_site = isinstance(watched, WatchedSite) and watched.read
+        if not reads_site:  # a page including it would not know it reads the whole site
+            _RECENT.put(page.path, text)
+        return text, reads_site
 
+    _RECENT.clear()
     try:
         hooks = {"before_fork": memo.suspend, "after_pool": memo.resume} if isinstance(memo, SiteCache) else {}
-        fresh = fork_map(len(missing), render, jobs=jobs, **hooks)
+        groups = [pages[index].workflow or pages[index].path for index in missing]  # a workflow's pages together
+        fresh = fork_map(len(missing), render, jobs=jobs, groups=groups, **hooks)
     except WorkerError as exc:  # a template's error, from a worker process
         raise RenderError(str(exc).removeprefix("RenderError: ")) from None
+    _RECENT.clear()
     for index, (text, reads_site) in zip(missing, fresh, strict=True):
         texts[index] = _fresh(env, pages[index], text, memo, reads_site)
     rendered = [(page, text) for page, text in zip(pages, texts, strict=True) if text is not None]
