@@ -160,8 +160,10 @@ def test_the_printable_page_has_every_section_in_order_and_the_definition(exampl
         ]
         # a page break before every section but the first; the marker turns on the print rules
         assert printed.count('<div class="sg-print-break"></div>') == len(headings) - 1
-        # kept out of search (its words are found on the section pages), then the print marker
-        assert printed.startswith('---\nsearch:\n  exclude: true\n---\n\n<div class="sg-print-page"></div>')
+        # kept out of search (its words are found on the section pages); the print marker before the sections
+        assert printed.startswith("---\nsearch:\n  exclude: true\n---\n\n*")
+        marker = '<div class="sg-print-page"></div>\n\n'
+        assert printed.count(marker) == 1 and printed.split(marker)[1].startswith(headings[0] + "\n")
         for runbook in loaded.spec.runbooks:
             assert f"## {markdown_escape(runbook.title)}" in printed
         # the overview links to it

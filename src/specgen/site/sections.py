@@ -1,16 +1,22 @@
 """A Python-Markdown extension: a page made of sections converts them one by one, reusing pages.
 
-A workflow's printable page repeats its section pages: the decisions, the
-controls, acceptance and exit pages' Markdown, one after the other, each
-after a page-break line (``<div class="sg-print-break"></div>``, on a line of
-its own). Converting it is about two-fifths of converting the whole site.
+A workflow's printable page repeats its section pages: the overview,
+decisions, controls, acceptance, exit and definition pages' Markdown, one
+after the other, each after a separator line: the page's marker
+(``<div class="sg-print-page"></div>``) after its introduction, then a page
+break (``<div class="sg-print-break"></div>``) before each further section,
+each on a line of its own. Converting it was about two-fifths of converting
+the whole site.
 
 This extension converts such a page section by section, each section being
-what lies between two page-break lines, and joins the results with the
-break lines between them. A section whose Markdown is exactly that of a page
+what lies between two separator lines, and joins the results with the
+separators between them. A section whose Markdown is exactly that of a page
 converted a moment before, in the same folder of the same build, is not
 converted again: its HTML is taken from that page. So the print page costs
-little more than the parts no other page shows.
+little more than the parts no other page shows (the introduction, all
+runbooks together). A separator line inside a fenced code block would split
+it too; specgen's templates write none there, and spec text cannot make one
+(it is escaped).
 
 Each section is converted by the page's own Markdown instance, so mkdocs'
 link rewriting and checks apply to it as to the rest of the page. The
@@ -28,7 +34,6 @@ registers the extension by name (``specgen.site.sections``).
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from collections import OrderedDict
@@ -39,10 +44,13 @@ from markdown.extensions.toc import unique
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-__all__ = ["BREAK", "KEEP", "SectionsExtension", "makeExtension"]
+__all__ = ["BREAK", "KEEP", "MARKER", "SectionsExtension", "makeExtension"]
 
 BREAK = '<div class="sg-print-break"></div>'
-"""The line that separates the sections of a page."""
+"""A page break: the line that separates the sections of a page."""
+MARKER = '<div class="sg-print-page"></div>'
+"""The printable page's marker, between its introduction and its first section: a separator too."""
+SEPARATORS = frozenset({BREAK, MARKER})
 
 KEEP = 16
 """Converted pages kept for the sections of a later page: a workflow's pages and some."""
@@ -96,15 +104,17 @@ class _Split(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         state = self.state
-        if BREAK not in lines:
+        if SEPARATORS.isdisjoint(lines):
             state.source, state.toc = "\n".join(lines).strip("\n"), None
             return lines
         memo, folder = state.memo_and_folder(self.md)
         titles = _title_reader(self.md)
         sections: list[list[str]] = [[]]
+        separators: list[str] = []
         for line in lines:
-            if line == BREAK:
+            if line in SEPARATORS:
                 sections.append([])
+                separators.append(line)
             else:
                 sections[-1].append(line)
         used: set[str] = set()
@@ -122,7 +132,7 @@ class _Split(Preprocessor):
             body, tokens = _unique_ids(converted.html, converted.toc, used)
             toc.extend(tokens)
             if number:
-                out += ["", BREAK, ""]
+                out += ["", separators[number - 1], ""]
             if body:
                 out += ["", self.md.htmlStash.store(body), ""]
         state.source, state.toc = None, toc
@@ -150,13 +160,18 @@ def _unique_ids(body: str, tokens: list[dict[str, Any]], used: set[str]) -> tupl
     tokens = [fresh(token) for token in tokens]
     used.update(token["id"] for token in _walk(tokens))
     if renamed:
-        pattern = re.compile(
-            r'(?<=\sid=")(' + "|".join(re.escape(html.escape(old)) for old in renamed) + r')(?=")'
-            r'|(?<=\shref="#)(' + "|".join(re.escape(html.escape(old)) for old in renamed) + r')(?=")'
-        )
-        escaped = {html.escape(old): html.escape(new) for old, new in renamed.items()}
-        body = pattern.sub(lambda m: escaped[m.group(0)], body)
+        escaped = {_attribute(old): _attribute(new) for old, new in renamed.items()}
+        body = _ID_OR_FRAGMENT.sub(lambda m: escaped.get(m.group(0), m.group(0)), body)
     return body, tokens
+
+
+def _attribute(value: str) -> str:
+    """``value`` as Python-Markdown writes it in an attribute."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+_ID_OR_FRAGMENT = re.compile(r'(?<=\sid=")[^"]*(?=")|(?<=\shref="#)[^"]*(?=")')
+"""An element's id, or the fragment of a link to this page."""
 
 
 def _walk(tokens: list[dict[str, Any]]) -> Any:
@@ -205,7 +220,7 @@ def _title_reader(md: Markdown) -> Any:
 
 
 class SectionsExtension(Extension):
-    """Splits pages at page-break lines (right after whitespace is normalised,
+    """Splits pages at separator lines (right after whitespace is normalised,
     priority 29, before fenced blocks or raw HTML are set aside), sets their
     contents after ``toc`` (priority 4) and remembers whole pages as they
     come out of ``convert``."""
