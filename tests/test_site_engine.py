@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -257,3 +258,25 @@ def test_no_database_file_is_open_while_workers_are_made(tmp_path: Path) -> None
     reopened = open_cache(tmp_path / "cache")
     assert reopened.get("during") == {"n": 2}
     reopened.close()
+
+
+def test_a_theme_file_showing_the_overviews_titles_gets_them_on_every_page(
+    run, example_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """specgen's own theme never shows an overview page's title elsewhere (its
+    section's title stands for it), so overviews are built with the rest; a
+    theme file of the user's may show it, and then every page has it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    footer = example_tree / "templates" / "site" / "theme" / "partials" / "copyright.html"
+    footer.parent.mkdir(parents=True)
+    footer.write_text(
+        '<p class="overviews">{{ nav.pages | selectattr("is_index") | map(attribute="title") | join(" / ") }}</p>\n',
+        encoding="utf-8",
+    )
+    built = run("build", "specs", "-o", "site", "--keep-sources", "kept", "--no-cache", cwd=example_tree)
+    assert built.exit_code == 0, built.output
+    pages = sorted((example_tree / "site").rglob("*.html"))
+    shown = {re.search(r'<p class="overviews">(.*?)</p>', p.read_text("utf-8")).group(1) for p in pages}
+    assert len(shown) == 1 and "Credit-decision assistant" in shown.pop()
+    run_mkdocs(example_tree / "kept", example_tree / "by-mkdocs")
+    assert _digest(example_tree / "site") == _digest(example_tree / "by-mkdocs")

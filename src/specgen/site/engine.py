@@ -197,7 +197,8 @@ def _build(
                 restore(file.page, reuse[file.src_uri], files)
         # Pages whose title or metadata other pages show (in the navigation)
         # are read first; every other page is read, built and let go of in one go.
-        early = {f.src_uri for f in doc_files if f.src_uri not in reuse and _shown_elsewhere(f.page, site)}
+        own_theme = _theme_is_bundled(config.theme.custom_dir)
+        early = {f.src_uri for f in doc_files if f.src_uri not in reuse and _shown_elsewhere(f.page, site, own_theme)}
         for file in doc_files:
             if file.src_uri in early:
                 _populate_page(file.page, config, files)
@@ -250,15 +251,33 @@ _OWN_META = frozenset({"search"})
 """Front matter only the page itself reads (``search: exclude`` keeps it out of the index)."""
 
 
-def _shown_elsewhere(page: Any, site: SiteFiles) -> bool:
+def _shown_elsewhere(page: Any, site: SiteFiles, own_theme: bool) -> bool:
     """Whether other pages show something only reading this page tells: its
-    title (a navigation entry without one) or its metadata (front matter)."""
+    title (a navigation entry without one) or its metadata (front matter).
+
+    With specgen's own theme files (``own_theme``), the index page of a
+    section (a workflow's overview) is titled by its section wherever
+    material shows it (``navigation.indexes``), so only its metadata counts;
+    a theme file of the user's might show its title anywhere."""
     from mkdocs.utils.meta import get_data
 
-    if "title" not in page.__dict__:
+    section_index = own_theme and page.is_index and page.parent is not None and not page.parent.is_page
+    if "title" not in page.__dict__ and not section_index:
         return True
     meta = get_data(site.pages[page.file.src_uri].text[:4096])[1]
     return bool(set(meta) - _OWN_META)
+
+
+def _theme_is_bundled(custom_dir: str | None) -> bool:
+    """Whether the theme overrides are exactly specgen's bundled ones (``templates/site/theme``)."""
+    from specgen.resources import bundled_templates
+
+    bundled = bundled_templates() / "site" / "theme"
+    if custom_dir is None:
+        return False
+    ours = {p.relative_to(custom_dir): p for p in Path(custom_dir).rglob("*") if p.is_file()}
+    theirs = {p.relative_to(bundled): p for p in bundled.rglob("*") if p.is_file()}
+    return ours.keys() == theirs.keys() and all(ours[n].read_bytes() == theirs[n].read_bytes() for n in ours)
 
 
 def _worker_hooks(cache: SiteCache | None, log: Any) -> dict[str, Any]:
