@@ -451,3 +451,22 @@ def test_the_committed_promptfoo_outputs_read_the_same_in_any_chunk_size(
         result = read_result_file(REPO / "evidence" / stored, slice_var="segment")
         assert {(m.metric, m.slice): (m.value, m.n) for m in result.measurements} == expected
         assert result.spec == "credit-decision-assistant"
+
+
+def test_the_sites_definition_page_lists_the_evidence_as_the_statement_of_work_does(run, project: Path) -> None:
+    """The site's definition page is the statement of work's text: measured evidence included."""
+    assert run("evidence", "add", table(project.parent, "r.csv", good_rows()), "--spec", project).exit_code == 0
+    folder = project.parent.parent
+    assert run("sow", project, "-o", folder / "sow", "--format", "md").exit_code == 0
+    built = run("build", project, "-o", folder / "site", "--keep-sources", folder / "kept", "--no-cache")
+    assert built.exit_code == 0, built.output
+    sow_text = (folder / "sow" / f"{SPEC}.md").read_text(encoding="utf-8")
+    pages = list((folder / "kept" / "docs" / "workflows").glob("*/definition.md"))
+    assert len(pages) == 1
+    page = pages[0].read_text(encoding="utf-8")
+    measured = [line for line in sow_text.splitlines() if "Measured for condition" in line]
+    assert measured and all(line in page for line in measured)
+    printed = (pages[0].parent / "print.md").read_text(encoding="utf-8")
+    assert all(line in printed for line in measured)
+    html = (folder / "site" / pages[0].parent.relative_to(folder / "kept" / "docs") / "definition.html").read_text()
+    assert "verdict computed by specgen: holds." in html

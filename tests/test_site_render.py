@@ -246,8 +246,10 @@ def test_definition_and_reference_pages(examples) -> None:
     credit = next(ls.spec for ls in examples.specs if ls.spec.id == "credit-decision-assistant")
     definition = pages["workflows/credit-decision-assistant/definition.md"]
     assert fingerprint(credit) in definition
-    # the page is the statement-of-work definition itself, word for word
-    assert definition == sow.render_markdown(sow.definition(credit, examples.project))
+    # the page is the statement-of-work definition itself, word for word, measured evidence included
+    by_id = {d.spec_id: d for d in sow.definitions(examples)}
+    assert definition == sow.render_markdown(by_id[credit.id])
+    assert "verdict computed by specgen" in definition
     assert definition.startswith(f"# Production-readiness definition: {markdown_escape(credit.title)}\n")
     assert "| **autonomy** |" in pages["reference.md"]
     assert "workflows/credit-decision-assistant/history.md" in pages
