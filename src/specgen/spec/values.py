@@ -32,20 +32,16 @@ Id = Annotated[
 """A stable identifier: lower-case letters, digits, ``-``, ``_`` and ``.``."""
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 TEXT_MAX = 10_000
 """Most characters of one free-text value (a long paragraph is about 1,000)."""
 TITLE_MAX = 200
 """Most characters of a title or a name: it is shown on every page of the
 site (the navigation) and in the DOCX properties."""
 
-NonEmptyStr = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=TEXT_MAX)]
+NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)]
 """Free text that must say something (blank strings are rejected), at most
 :data:`TEXT_MAX` characters."""
-ShortStr = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=TITLE_MAX)]
+ShortStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
 """A title or a name: non-blank, at most :data:`TITLE_MAX` characters."""
 
 
