@@ -45,8 +45,8 @@ as_of_option = click.option(
 )
 
 
-def _report(portfolio: Portfolio, today: dt.date) -> PortfolioReport:
-    return check_portfolio(portfolio, today=today)
+def _report(portfolio: Portfolio, today: dt.date, memo: SiteCache | None) -> PortfolioReport:
+    return check_portfolio(portfolio, today=today, memo=memo)
 
 
 def _invalid(portfolio: Portfolio) -> None:
@@ -134,7 +134,7 @@ def _build(
     unreadable = palette_warnings(portfolio)
     if unreadable:
         _emit(format_diagnostics(unreadable, "text"), err=True)
-    report = _report(portfolio, today(as_of))
+    report = _report(portfolio, today(as_of), cache)
     result = build_site(
         portfolio,
         output,
@@ -197,7 +197,7 @@ def serve(
 
     def load(memo: SiteCache | None) -> tuple[Portfolio, PortfolioReport | None]:
         portfolio = load_portfolio(chosen, project_file=project_file, memo=memo)
-        return portfolio, (_report(portfolio, day) if portfolio.ok else None)
+        return portfolio, (_report(portfolio, day, memo) if portfolio.ok else None)
 
     def on_build(outcome: PreviewBuild) -> None:
         if outcome.ok and outcome.result is not None:

@@ -18,12 +18,15 @@ from specgen import clock
 from specgen.diagnostics import Diagnostic, Level, format_path
 from specgen.gcpause import paused_gc
 from specgen.rules.context import Gap, NotApplicable, RuleContext
+from specgen.rules.memo import Outcome, outcome_key, pack, project_digest, recall
 from specgen.rules.model import Finding, PortfolioReport, Rule, RuleKind, SpecReport
 from specgen.rules.policy import policy_diagnostics, policy_rules, waivers_for
 from specgen.rules.questionnaire import diagnose
 from specgen.rules.registry import BUILTIN
 from specgen.spec.loader import LoadedSpec, Portfolio
+from specgen.spec.memo import Memo
 from specgen.spec.schema import Project, Stage, Waiver, WaiverSeverity
+from specgen.spec.yamlsrc import Path_
 
 __all__ = ["all_rules", "check_portfolio", "check_spec"]
 
@@ -43,24 +46,44 @@ def _effective(rule: Rule, waiver: Waiver | None) -> Level | None:
     return None if waiver.severity is WaiverSeverity.off else Level(waiver.severity.value)
 
 
-def _finding(rule: Rule, gap: Gap, loaded: LoadedSpec, severity: Level, waiver: Waiver | None) -> Finding:
-    file, line, column = loaded.locate(gap.path)
+def _finding(
+    rule: Rule, gap: tuple[Path_, str, int, int], loaded: LoadedSpec, severity: Level, waiver: Waiver | None
+) -> Finding:
+    path, message, line, column = gap
     return Finding(
         rule_id=rule.id,
         title=rule.title,
         severity=severity,
         dimension=rule.dimension,
-        message=gap.message,
+        message=message,
         rationale=rule.rationale,
         source=rule.source,
         spec_id=loaded.spec.id,
-        file=file,
+        file=loaded.source.name,
         line=line,
         column=column,
-        path=format_path(gap.path),
+        path=format_path(path),
         waiver=waiver,
         kind=rule.kind,
     )
+
+
+def _outcomes(ctx: RuleContext, loaded: LoadedSpec, rules: Sequence[Rule]) -> dict[str, Outcome]:
+    """Run every rule: why it does not apply, or its gaps, located in the spec's file."""
+    found: dict[str, Outcome] = {}
+    for rule in rules:
+        if rule.check is None:
+            continue
+        outcomes = list(rule.check(ctx))
+        reason = next((o.reason for o in outcomes if isinstance(o, NotApplicable)), None)
+        gaps = []
+        if reason is None:
+            for gap in outcomes:
+                if isinstance(gap, Gap):
+                    _, line, column = loaded.locate(gap.path)
+                    gaps.append((tuple(gap.path), gap.message, line, column))
+        found[rule.id] = (reason, gaps)
+    return found
 
 
 def _reached(blocking_ranks: list[int]) -> Stage | None:
@@ -77,8 +100,13 @@ def check_spec(
     stage: Stage | None = None,
     today: dt.date | None = None,
     rules: Sequence[Rule] | None = None,
+    memo: Memo | None = None,
+    memo_key: str | None = None,
 ) -> SpecReport:
-    """Check one spec at ``stage`` (default: its declared stage)."""
+    """Check one spec at ``stage`` (default: its declared stage). With a
+    ``memo`` (the build cache), the rules' outcomes are reused when nothing
+    they depend on changed (:mod:`specgen.rules.memo`; ``memo_key``: its
+    :func:`~specgen.rules.memo.outcome_key`, when already known)."""
     spec = loaded.spec
     evaluated = stage or spec.stage
     active, expired = waivers_for(project, spec.id, clock.today(today))
@@ -86,17 +114,24 @@ def check_spec(
     for waiver in active:
         waiver_by_rule.setdefault(waiver.rule, waiver)
     ctx = RuleContext(spec, project, loaded=loaded, today=clock.today(today))
+    checked = [rule for rule in (rules if rules is not None else all_rules(project)) if rule.check is not None]
+    key = None
+    if memo is not None:
+        key = memo_key if memo_key is not None else outcome_key(loaded, project_digest(project), clock.today(today))
+    remembered = recall(memo, key, [rule.id for rule in checked])
+    if remembered is None:
+        outcomes, reading = _outcomes(ctx, loaded, checked), diagnose(ctx)
+        if memo is not None and key is not None:
+            memo.put(key, pack(outcomes, reading))
+    else:
+        outcomes, reading = remembered
     findings: list[Finding] = []
     waived: list[Finding] = []
     passed: list[str] = []
     not_applicable: list[tuple[str, str]] = []
     blocking: list[int] = []
-    for rule in rules if rules is not None else all_rules(project):
-        if rule.check is None:
-            continue
-        outcomes = list(rule.check(ctx))
-        reason = next((o.reason for o in outcomes if isinstance(o, NotApplicable)), None)
-        gaps = [o for o in outcomes if isinstance(o, Gap)] if reason is None else []
+    for rule in checked:
+        reason, gaps = outcomes[rule.id]
         waiver = waiver_by_rule.get(rule.id)
         severity = _effective(rule, waiver)
         if gaps and severity is Level.error:
@@ -121,7 +156,7 @@ def check_spec(
         findings=findings,
         passed=passed,
         not_applicable=not_applicable,
-        diagnostic=diagnose(ctx),
+        diagnostic=reading,
         warning_signs=[f for f in findings if f.kind is RuleKind.warning_sign],
         waivers=active,
         expired_waivers=expired,
@@ -135,11 +170,15 @@ def check_portfolio(
     *,
     stage: Stage | None = None,
     today: dt.date | None = None,
+    memo: Memo | None = None,
 ) -> PortfolioReport:
     """Check every valid spec of a portfolio; load, validation and policy problems become diagnostics.
 
     ``stage=None`` checks each spec at its declared stage; ``today=None`` is
-    today's date, used only to tell whether a waiver has expired.
+    today's date, used only to tell whether a waiver has expired. With a
+    ``memo`` (the build cache), the rules' outcomes for a spec whose file,
+    evidence and project did not change are reused (:mod:`specgen.rules.memo`):
+    the same report, without running the rules again.
     """
     day = clock.today(today)
     rules = all_rules(portfolio.project)
@@ -150,7 +189,17 @@ def check_portfolio(
     ]
     diagnostics.sort(key=Diagnostic.sort_key)
     with paused_gc():  # findings are many small long-lived objects; see specgen.gcpause
+        project = project_digest(portfolio.project) if memo is not None else ""
         specs = [
-            check_spec(loaded, portfolio.project, stage=stage, today=day, rules=rules) for loaded in portfolio.specs
+            check_spec(
+                loaded,
+                portfolio.project,
+                stage=stage,
+                today=day,
+                rules=rules,
+                memo=memo,
+                memo_key=outcome_key(loaded, project, day) if memo is not None else None,
+            )
+            for loaded in portfolio.specs
         ]
     return PortfolioReport(specs=specs, diagnostics=diagnostics, rules=rules)
