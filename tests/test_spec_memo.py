@@ -17,13 +17,14 @@ import pytest
 
 import specgen.spec.loader as loader_module
 import specgen.spec.memo as memo_module
+import specgen.spec.xref as xref_module
 from specgen import load_portfolio
 from specgen.rules import check_portfolio
 from specgen.site.cache import open_cache
 from specgen.spec.loader import Portfolio, read_portfolio
 from specgen.spec.memo import LazyData, compute_salt, memo_key, shaping_files
 from specgen.spec.yamlsrc import _as_mark
-from tests.paths import EXAMPLES, PROJECT_FILE, REPO, dump_yaml, spec_files
+from tests.paths import EXAMPLES, PROJECT_FILE, REPO, dump_yaml, load_yaml, spec_files
 
 TODAY = dt.date(2026, 6, 1)
 GENERATED = 4
@@ -55,8 +56,12 @@ class DictMemo:
         return json.loads(self.store[key]) if key in self.store else None
 
     def put(self, key: str, value: Any) -> None:
-        self.puts += 1
+        self.puts += isinstance(value, dict)  # a spec (a file's reference check is stored as a list)
         self.store[key] = json.dumps(value)
+
+    def spec_keys(self) -> list[str]:
+        """The keys of the specs stored (not of their reference checks)."""
+        return [key for key, text in self.store.items() if isinstance(json.loads(text), dict)]
 
 
 @pytest.fixture
@@ -203,7 +208,7 @@ def test_an_invalid_spec_is_never_stored(folder: Path, parsed: list[bytes | str]
     assert {Path(d.file).name for d in fresh.diagnostics} >= {"broken-yaml.yml", "wrong-field.yml"}
 
     load_portfolio([folder], memo=memo)
-    assert len(memo.store) == len(fresh.specs)
+    assert len(memo.spec_keys()) == len(fresh.specs)
     parsed.clear()
     second = load_portfolio([folder], memo=memo)
 
@@ -254,7 +259,7 @@ def test_a_corrupt_stored_value_is_not_trusted(folder: Path, how: str) -> None:
     memo = DictMemo()
     fresh = load_portfolio([folder])
     load_portfolio([folder], memo=memo)
-    for key in memo.store:
+    for key in memo.spec_keys():
         memo.store[key] = json.dumps(_corrupt(json.loads(memo.store[key]), how))
 
     restored = load_portfolio([folder], memo=memo)
@@ -341,3 +346,76 @@ def test_the_salt_covers_the_modules_that_shape_a_value(tmp_path: Path, monkeypa
         assert memo_key(b"a: 1\n", "a.yml") != key
     finally:
         memo_module.salt.cache_clear()
+
+
+# ---------------------------------------------------------------- cross-references
+
+
+def _with_bad_ref(folder: Path) -> Path:
+    """The credit example with its first decision approved by an undefined role."""
+    path = folder / "credit-decision-assistant.yml"
+    data = load_yaml(path.read_text(encoding="utf-8"))
+    data["decisions"][0]["approver"] = "chief-approver"
+    path.write_text(dump_yaml(data), encoding="utf-8")
+    return path
+
+
+def _reference_problems(portfolio: Portfolio) -> list[dict[str, object]]:
+    """The reference problems of the decision :func:`_with_bad_ref` broke."""
+    return [
+        d.to_dict()
+        for d in portfolio.diagnostics
+        if d.code == "reference"
+        and d.file.endswith("credit-decision-assistant.yml")
+        and d.path == "decisions[0].approver"
+    ]
+
+
+def test_cross_reference_diagnostics_are_remembered_per_file(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _with_bad_ref(folder)
+    fresh = load_portfolio([folder])
+    assert any("chief-approver" in d["message"] for d in _reference_problems(fresh))
+    memo = DictMemo()
+    assert load_portfolio([folder], memo=memo).diagnostics == fresh.diagnostics
+
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("a spec's references were checked again though nothing changed")
+
+    monkeypatch.setattr(xref_module, "check_spec", refuse)
+    assert load_portfolio([folder], memo=memo).diagnostics == fresh.diagnostics
+
+
+def test_a_role_added_to_the_project_resolves_a_remembered_reference(folder: Path) -> None:
+    _with_bad_ref(folder)
+    memo = DictMemo()
+    assert any("chief-approver" in d["message"] for d in _reference_problems(load_portfolio([folder], memo=memo)))
+    project_file = folder.parent / "specgen.yml"
+    project = load_yaml(project_file.read_text(encoding="utf-8"))
+    project["roles"].append({"id": "chief-approver", "title": "Chief approver", "responsibilities": ["Approves."]})
+    project_file.write_text(dump_yaml(project), encoding="utf-8")
+    after = load_portfolio([folder], memo=memo)
+    assert _reference_problems(after) == []
+    assert after.diagnostics == load_portfolio([folder]).diagnostics
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"not": "a list"},
+        [["file", 1, 2, "path", "message"]],
+        [["file", "1", 2, "path", "message", "reference"]],
+        [["file", True, 2, "path", "message", "reference"]],
+        [[None, 1, 2, "path", "message", "reference"]],
+    ],
+)
+def test_a_damaged_stored_reference_check_is_a_miss(folder: Path, damage: Any) -> None:
+    _with_bad_ref(folder)
+    memo = DictMemo()
+    fresh = load_portfolio([folder], memo=memo).diagnostics
+    damaged = 0
+    for key in list(memo.store):
+        if isinstance(json.loads(memo.store[key]), list):  # the reference checks (specs are stored as mappings)
+            memo.store[key] = json.dumps(damage)
+            damaged += 1
+    assert damaged == len(load_portfolio([folder]).specs)
+    assert load_portfolio([folder], memo=memo).diagnostics == fresh

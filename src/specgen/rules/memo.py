@@ -21,19 +21,17 @@ value that does not decode is a miss, never trusted. A spec made in code
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from pathlib import Path
 from typing import Any
 
 from specgen.rules.model import DiagnosticAnswer, DiagnosticReading
 from specgen.spec.loader import LoadedSpec
-from specgen.spec.memo import Memo
-from specgen.spec.memo import salt as loader_salt
+from specgen.spec.memo import Memo, derived_key
 from specgen.spec.schema import Project
 from specgen.spec.yamlsrc import Path_
 
-__all__ = ["FORMAT", "Outcome", "code_salt", "outcome_key", "pack", "project_digest", "recall", "unpack"]
+__all__ = ["FORMAT", "Outcome", "outcome_key", "pack", "project_digest", "recall", "unpack"]
 
 FORMAT = "specgen-rule-outcomes 1"
 """Changed whenever the layout of a stored value changes."""
@@ -45,29 +43,9 @@ Recalled = tuple[dict[str, Outcome], DiagnosticReading]
 """Every rule's outcome by rule id, and the diagnostic reading."""
 
 
-def _hash(*parts: str | bytes) -> str:
-    hashed = hashlib.sha256()
-    for part in parts:  # length-prefixed, so no two lists of parts collide
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        hashed.update(len(data).to_bytes(8, "big"))
-        hashed.update(data)
-    return hashed.hexdigest()
-
-
-@functools.cache
-def code_salt() -> str:
-    """The format, the loader's salt (library versions) and the bytes of every
-    module of specgen: a rule's outcome may depend on any helper it calls."""
-    package = Path(__file__).resolve().parents[1]
-    parts: list[str | bytes] = [FORMAT, loader_salt()]
-    for path in sorted(package.rglob("*.py")):
-        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
-    return _hash(*parts)
-
-
 def project_digest(project: Project) -> str:
     """The digest of the project, for :func:`outcome_key` (computed once per check)."""
-    return _hash(project.model_dump_json())
+    return hashlib.sha256(project.model_dump_json().encode("utf-8")).hexdigest()
 
 
 def outcome_key(loaded: LoadedSpec, project: str, today: dt.date) -> str | None:
@@ -85,7 +63,8 @@ def outcome_key(loaded: LoadedSpec, project: str, today: dt.date) -> str | None:
         evidence = b"present" + sidecar.read_bytes() if sidecar.is_file() else b"absent"
     except OSError:
         return None  # the check reports it; an unreadable file is never keyed
-    return _hash(code_salt(), source.name, source.text, evidence, project, today.isoformat())
+    evidence_digest = hashlib.sha256(evidence).hexdigest()
+    return derived_key(FORMAT, source.name, source.text, evidence_digest, project, today.isoformat())
 
 
 def pack(outcomes: dict[str, Outcome], diagnostic: DiagnosticReading) -> dict[str, Any]:

@@ -47,7 +47,9 @@ __all__ = [
     "LazyData",
     "Memo",
     "PackedSourceMap",
+    "code_salt",
     "compute_salt",
+    "derived_key",
     "memo_key",
     "pack",
     "recall",
@@ -114,6 +116,24 @@ def compute_salt(files: Sequence[Path] | None = None) -> str:
 def salt() -> str:
     """:func:`compute_salt`, once per process."""
     return compute_salt()
+
+
+@functools.cache
+def code_salt() -> str:
+    """:func:`salt` and the bytes of every module of specgen: the salt of
+    what is computed from a spec by code anywhere in the package (its
+    cross-references, the rules' outcomes), which may call any helper."""
+    package = Path(__file__).resolve().parents[1]
+    parts: list[str | bytes] = [salt()]
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix(), _read(path)]
+    return _hash(*parts)
+
+
+def derived_key(kind: str, name: str, text: str, *more: str) -> str:
+    """The key of what ``kind`` computes from a spec file's ``text`` (shown as
+    ``name``) and ``more``, salted with :func:`code_salt`."""
+    return _hash(kind, code_salt(), name, text, *more)
 
 
 def memo_key(raw: bytes, name: str) -> str:

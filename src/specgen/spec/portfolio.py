@@ -33,11 +33,12 @@ def load_portfolio(
     The project file is ``project_file`` when given, else the nearest
     ``specgen.yml`` above the first path (when ``discover_project``). With a
     ``memo`` (the build cache), valid specs are reused by file hash
-    (:mod:`specgen.spec.memo`); the checks across files always run.
+    (:mod:`specgen.spec.memo`), and so are their cross-reference diagnostics
+    while the ids the project defines stay the same; the checks across files always run.
     """
     with paused_gc():
         portfolio = read_portfolio(paths, project_file=project_file, discover_project=discover_project, memo=memo)
-        portfolio.diagnostics.extend(reference_diagnostics(portfolio))
+        portfolio.diagnostics.extend(reference_diagnostics(portfolio, memo))
         portfolio.diagnostics.extend(approval_diagnostics(portfolio))
     portfolio.diagnostics.sort(key=Diagnostic.sort_key)
     return portfolio

@@ -12,11 +12,13 @@ import functools
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
-from specgen.diagnostics import Diagnostic
+from specgen.diagnostics import Diagnostic, Level
 from specgen.spec.loader import LoadedSpec, Portfolio, Source
+from specgen.spec.memo import Memo, derived_key
 from specgen.spec.schema import (
     AcceptanceCondition,
     Control,
@@ -223,15 +225,59 @@ def check_project(project: Project, source: Source) -> list[Diagnostic]:
     return _duplicates(entities, source) + _unresolved_refs(refs, _registry(entities), source)
 
 
-def reference_diagnostics(portfolio: Portfolio) -> list[Diagnostic]:
-    """Cross-reference diagnostics for the whole portfolio."""
+MEMO_FORMAT = "specgen-xref 1"
+"""Changed whenever the layout of a remembered value changes."""
+
+
+def _remembered(value: Any) -> list[Diagnostic] | None:
+    """The diagnostics stored in ``value``; None when it is not exactly a list of them."""
+    if not isinstance(value, list):
+        return None
+    out = []
+    for item in value:
+        if not isinstance(item, list) or len(item) != 6:
+            return None
+        file, line, column, path, message, code = item
+        if not (all(isinstance(v, str) for v in (file, path, message, code)) and _is_int(line) and _is_int(column)):
+            return None
+        out.append(Diagnostic(file, line, column, path, message, Level.error, code))
+    return out
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _checked(
+    loaded: LoadedSpec, project: Project, entities: list[tuple[str, str, Path_]], memo: Memo | None, project_key: str
+) -> list[Diagnostic]:
+    """:func:`check_spec`, or what it gave for the same file and project ids
+    (by :func:`specgen.spec.memo.derived_key`)."""
+    source = loaded.source
+    if memo is None or source.path is None or not isinstance(source.text, str):
+        return check_spec(loaded, project, entities)
+    key = derived_key(MEMO_FORMAT, source.name, source.text, project_key)
+    stored = memo.get(key)
+    found = None if stored is None else _remembered(stored)
+    if found is None:
+        found = check_spec(loaded, project, entities)
+        if all(d.level is Level.error for d in found):
+            memo.put(key, [[d.file, d.line, d.column, d.path, d.message, d.code] for d in found])
+    return found
+
+
+def reference_diagnostics(portfolio: Portfolio, memo: Memo | None = None) -> list[Diagnostic]:
+    """Cross-reference diagnostics for the whole portfolio. With a ``memo``
+    (the build cache), a spec file's own diagnostics are reused while its
+    text and the ids the project defines stay the same."""
     out: list[Diagnostic] = []
     if portfolio.project_source is not None:
         out.extend(check_project(portfolio.project, portfolio.project_source))
     project_entities = list(iter_entities(portfolio.project))
+    project_key = repr([(kind, ident) for kind, ident, _ in project_entities]) if memo is not None else ""
     first_by_id: dict[str, LoadedSpec] = {}
     for loaded in portfolio.specs:
-        out.extend(check_spec(loaded, portfolio.project, project_entities))
+        out.extend(_checked(loaded, portfolio.project, project_entities, memo, project_key))
         other = first_by_id.setdefault(loaded.spec.id, loaded)
         if other is not loaded:
             out.append(
