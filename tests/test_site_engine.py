@@ -260,6 +260,34 @@ def test_no_database_file_is_open_while_workers_are_made(tmp_path: Path) -> None
     reopened.close()
 
 
+def test_get_many_reads_what_get_reads_in_a_few_queries(tmp_path: Path) -> None:
+    """delta.plan reads every page's record at once: the same values as one
+    get per key (stored, just put, missing), counted and kept alike."""
+    from specgen.site.cache import _BATCH, open_cache
+
+    cache = open_cache(tmp_path / "cache")
+    stored = {f"k{i}": {"n": i, "text": "x" * (i % 7)} for i in range(2 * _BATCH + 3)}
+    for key, value in stored.items():
+        cache.put(key, value)
+    cache.commit()
+    cache.close()
+    cache = open_cache(tmp_path / "cache")
+    cache.put("new", [1, 2])
+    keys = [*stored, "new", "missing"]
+    statements = []
+    cache._db.set_trace_callback(statements.append)
+    found = cache.get_many(keys)
+    cache._db.set_trace_callback(None)
+    assert found == {**stored, "new": [1, 2]}
+    assert found == {key: cache.get(key) for key in keys if cache.get(key) is not None}
+    assert len(statements) == 3  # 2 * _BATCH + 3 keys from the database, "new" from memory
+    cache.commit()  # prunes what this build did not use: everything was looked up
+    cache.close()
+    reopened = open_cache(tmp_path / "cache")
+    assert reopened.get_many(keys) == found
+    reopened.close()
+
+
 def test_a_theme_file_showing_the_overviews_titles_gets_them_on_every_page(
     run, example_tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

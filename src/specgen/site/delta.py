@@ -121,9 +121,11 @@ def plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) -
     except OSError:
         return None
     reuse, before = {}, {}
+    keys = {path: _record_key(key, path, previous[path]) for path in digests}
+    stored = cache.get_many(list(keys.values()))
     for path, md in digests.items():
         try:
-            record = PageRecord.from_data(cache.get(_record_key(key, path, previous[path])))
+            record = PageRecord.from_data(stored[keys[path]])
         except (KeyError, TypeError, ValueError):
             return None  # without it, a rebuilt page's title cannot be compared
         if previous[path] == md:
