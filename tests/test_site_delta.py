@@ -166,3 +166,64 @@ def test_watched_site_notices_a_read() -> None:
     assert not watched.read
     assert watched.workflows == ("w",)
     assert watched.read
+
+
+def _manifest(tree: Path) -> tuple[object, str, dict]:
+    from specgen.site import delta
+    from specgen.site.cache import open_cache
+
+    cache = open_cache(tree / ".specgen-cache")
+    key = delta._manifest_key(tree / "site")
+    return cache, key, cache.get(key)
+
+
+def test_kept_pages_search_entries_are_cut_from_the_previous_index(run, example_tree: Path) -> None:
+    """The cache does not store a page's search entries: the manifest says
+    where they are in the site's index, and the next build cuts them from it."""
+    import json
+
+    from specgen.site import delta
+
+    _build(run, example_tree)
+    cache, _, manifest = _manifest(example_tree)
+    try:
+        layout = manifest["search"]
+        chunks = delta._search_chunks(example_tree / "site", layout)
+        assert chunks is not None and set(chunks) == set(manifest["pages"])
+        records = cache.get_many([delta._record_key(manifest["key"], p, d) for p, d in manifest["pages"].items()])
+        assert records and not any("search_json" in r for r in records.values())
+    finally:
+        cache.close()
+    index = json.loads((example_tree / "site" / "search" / "search_index.json").read_text("utf-8"))
+    cut = [entry for path, _ in layout["pages"] for entry in json.loads(chunks[path])]
+    assert cut == index["docs"] and len(cut) > len(chunks)
+    for path, chunk in chunks.items():  # each page's entries are its own
+        page = path.removesuffix(".md").removesuffix("index")
+        assert all(entry["location"].startswith(page.removesuffix("/") if page else "") for entry in json.loads(chunk))
+
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    rebuilt, total = _build(run, example_tree)
+    assert 0 < rebuilt < total
+    _same_as_clean(run, example_tree)
+
+
+@pytest.mark.parametrize("damage", ["shifted", "no layout", "head"])
+def test_a_search_layout_that_does_not_fit_the_index_rebuilds_in_full(run, example_tree: Path, damage: str) -> None:
+    _build(run, example_tree)
+    cache, key, manifest = _manifest(example_tree)
+    pages = manifest["search"]["pages"]
+    if damage == "shifted":  # two pages' boundary moved by a few bytes: the totals still add up
+        first, second = [i for i, (_, n) in enumerate(pages) if n > 20][:2]
+        pages[first][1] += 7
+        pages[second][1] -= 7
+    elif damage == "no layout":
+        del manifest["search"]
+    else:
+        manifest["search"]["head"] += 1
+    cache.put(key, manifest)
+    cache.commit(prune=False)
+    cache.close()
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    rebuilt, total = _build(run, example_tree)
+    assert rebuilt == total
+    _same_as_clean(run, example_tree)

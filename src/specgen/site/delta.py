@@ -42,6 +42,8 @@ from specgen.site.pagerecord import PageRecord
 __all__ = ["Delta", "carry", "navigation_changed", "page_digests", "plan", "remember", "site_key"]
 
 _MANIFEST = "site-manifest"
+_INDEX = "search/search_index.json"
+_TAIL = b"]}"
 
 
 def _file_digest(path: Path) -> str:
@@ -84,7 +86,7 @@ def _manifest_key(output: Path) -> str:
 
 
 def _record_key(key: str, path: str, md: str) -> str:
-    return digest("page-record", key, path, md)
+    return digest("page-record 2", key, path, md)
 
 
 def _stats(folder: Path) -> dict[str, tuple[int, int, int]]:
@@ -103,6 +105,51 @@ def _stats(folder: Path) -> dict[str, tuple[int, int, int]]:
     return found
 
 
+def _search_layout(site: Path, records: Mapping[str, PageRecord]) -> dict[str, Any] | None:
+    """Where each page's entries sit in ``site``'s search index: its head's
+    length and each page's (path, bytes), in the index's order (that of
+    ``records``); None when the index is not laid out that way."""
+    index = site / _INDEX
+    if not index.is_file():
+        return None
+    lengths = [(path, len(record.search_json[1:-1].encode("utf-8"))) for path, record in records.items()]
+    written = [n for _, n in lengths if n]
+    head = index.stat().st_size - len(_TAIL) - sum(written) - max(len(written) - 1, 0)
+    return {"head": head, "pages": [list(item) for item in lengths]} if head > 0 else None
+
+
+def _search_chunks(output: Path, layout: Any) -> dict[str, str] | None:
+    """Each page's entries (a JSON array) cut from the previous site's search
+    index by :func:`_search_layout`; None unless they make it up exactly."""
+    try:
+        data = (output / _INDEX).read_bytes()
+        head = int(layout["head"])
+        pages = [(str(path), int(n)) for path, n in layout["pages"]]
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+    if head <= 0 or not data[:head].endswith(b'"docs":[') or not data.endswith(_TAIL):
+        return None
+    chunks, at = {}, head
+    for path, n in pages:
+        if n < 0:
+            return None
+        if n and at > head:  # a page with entries after another's: a comma between
+            if data[at : at + 1] != b",":
+                return None
+            at += 1
+        piece = data[at : at + n]
+        if n and not (piece.startswith(b"{") and piece.endswith(b"}")):  # entries, whole
+            return None
+        at += n
+        try:
+            chunks[path] = "[" + piece.decode("utf-8") + "]"
+        except UnicodeDecodeError:
+            return None
+    if at + len(_TAIL) != len(data):
+        return None
+    return chunks
+
+
 def plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) -> Delta | None:
     """What of the previous site in ``output`` can be kept (None: build everything)."""
     manifest = cache.get(_manifest_key(output))
@@ -111,7 +158,8 @@ def plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) -
             return None
         previous = {str(p): str(d) for p, d in manifest["pages"].items()}
         files = {str(p): (int(s[0]), int(s[1]), int(s[2])) for p, s in manifest["files"].items()}
-    except (KeyError, TypeError, ValueError, IndexError):
+        layout = manifest["search"]
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
     if set(previous) != set(digests):
         return None
@@ -120,12 +168,15 @@ def plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) -
             return None
     except OSError:
         return None
+    chunks = _search_chunks(output, layout)  # read only once the index is known to be as it was written
+    if chunks is None or set(chunks) != set(digests):
+        return None
     reuse, before = {}, {}
     keys = {path: _record_key(key, path, previous[path]) for path in digests}
     stored = cache.get_many(list(keys.values()))
     for path, md in digests.items():
         try:
-            record = PageRecord.from_data(stored[keys[path]])
+            record = PageRecord.from_data(stored[keys[path]], chunks[path])
         except (KeyError, TypeError, ValueError):
             return None  # without it, a rebuilt page's title cannot be compared
         if previous[path] == md:
@@ -183,11 +234,16 @@ def remember(
 ) -> None:
     """Store the manifest of the site built in ``site``, to be swapped into
     ``output`` (``reused``: the records the build took from the cache;
-    ``stats``: its files' stat, when :func:`carry` already knows them)."""
+    ``stats``: its files' stat, when :func:`carry` already knows them;
+    ``records``: every page's, in the order of the search index). A page's
+    search entries are not stored with its record: the next build cuts them
+    from this site's search index (the manifest says where each page's are)."""
+    layout = _search_layout(site, records)
+    if layout is None:  # no search index laid out as specgen writes it: the next build is a full one
+        cache.put(_manifest_key(output), None)
+        return
     for path, md in digests.items():
         if path not in reused:
-            cache.put(_record_key(key, path, md), records[path].as_data())
-    cache.put(
-        _manifest_key(output),
-        {"key": key, "pages": dict(digests), "files": {p: list(s) for p, s in (stats or _stats(site)).items()}},
-    )
+            cache.put(_record_key(key, path, md), records[path].as_data(search=False))
+    files = {p: list(s) for p, s in (stats or _stats(site)).items()}
+    cache.put(_manifest_key(output), {"key": key, "pages": dict(digests), "files": files, "search": layout})

@@ -121,7 +121,7 @@ def build_pages(
     see :mod:`specgen.site.parallel`); ``cache`` is the build cache the
     plugins use, which the workers read and report to. Returns mkdocs'
     warnings and a record of every page. Raises :class:`SiteBuildError` when
-    mkdocs fails or warns."""
+    mkdocs fails or warns. The records are in the order of the search index."""
     with mkdocs_log() as log:
         try:
             settings = _load_config(config, root, site_dir)
@@ -233,11 +233,9 @@ def _build(
             records[file.src_uri] = record
             if file.page.content is None:  # built in a worker: what the checks below read of it
                 restore(file.page, record, files)
-        for file in doc_files:
-            if file.src_uri in reuse:
-                records[file.src_uri] = reuse[file.src_uri]
-        # the search index in page order, however and whenever each page was built
-        chunks = [records[f.src_uri].search_json for f in doc_files]
+        # in the order of the search index, however and whenever each page was built
+        records = {f.src_uri: reuse[f.src_uri] if f.src_uri in reuse else records[f.src_uri] for f in doc_files}
+        chunks = [record.search_json for record in records.values()]
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         write_search_index(config, entries, chunks)

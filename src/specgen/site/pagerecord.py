@@ -41,18 +41,23 @@ class PageRecord:
         """The page's entries in the search index, decoded."""
         return list(json.loads(self.search_json))
 
-    def as_data(self) -> dict[str, Any]:
-        return {
+    def as_data(self, *, search: bool = True) -> dict[str, Any]:
+        """JSON data; without ``search``, the search entries are left out (the
+        build cache finds them in the previous site's index)."""
+        data = {
             "title": self.title,
             "meta": dict(self.meta),
             "anchors": list(self.anchors),
             "links": None if self.links is None else [[uri, [list(a) for a in anchors]] for uri, anchors in self.links],
-            "search_json": self.search_json,
         }
+        if search:
+            data["search_json"] = self.search_json
+        return data
 
     @classmethod
-    def from_data(cls, data: Any) -> PageRecord:
-        """Raises ``KeyError``/``TypeError``/``ValueError`` for data that is not a record."""
+    def from_data(cls, data: Any, search_json: str | None = None) -> PageRecord:
+        """Raises ``KeyError``/``TypeError``/``ValueError`` for data that is not
+        a record (``search_json``: the entries, for data stored without them)."""
         links = data["links"]
         return cls(
             title=data["title"] if data["title"] is None else str(data["title"]),
@@ -61,7 +66,7 @@ class PageRecord:
             links=None
             if links is None
             else [(str(uri), [(str(a), str(b)) for a, b in anchors]) for uri, anchors in links],
-            search_json=_json_array(data["search_json"]),
+            search_json=_json_array(data["search_json"] if search_json is None else search_json),
         )
 
 
