@@ -17,14 +17,23 @@ from collections.abc import Iterator
 __all__ = ["frozen_heap", "paused_gc"]
 
 
+_FROZEN = 0
+"""How many :func:`frozen_heap` blocks are open (the outermost unfreezes)."""
+
+
 @contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Disable the cyclic collector inside the block (re-entrant)."""
+def paused_gc(*, freeze: bool = False) -> Iterator[None]:
+    """Disable the cyclic collector inside the block (re-entrant). With
+    ``freeze``, inside a :func:`frozen_heap`, what exists after the block is
+    frozen too (until that heap's block ends): long-lived objects made in
+    bulk are then never scanned by the passes that follow."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze and _FROZEN:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 
@@ -37,10 +46,14 @@ def frozen_heap() -> Iterator[None]:
     per page), so the collector must run; but each of its full passes would
     also re-scan the loaded portfolio and every imported module, which live
     through the build anyway. Frozen, they are skipped; they are handed back
-    to the collector after the block, so a long-lived process (``serve``)
-    collects them as usual once they are garbage."""
+    to the collector after the block (the outermost, when blocks nest), so a
+    long-lived process (``serve``) collects them as usual once they are garbage."""
+    global _FROZEN
     gc.freeze()
+    _FROZEN += 1
     try:
         yield
     finally:
-        gc.unfreeze()
+        _FROZEN -= 1
+        if not _FROZEN:
+            gc.unfreeze()

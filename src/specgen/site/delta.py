@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from specgen.gcpause import paused_gc
 from specgen.site.cache import FORMAT, SiteCache, digest, tool_versions
 from specgen.site.engine import SiteFiles
 from specgen.site.pagerecord import PageRecord
@@ -152,6 +153,11 @@ def _search_chunks(output: Path, layout: Any) -> dict[str, str] | None:
 
 def plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) -> Delta | None:
     """What of the previous site in ``output`` can be kept (None: build everything)."""
+    with paused_gc(freeze=True):  # a record per page, kept through the build: no collector pass over them
+        return _plan(cache, output, key, digests)
+
+
+def _plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) -> Delta | None:
     manifest = cache.get(_manifest_key(output))
     try:
         if not isinstance(manifest, dict) or manifest.get("key") != key or not output.is_dir():

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from specgen.gcpause import paused_gc
 from specgen.site.cache import SiteCache
 from specgen.site.errors import SiteBuildError
 from specgen.site.mkdocs import PythonName, mkdocs_log
@@ -166,40 +167,43 @@ def _build(
         use_fast_parser(config)  # the search index parses pages with a faster tokenizer, same entries
         config.plugins.on_pre_build(config=config)
         os.makedirs(config.site_dir, exist_ok=True)
-        order = walk_order([*site.pages, *site.static])
-        page_file = _page_file_class(File)
-        files = Files(
-            [
-                page_file.generated(config, path, content=site.pages[path])  # type: ignore[arg-type]
-                if path in site.pages
-                else File.generated(config, path, abs_src_path=str(site.static[path]))
-                for path in order
-            ]
-        )
-        for file in files:
-            file.generated_by = None  # as if read from docs/, where mkdocs would have found them
-        set_exclusions(files, config)
-        env = config.theme.get_env()
-        env.bytecode_cache = template_code_cache()  # the theme's templates, compiled once
-        navshare.install(env)  # the navigation rendered once for the pages sharing it, same bytes
-        if not reuse:  # the theme's own files are copied (a reusing build links them from the previous site)
-            files.add_files_from_theme(env, config)
-        files = config.plugins.on_files(files, config=config)
-        set_exclusions(files, config)
-        nav = get_navigation(files, config)
-        nav = config.plugins.on_nav(nav, config=config, files=files)
+        with paused_gc(freeze=True):  # tens of thousands of long-lived objects: no collector pass over them
+            order = walk_order([*site.pages, *site.static])
+            page_file = _page_file_class(File)
+            files = Files(
+                [
+                    page_file.generated(config, path, content=site.pages[path])  # type: ignore[arg-type]
+                    if path in site.pages
+                    else File.generated(config, path, abs_src_path=str(site.static[path]))
+                    for path in order
+                ]
+            )
+            for file in files:
+                file.generated_by = None  # as if read from docs/, where mkdocs would have found them
+            set_exclusions(files, config)
+            env = config.theme.get_env()
+            env.bytecode_cache = template_code_cache()  # the theme's templates, compiled once
+            navshare.install(env)  # the navigation rendered once for the pages sharing it, same bytes
+            if not reuse:  # the theme's own files are copied (a reusing build links them from the previous site)
+                files.add_files_from_theme(env, config)
+            files = config.plugins.on_files(files, config=config)
+            set_exclusions(files, config)
+            nav = get_navigation(files, config)
+            nav = config.plugins.on_nav(nav, config=config, files=files)
 
-        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        for file in doc_files:
-            if file.page is None:
-                Page(None, file, config)
-            if file.src_uri in reuse:
-                restore(file.page, reuse[file.src_uri], files)
-        # Pages whose title or metadata other pages show (in the navigation)
-        # are read first; every other page is read, built and let go of in one go.
-        own_theme = _theme_is_bundled(config.theme.custom_dir)
-        early = {f.src_uri for f in doc_files if f.src_uri not in reuse and _shown_elsewhere(f.page, site, own_theme)}
-        for file in doc_files:
+            doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            for file in doc_files:
+                if file.page is None:
+                    Page(None, file, config)
+                if file.src_uri in reuse:
+                    restore(file.page, reuse[file.src_uri], files)
+            # Pages whose title or metadata other pages show (in the navigation)
+            # are read first; every other page is read, built and let go of in one go.
+            own_theme = _theme_is_bundled(config.theme.custom_dir)
+            early = {
+                f.src_uri for f in doc_files if f.src_uri not in reuse and _shown_elsewhere(f.page, site, own_theme)
+            }
+        for file in doc_files:  # converting pages makes short-lived cycles: the collector runs again
             if file.src_uri in early:
                 _populate_page(file.page, config, files)
         env = config.plugins.on_env(env, config=config, files=files)
@@ -228,17 +232,18 @@ def _build(
 
         folders = ["/".join(f.src_uri.split("/")[:2]) for f in todo]  # a workflow's pages stay together
         built = fork_map(len(todo), build_one, jobs=jobs, groups=folders, **_worker_hooks(cache, log))
-        records: dict[str, PageRecord] = {}
-        for file, record in zip(todo, built, strict=True):
-            records[file.src_uri] = record
-            if file.page.content is None:  # built in a worker: what the checks below read of it
-                restore(file.page, record, files)
-        # in the order of the search index, however and whenever each page was built
-        records = {f.src_uri: reuse[f.src_uri] if f.src_uri in reuse else records[f.src_uri] for f in doc_files}
-        chunks = [record.search_json for record in records.values()]
-        for file in doc_files:
-            file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-        write_search_index(config, entries, chunks)
+        with paused_gc():
+            records: dict[str, PageRecord] = {}
+            for file, record in zip(todo, built, strict=True):
+                records[file.src_uri] = record
+                if file.page.content is None:  # built in a worker: what the checks below read of it
+                    restore(file.page, record, files)
+            # in the order of the search index, however and whenever each page was built
+            records = {f.src_uri: reuse[f.src_uri] if f.src_uri in reuse else records[f.src_uri] for f in doc_files}
+            chunks = [record.search_json for record in records.values()]
+            for file in doc_files:
+                file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+            write_search_index(config, entries, chunks)
     except Exception as exc:
         config.plugins.on_build_error(error=exc)
         raise

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from specgen.gcpause import paused_gc
 from specgen.resources import bundled_templates
 from specgen.site import budget
 from specgen.site.cache import SiteCache, digest
@@ -71,6 +72,30 @@ def plan_pages(
     but the templates. With ``memo_salt`` (:func:`memo_salt`), each page of a
     bundled definition gets the :attr:`Page.key` its Markdown is kept under.
     """
+    with paused_gc(freeze=True):  # a page, its context and views each, kept through the build
+        return _plan_pages(
+            portfolio,
+            report=report,
+            glossary=glossary,
+            workflow_pages=workflow_pages,
+            portfolio_pages=portfolio_pages,
+            user_templates=user_templates,
+            inputs=inputs,
+            memo_salt=memo_salt,
+        )
+
+
+def _plan_pages(
+    portfolio: Portfolio,
+    *,
+    report: PortfolioReport | None = None,
+    glossary: Sequence[Mapping[str, str]] = (),
+    workflow_pages: Sequence[PageDef] | None = None,
+    portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
+    user_templates: Path | None = None,
+    inputs: SiteInputs | None = None,
+    memo_salt: str | None = None,
+) -> list[Page]:
     reports = _reports_by_id(report)
     if inputs is None:
         inputs = gather(portfolio)

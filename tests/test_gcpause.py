@@ -1,0 +1,37 @@
+"""The collector pauses of specgen.gcpause: what is frozen stays frozen for
+the whole of the outermost frozen_heap, and only that long."""
+
+from __future__ import annotations
+
+import gc
+
+from specgen.gcpause import frozen_heap, paused_gc
+
+
+def test_paused_gc_turns_the_collector_off_and_back_on() -> None:
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block does not turn it back on early
+    assert gc.isenabled()
+
+
+def test_a_bulk_block_inside_a_frozen_heap_is_frozen_until_the_heap_ends() -> None:
+    assert gc.get_freeze_count() == 0
+    with frozen_heap():
+        before = gc.get_freeze_count()
+        with paused_gc(freeze=True):
+            made = [[i] for i in range(1000)]  # lists: containers the collector always tracks
+        assert gc.get_freeze_count() >= before + len(made)
+        with frozen_heap():  # nested: ending it does not unfreeze the outer heap
+            pass
+        assert gc.get_freeze_count() >= before + len(made)
+    assert gc.get_freeze_count() == 0
+
+
+def test_freeze_outside_a_frozen_heap_freezes_nothing() -> None:
+    with paused_gc(freeze=True):
+        kept = [[i] for i in range(100)]
+    assert gc.get_freeze_count() == 0 and len(kept) == 100
