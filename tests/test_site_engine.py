@@ -195,9 +195,9 @@ def test_workers_read_the_cache_while_this_process_writes_it(
     page with workers must finish and give the clean build's site."""
     import signal
 
-    from specgen.site import cache as site_cache
+    from specgen.site import cachefile
 
-    monkeypatch.setattr(site_cache, "PAGE_CACHE_KIB", 8)
+    monkeypatch.setattr(cachefile, "PAGE_CACHE_KIB", 8)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
 
     def too_long(*_: object) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sqlite3
 import sys
@@ -27,18 +26,22 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from specgen.errors import SpecgenError
+from specgen.site.cachefile import (
+    CACHE_FILE,
+    Unreadable,
+    busy,
+    check,
+    connect,
+    create,
+    install,
+)
 
 __all__ = ["CACHE_DIR", "CACHE_FILE", "FORMAT", "SiteCache", "digest", "open_cache", "tool_versions"]
 
 CACHE_DIR = ".specgen-cache"
 """The cache folder, beside the project file (ignored by git)."""
-CACHE_FILE = "site.sqlite3"
 FORMAT = "specgen-site-cache 1"
 """Changed whenever the keys or values change meaning."""
-BUSY_SECONDS = 2.0
-"""How long to wait for another build (``serve`` and ``build`` at once) to
-release the cache before going on without writing to it."""
 _DISTRIBUTIONS = ("specgen", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 
 
@@ -54,6 +57,10 @@ def tool_versions() -> str:
     return ", ".join(found)
 
 
+def _stamp() -> dict[str, str]:
+    return {"format": FORMAT, "versions": tool_versions()}
+
+
 def digest(*parts: str | bytes) -> str:
     """SHA-256 over ``parts``, each length-prefixed so no two lists collide."""
     hashed = hashlib.sha256()
@@ -62,10 +69,6 @@ def digest(*parts: str | bytes) -> str:
         hashed.update(len(data).to_bytes(8, "big"))
         hashed.update(data)
     return hashed.hexdigest()
-
-
-class _Unreadable(SpecgenError):
-    """The cache is not one this build can trust (caught here: it is discarded with a note)."""
 
 
 class SiteCache:
@@ -114,7 +117,7 @@ class SiteCache:
             row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
             value = None if row is None else json.loads(zlib.decompress(row[0]))
         except (sqlite3.Error, zlib.error, ValueError, TypeError) as exc:
-            if not _busy(exc):  # another build committing is no reason to discard the cache
+            if not busy(exc):  # another build committing is no reason to discard the cache
                 self._broken(f"an entry cannot be read ({exc})")
             value = None
         if value is None:
@@ -143,7 +146,7 @@ class SiteCache:
                     for key, value in rows:
                         found[key] = json.loads(zlib.decompress(value))
             except (sqlite3.Error, zlib.error, ValueError, TypeError) as exc:
-                if not _busy(exc):
+                if not busy(exc):
                     self._broken(f"an entry cannot be read ({exc})")
                 found = {key: value for key, value in found.items() if key in self._new}
         found = {key: value for key, value in found.items() if value is not None}
@@ -204,7 +207,7 @@ class SiteCache:
         if self._spill is None and self._spill_dir is None:
             try:
                 self._spill_dir = Path(tempfile.mkdtemp(prefix="specgen-cache-spill-"))
-                self._spill = _create(self._spill_dir / CACHE_FILE)
+                self._spill = create(self._spill_dir / CACHE_FILE, _stamp())
             except (sqlite3.Error, OSError):
                 self._spill = None
         return self._spill
@@ -217,7 +220,7 @@ class SiteCache:
         self._suspended = False
         target = self._pending if self._pending is not None else self.path
         try:
-            self._db = _connect(target, "rw")
+            self._db = connect(target, "rw")
         except sqlite3.Error as exc:
             self._broken(f"it cannot be opened again ({exc})")
         spill, folder = self._spill, self._spill_dir
@@ -242,7 +245,7 @@ class SiteCache:
         self._db = None
         if self.path.is_file():
             try:
-                self._db = _connect(self.path, "ro")
+                self._db = connect(self.path, "ro")
             except sqlite3.Error:
                 self._db = None
         self._writing = False
@@ -281,7 +284,7 @@ class SiteCache:
         try:
             if self._db is None:
                 self._pending = (self._scratch or self.path.parent) / f".{CACHE_FILE}.new"
-                self._db = _create(self._pending)
+                self._db = create(self._pending, _stamp())
             db = self._db
             with db:
                 db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", self._new.items())
@@ -293,7 +296,7 @@ class SiteCache:
             if self._pending is not None:
                 db.close()
                 self._db = None
-                _install(self._pending, self.path)
+                install(self._pending, self.path)
                 self._pending = None
         except (sqlite3.Error, OSError) as exc:  # a cache that cannot be written only costs time
             self.notes.append(f"note: the build cache {self.path} was not updated: {exc}")
@@ -316,60 +319,6 @@ class SiteCache:
 _BATCH = 500
 """Keys per query of :meth:`SiteCache.get_many` (SQLite allows 32,766 parameters)."""
 
-PAGE_CACHE_KIB = 2000
-"""Memory of each connection's page cache (SQLite's default); a write
-transaction that outgrows it takes the exclusive lock until it ends."""
-
-
-def _connect(path: Path, mode: str) -> sqlite3.Connection:
-    """A connection to the database at ``path`` (``mode``: ro, rw or rwc)."""
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True, timeout=BUSY_SECONDS)
-    db.execute(f"PRAGMA cache_size = -{int(PAGE_CACHE_KIB)}")
-    return db
-
-
-def _make_folder(folder: Path) -> None:
-    """The cache folder, made and git-ignored if need be."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# specgen's build cache: safe to delete\n*\n", encoding="utf-8")
-
-
-def _install(new: Path, path: Path) -> None:
-    """Move a new database into the cache folder (made, git-ignored, if need be)."""
-    _make_folder(path.parent)
-    try:
-        os.replace(new, path)
-    except OSError:  # another file system: copy beside, then rename
-        beside = path.with_name(f".{CACHE_FILE}.new")
-        shutil.copyfile(new, beside)
-        os.replace(beside, path)
-        new.unlink(missing_ok=True)
-
-
-def _create(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    db = _connect(path, "rwc")
-    with db:
-        db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-        db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("versions", tool_versions())])
-    return db
-
-
-def _check(db: sqlite3.Connection) -> None:
-    try:
-        meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
-        db.execute("SELECT key, value FROM entries LIMIT 1").fetchall()
-    except sqlite3.Error as exc:
-        raise _Unreadable(f"it is not a specgen cache ({exc})") from exc
-    if meta.get("format") != FORMAT:
-        raise _Unreadable(f"it has another layout ({meta.get('format', 'none')!r}, expected {FORMAT!r})")
-    if meta.get("versions") != tool_versions():
-        raise _Unreadable(f"it was made by other versions ({meta.get('versions')})")
-
 
 def _fresh(path: Path, notes: list[str], scratch: Path | None) -> SiteCache:
     """A cache to be created: in ``scratch`` (else in the system's temporary
@@ -380,7 +329,7 @@ def _fresh(path: Path, notes: list[str], scratch: Path | None) -> SiteCache:
         scratch = Path(tempfile.mkdtemp(prefix="specgen-cache-"))
     pending = scratch / CACHE_FILE
     try:
-        cache = SiteCache(path, _create(pending), notes, scratch, pending)
+        cache = SiteCache(path, create(pending, _stamp()), notes, scratch, pending)
     except (sqlite3.Error, OSError):
         cache = SiteCache(path, None, notes, scratch)
     cache.own_scratch = own
@@ -400,26 +349,20 @@ def open_cache(folder: Path, scratch: Path | None = None) -> SiteCache:
         return _fresh(path, notes, scratch)
     db: sqlite3.Connection | None = None
     try:
-        db = _connect(path, "rw")
-        _check(db)
-    except (_Unreadable, sqlite3.Error) as exc:
+        db = connect(path, "rw")
+        check(db, _stamp())
+    except (Unreadable, sqlite3.Error) as exc:
         if db is not None:
             db.close()
-        if _busy(exc):
+        if busy(exc):
             notes.append(f"note: the build cache {path} is in use by another build; building without it")
             skipped = SiteCache(path, None, notes)
             skipped.busy = True
             return skipped
-        why = str(exc) if isinstance(exc, _Unreadable) else f"it cannot be read ({exc})"
+        why = str(exc) if isinstance(exc, Unreadable) else f"it cannot be read ({exc})"
         notes.append(f"note: discarded the build cache {path}: {why}; it is rebuilt")
         return _fresh(path, notes, scratch)
     return SiteCache(path, db, notes, scratch)
-
-
-def _busy(exc: BaseException) -> bool:
-    """Whether an SQLite error only says another connection holds the lock."""
-    cause = exc.__cause__ if isinstance(exc, _Unreadable) else exc
-    return isinstance(cause, sqlite3.OperationalError) and ("locked" in str(cause) or "busy" in str(cause))
 
 
 def _refuse(path: Path) -> Exception:
