@@ -41,6 +41,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from specgen.site.cache import digest, tool_versions
+from specgen.spec.memo import code_salt
 
 __all__ = ["Memo", "PageText", "WatchedSite", "canonical", "code_digest", "fingerprint", "folder_digest"]
 
@@ -124,10 +125,9 @@ def folder_digest(folder: Path | None, *, skip: tuple[str, ...] = ()) -> str:
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """The digest of specgen's own modules and of the tools rendering depends on."""
-    package = Path(__file__).resolve().parents[1]
-    modules = sorted((p.relative_to(package).as_posix(), p) for p in package.rglob("*.py"))
-    return digest(FORMAT, tool_versions(), _files_digest(modules))
+    """The digest of specgen's own modules (:func:`specgen.spec.memo.code_salt`)
+    and of the tools rendering depends on."""
+    return digest(FORMAT, tool_versions(), code_salt())
 
 
 class WatchedSite:

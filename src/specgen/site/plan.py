@@ -72,30 +72,6 @@ def plan_pages(
     but the templates. With ``memo_salt`` (:func:`memo_salt`), each page of a
     bundled definition gets the :attr:`Page.key` its Markdown is kept under.
     """
-    with paused_gc(freeze=True):  # a page, its context and views each, kept through the build
-        return _plan_pages(
-            portfolio,
-            report=report,
-            glossary=glossary,
-            workflow_pages=workflow_pages,
-            portfolio_pages=portfolio_pages,
-            user_templates=user_templates,
-            inputs=inputs,
-            memo_salt=memo_salt,
-        )
-
-
-def _plan_pages(
-    portfolio: Portfolio,
-    *,
-    report: PortfolioReport | None = None,
-    glossary: Sequence[Mapping[str, str]] = (),
-    workflow_pages: Sequence[PageDef] | None = None,
-    portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
-    user_templates: Path | None = None,
-    inputs: SiteInputs | None = None,
-    memo_salt: str | None = None,
-) -> list[Page]:
     reports = _reports_by_id(report)
     if inputs is None:
         inputs = gather(portfolio)
@@ -349,16 +325,18 @@ def render_texts(
     env = make_site_environment(user_templates)
     if inputs is None:
         inputs = gather(portfolio)
-    pages = plan_pages(
-        portfolio,
-        report=report,
-        glossary=load_glossary(env),
-        workflow_pages=workflow_pages,
-        portfolio_pages=portfolio_pages,
-        user_templates=user_templates,
-        inputs=inputs,
-        memo_salt=memo_salt(portfolio, user_templates, inputs) if memo is not None else None,
-    )
+    salt = memo_salt(portfolio, user_templates, inputs) if memo is not None else None
+    with paused_gc(freeze=True):  # a page, its context and views each, kept through the build
+        pages = plan_pages(
+            portfolio,
+            report=report,
+            glossary=load_glossary(env),
+            workflow_pages=workflow_pages,
+            portfolio_pages=portfolio_pages,
+            user_templates=user_templates,
+            inputs=inputs,
+            memo_salt=salt,
+        )
     budget.check_plan(portfolio, pages)
     texts: list[PageText | None] = [_kept(env, page, memo) for page in pages]
     missing = [index for index, text in enumerate(texts) if text is None]
