@@ -188,6 +188,7 @@ def mkdocs_config(project: Project, pages: Sequence[Page], *, logo: str | None =
             "attr_list",
             "specgen.site.captions",
             "specgen.site.rawhtml",
+            "specgen.site.pipetables",
             "specgen.site.quickinline",
             "specgen.site.sections",
             {"toc": {"permalink": True}},
