@@ -88,8 +88,7 @@ def _definition_page(view: WorkflowView, user_templates: Path | None) -> str:
     """The production-readiness definition (the statement-of-work text) as a page."""
     from specgen import sow
 
-    defn = sow.definition(view.spec, view.project, report=view.report, evidence=view.evidence)
-    return sow.render_markdown(defn, template_dirs=_template_dirs(user_templates))
+    return sow.render_markdown(view.definition, template_dirs=_template_dirs(user_templates))
 
 
 def _history_page(view: WorkflowView, user_templates: Path | None) -> str:
@@ -129,7 +128,7 @@ def _print_context(
         text = rendered(pdef.slug)
         markdown = Md(text) if text is not None else None
         sections.append({"template": pdef.template, "findings": view.findings_in(pdef.sections), "markdown": markdown})
-    definition = sow.definition(view.spec, view.project, report=view.report, evidence=view.evidence)
+    definition = view.definition
     text = rendered("definition")
     if text is None:
         text = sow.render_markdown(definition, template_dirs=_template_dirs(user_templates))

@@ -26,7 +26,6 @@ from specgen.sow.annex import annex
 from specgen.sow.clauses import clauses
 from specgen.sow.context import Context
 from specgen.sow.model import NOT_STATED, Definition, SignoffRow
-from specgen.spec.fingerprint import fingerprint
 from specgen.spec.loader import Portfolio
 from specgen.spec.schema import Project, SignoffArea, Spec
 
@@ -82,7 +81,7 @@ def definition(
     """
     ctx = Context(spec, project, evidence)
     released = _released(spec)
-    print_fp = fingerprint(spec)
+    print_fp = ctx.fingerprint
     control = (
         ("Workflow", spec.title),
         ("Spec id", spec.id),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from specgen.sow.context import Context, label_of, make_clause, number_text
 from specgen.sow.model import NOT_STATED, Clause, Criterion
-from specgen.spec.fingerprint import fingerprint
 from specgen.spec.schema import Autonomy, DecisionRecord, IntegrationAccess
 
 __all__ = ["scope", "scorecard"]
@@ -80,7 +79,7 @@ def scope(ctx: Context, number: int) -> Clause:
         open_items.append("What the system must not be used for (out of scope) is not listed.")
     if not spec.decisions:
         open_items.append("No decision boundaries are defined: what the AI may decide alone is to be agreed.")
-    evidence = [f"The spec '{spec.id}' at version {spec.version}, content fingerprint {fingerprint(spec)}."]
+    evidence = [f"The spec '{spec.id}' at version {spec.version}, content fingerprint {ctx.fingerprint}."]
     evidence += [_decision_record(r) for r in spec.decision_records]
     return make_clause(
         number,

@@ -5,9 +5,11 @@ policy thresholds) and the words values are written in.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from specgen.sow.model import NOT_STATED, Clause
+from specgen.spec.fingerprint import fingerprint
 from specgen.spec.roster import Roster
 from specgen.spec.schema import Comparator, Project, Spec
 
@@ -59,6 +61,11 @@ class Context:
         """Recorded evidence and its computed verdicts, when read (:func:`specgen.evidence.spec_evidence`)."""
         self.thresholds = project.policy.thresholds
         self.roster = Roster(project, spec)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The spec's content fingerprint (computed once: the definition quotes it twice)."""
+        return fingerprint(self.spec)
 
     def who(self, role_id: str | None) -> str:
         """'Title (Holder)' for a role id; falls back to a person's name."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # the readiness report comes from specgen.rules
     from specgen.evidence import SpecEvidence
     from specgen.review.history import History
     from specgen.rules import SpecReport
+    from specgen.sow.model import Definition
 
 __all__ = ["Status", "WorkflowBase"]
 
@@ -131,10 +133,17 @@ class WorkflowBase:
     def stage(self) -> Stage:
         return self.spec.stage
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """Content fingerprint of the spec, to match against signed documents."""
         return fingerprint(self.spec)
+
+    @cached_property
+    def definition(self) -> Definition:
+        """The spec's production-readiness definition (its page and the printable page both show it)."""
+        from specgen import sow
+
+        return sow.definition(self.spec, self.project, report=self.report, evidence=self.evidence)
 
     def runbook(self, ident: str | None) -> Runbook | None:
         """The runbook with that id, if any."""
