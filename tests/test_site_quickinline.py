@@ -9,7 +9,7 @@ import pytest
 from markdown.inlinepatterns import SimpleTagInlineProcessor
 
 from specgen.site.mkdocs import mkdocs_config
-from specgen.site.quickinline import triggers
+from specgen.site.quickinline import needs, triggers
 from specgen.spec.schema import Project
 
 QUICK = "specgen.site.quickinline"
@@ -90,3 +90,26 @@ def test_a_delimiter_added_later_is_a_trigger() -> None:
     md.delimiters.add("~", "del", False, True)
     assert "~" in triggers(md.inlinePatterns)
     assert md.convert("plain ~~gone~~ text") == "<p>plain <del>gone</del> text</p>"
+
+
+def test_random_texts_are_the_same() -> None:
+    """Seeded random texts mixing every character a pattern needs: patterns
+    are passed over only where the text lacks their characters, and the
+    result must be what trying every pattern gives."""
+    import random
+
+    rng = random.Random(1202)
+    pieces = ["word", " ", "*", "**", "_", "__", "`", "``", "\\", "[", "](x.md)", "![", "<", ">", "&", "&amp;", "&#42;"]
+    pieces += ["<b>", "</b>", "<https://x.example>", "  \n", "\n", "#", "|", "~", "é", "{: .c }"]
+    pieces += ["[r]", "\n\n[r]: y.md\n"]
+    for _ in range(400):
+        text = "".join(rng.choices(pieces, k=rng.randint(1, 14)))
+        text = rng.choice(["", "# ", "- ", "| a | b |\n|---|---|\n| ", "!!! note\n    "]) + text
+        assert _convert(text, quick=True) == _convert(text, quick=False), repr(text)
+
+
+def test_it_knows_the_characters_of_each_pattern() -> None:
+    md = markdown.Markdown(extensions=_extensions(True))
+    each = needs(md.inlinePatterns)
+    assert each is not None and len(each) == len(md.inlinePatterns)
+    assert all(each)

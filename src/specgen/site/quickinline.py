@@ -23,10 +23,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from markdown import Extension, Markdown, inlinepatterns
+from markdown import Extension, Markdown, inlinepatterns, util
 from markdown.treeprocessors import InlineProcessor
 
-__all__ = ["QuickInlineExtension", "makeExtension", "triggers"]
+__all__ = ["QuickInlineExtension", "makeExtension", "needs", "triggers"]
 
 _KNOWN: dict[str, str] = {
     inlinepatterns.BACKTICK_RE: "`\\",
@@ -43,40 +43,62 @@ _KNOWN: dict[str, str] = {
 every match of it contains."""
 
 
+def _needs(pattern: Any) -> str | None:
+    """The characters one of which every match of ``pattern`` holds, or None
+    if it is not known well enough to say."""
+    if not isinstance(pattern, inlinepatterns.InlineProcessor):
+        return None
+    if isinstance(pattern, inlinepatterns.DelimiterProcessor):
+        tokens = list(pattern.tokens)
+        if pattern.compiled_re.pattern != "|".join(re.escape(t) for t in tokens) or not all(tokens):
+            return None
+        return "".join(sorted({token[0] for token in tokens}))
+    return _KNOWN.get(pattern.compiled_re.pattern)
+
+
+def needs(patterns: Any) -> list[str] | None:
+    """:func:`_needs` of each of ``patterns`` (a Python-Markdown inline
+    pattern registry), in order, or None if one of them is not known."""
+    each = [_needs(pattern) for pattern in patterns]
+    return None if any(chars is None for chars in each) else [chars for chars in each if chars is not None]
+
+
 def triggers(patterns: Any) -> str | None:
     """The characters without which none of ``patterns`` can match (a
     Python-Markdown inline pattern registry), or None if one of them is not
     known well enough to say."""
-    chars: set[str] = set()
-    for pattern in patterns:
-        if not isinstance(pattern, inlinepatterns.InlineProcessor):
-            return None
-        if isinstance(pattern, inlinepatterns.DelimiterProcessor):
-            tokens = list(pattern.tokens)
-            if pattern.compiled_re.pattern != "|".join(re.escape(t) for t in tokens) or not all(tokens):
-                return None
-            chars.update(token[0] for token in tokens)
-            continue
-        known = _KNOWN.get(pattern.compiled_re.pattern)
-        if known is None:
-            return None
-        chars.update(known)
-    return "".join(sorted(chars))
+    each = needs(patterns)
+    return None if each is None else "".join(sorted(set("".join(each))))
 
 
 class _QuickInline(InlineProcessor):
     _skip: re.Pattern[str] | None = None
+    _needs: list[str] | None = None
 
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
-        chars = triggers(self.inlinePatterns)
+        self._needs = needs(self.inlinePatterns)
+        chars = None if self._needs is None else "".join(sorted(set("".join(self._needs))))
         self._skip = None if chars is None else re.compile(f"[{re.escape(chars)}]")
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        skip = self._skip
-        if skip is not None and skip.search(data) is None:
+        skip, each = self._skip, self._needs
+        if skip is None or each is None or isinstance(data, util.AtomicString):
+            return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+        if skip.search(data) is None:
             return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+        # Python-Markdown's loop, passing over each pattern whose characters the text lacks:
+        # trying it would find no match, which moves on to the next pattern from the start.
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        start, count = 0, len(each)
+        while patternIndex < count:
+            if not any(char in data for char in each[patternIndex]):
+                patternIndex, start = patternIndex + 1, 0
+                continue
+            data, matched, start = apply(self.inlinePatterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
 
 
 class QuickInlineExtension(Extension):
