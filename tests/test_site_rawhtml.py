@@ -25,6 +25,12 @@ CASES = {
     "never closed": "<table>\n<tr><td>open\n\nrest\n",
     "inside a fence": f"```\n{TABLE}\n```\n\nx\n",
     "markdown inside": "<table>\n<tr><td>*not emphasis*</td></tr>\n</table>\n\n*emphasis*\n",
+    "no html at all": "# Title\n\nJust text, &#60;escaped&#62; &amp; &#x5b;x&#x5d; &copy; &frac12;\n",
+    "a loose ampersand": "R&D and &#60x and &copy and & alone\n",
+    "an entity at the end": "text &amp;",
+    "inline html": "a <span>b</span> c\n",
+    "an html block": "<div>\n*x*\n</div>\n\nafter\n",
+    "a comment": "<!-- c -->\n\ntext\n",
 }
 
 
@@ -44,6 +50,17 @@ def test_the_html_is_the_same_with_and_without_the_shortcut(text: str) -> None:
     plain = markdown.Markdown(extensions=_extensions(False)).convert(text)
     quick = markdown.Markdown(extensions=_extensions(True)).convert(text)
     assert quick == plain
+
+
+@pytest.mark.parametrize("text", ["Just text &#60;x&#62; &amp; more\n", f"# T\n\n{TABLE}\n\nafter\n"])
+def test_pages_with_no_html_left_skip_the_html_parser(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from markdown import htmlparser
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the HTML parser ran")
+
+    monkeypatch.setattr(htmlparser.HTMLExtractor, "feed", refuse)
+    assert markdown.Markdown(extensions=_extensions(True)).convert(text)
 
 
 def test_the_shortcut_is_part_of_the_site() -> None:

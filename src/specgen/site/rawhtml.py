@@ -10,20 +10,30 @@ Markdown instance's HTML stash itself, exactly as Python-Markdown would have
 (the block's text and the newline of the blank line after it), so the page
 comes out byte for byte the same. Anything else — a table that does not
 stand alone, holds another table, or ends a page — is left to
-Python-Markdown. The site registers it by name (``specgen.site.rawhtml``).
+Python-Markdown.
+
+Once those tables are stashed, most pages hold no ``<`` at all. For such a
+page, whose every ``&`` also starts a complete character reference (``&#60;``,
+``&#x5b;``, ``&amp;``), the HTML parser would hand every piece of text back as
+it was, so Python-Markdown's raw HTML preprocessor is not run; any other page
+goes through it. The site registers both by name (``specgen.site.rawhtml``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markdown import Extension, Markdown
-from markdown.preprocessors import Preprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, Preprocessor
 
 __all__ = ["RawTablesExtension", "makeExtension"]
 
 _START = "<table"
 _END = "</table>"
+_LOOSE_AMPERSAND = re.compile(r"&(?!(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);)")
+"""An ``&`` that does not start a complete character reference: the HTML
+parser may rewrite it (``R&D `` comes back as ``R&D; ``)."""
 
 
 class _RawTables(Preprocessor):
@@ -49,11 +59,24 @@ class _RawTables(Preprocessor):
         return out
 
 
+class _QuickHtmlBlock(HtmlBlockPreprocessor):
+    """Python-Markdown's raw HTML preprocessor, not run over a page with no HTML left."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if any("<" in line or ("&" in line and _LOOSE_AMPERSAND.search(line)) for line in lines):
+            return super().run(lines)
+        return lines
+
+
 class RawTablesExtension(Extension):
-    """Registers the preprocessor just before Python-Markdown's raw HTML one (priority 20)."""
+    """Registers the preprocessor just before Python-Markdown's raw HTML one
+    (priority 20), and that one in the place of Python-Markdown's own, if it
+    is still Python-Markdown's own."""
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(_RawTables(md), "specgen_raw_tables", 21)
+        if "html_block" in md.preprocessors and type(md.preprocessors["html_block"]) is HtmlBlockPreprocessor:
+            md.preprocessors.register(_QuickHtmlBlock(md), "html_block", 20)
 
 
 def makeExtension(**kwargs: Any) -> RawTablesExtension:
