@@ -206,6 +206,44 @@ def test_use_fast_parser_changes_only_that_index() -> None:
     assert parser_class() is SectionParser
 
 
+def _search_plugins() -> tuple[Any, SearchPlugin]:
+    """mkdocs' plugin collection holding material's search plugin, as a build has it."""
+    from mkdocs.plugins import PluginCollection
+
+    plugin = SearchPlugin()
+    plugin.load_config({})
+    plugin.search_index = SearchIndex()
+    plugins = PluginCollection()
+    plugins["material/search"] = plugin
+    return plugins, plugin
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<h1 id='a'>A</h1><p>plain text</p>",
+        '<h1 id="a">A</h1><pre class="mermaid" data-search-exclude="">x</pre><p data-search-x="y">t</p>',
+        "<p>data-search- mentioned in text, no attribute</p>",
+    ],
+)
+def test_the_page_event_leaves_pages_as_material_does(content: str) -> None:
+    """With material's plugin file, its page event is replaced by one that
+    skips the attribute pass on pages without ``data-search-``: each page
+    comes out, and is indexed, as by material's own event."""
+    plugins, plugin = _search_plugins()
+    assert use_fast_parser(SimpleNamespace(plugins=plugins))
+    event = plugins.events["page_context"]
+    assert len(event) == 1 and getattr(event[0], "__self__", None) is None  # replaced
+    theirs_plugins, theirs = _search_plugins()
+    ours_page, their_page = (
+        SimpleNamespace(content=content, toc=[], title="T", url="p.html", meta={}, file=None) for _ in range(2)
+    )
+    event[0]({}, page=ours_page, config=None, nav=None)
+    theirs_plugins.events["page_context"][0]({}, page=their_page, config=None, nav=None)
+    assert ours_page.content == their_page.content
+    assert theirs.search_index.entries and plugin.search_index.entries == theirs.search_index.entries
+
+
 def test_without_a_material_search_index_nothing_changes() -> None:
     assert not use_fast_parser(SimpleNamespace(plugins={}))
     assert not use_fast_parser(SimpleNamespace(plugins={"search": SimpleNamespace(search_index=object())}))

@@ -326,14 +326,15 @@ def use_fast_parser(config: Any) -> bool:
     ``on_config``) parse pages with :func:`parser_class`. Only that index
     instance changes. Returns False, changing nothing, when there is no
     material search index or material's code is not the one expected."""
-    index = next(
+    plugin = next(
         (
-            plugin.search_index
+            plugin
             for name, plugin in config.plugins.items()
             if name.endswith("search") and getattr(plugin, "search_index", None) is not None
         ),
         None,
     )
+    index = getattr(plugin, "search_index", None)
     if type(index) is not material_search.SearchIndex or "add_entry_from_context" in vars(index):
         return False  # none, another index, or one already wrapped by someone
     chosen = parser_class()
@@ -344,4 +345,43 @@ def use_fast_parser(config: Any) -> bool:
         add_entry_from_context(index, page, chosen)
 
     index.add_entry_from_context = fast_add_entry
+    if _plugin_file_digest() == _PLUGIN_FILE:
+        _skip_needless_attribute_pass(config.plugins, plugin)
     return True
+
+
+_SEARCH_ATTRIBUTE = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+"""What material's plugin strips from every page after indexing it (its own expression)."""
+
+
+def _skip_needless_attribute_pass(plugins: Any, plugin: Any) -> None:
+    """Have the ``page_context`` event of material's search ``plugin`` (whose
+    file is the one :data:`_PLUGIN_FILE` names) skip its search of the page's
+    HTML for ``data-search-…`` attributes where the text does not occur:
+    the same as searching, which finds nothing and leaves the page as it was."""
+    events = getattr(plugins, "events", {}).get("page_context")
+    if not isinstance(events, list):
+        return  # not mkdocs' plugin collection
+    own = type(plugin).on_page_context
+    found = [
+        i
+        for i, m in enumerate(events)
+        if getattr(m, "__self__", None) is plugin and getattr(m, "__func__", None) is own
+    ]
+    if len(found) != 1:
+        return
+    position = found[0]
+    method = events[position]
+
+    def on_page_context(context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        if not plugin.config.enabled:
+            return None
+        plugin.search_index.add_entry_from_context(page)
+        if "data-search-" in page.content:
+            page.content = _SEARCH_ATTRIBUTE.sub("", page.content)
+        return None
+
+    events[position] = on_page_context
+    origins = getattr(plugins, "_event_origins", None)
+    if isinstance(origins, dict):  # whose event it is, for mkdocs' error messages
+        origins[on_page_context] = origins.get(method, "search")
