@@ -159,7 +159,7 @@ def _build(
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
 
-    from specgen.site import navshare
+    from specgen.site import headershare, navshare
     from specgen.site.searchparse import use_fast_parser
 
     try:
@@ -184,6 +184,7 @@ def _build(
             env = config.theme.get_env()
             env.bytecode_cache = template_code_cache()  # the theme's templates, compiled once
             navshare.install(env)  # the navigation rendered once for the pages sharing it, same bytes
+            headershare.install(env)  # the header bar rendered once per folder, same bytes
             if not reuse:  # the theme's own files are copied (a reusing build links them from the previous site)
                 files.add_files_from_theme(env, config)
             files = config.plugins.on_files(files, config=config)
