@@ -101,7 +101,7 @@ PAGES = [
 
 def test_material_like_header_is_the_same_shared_or_not() -> None:
     nav = SimpleNamespace()
-    config = SimpleNamespace(site_name="Site", theme=SimpleNamespace(features=[]))
+    config = SimpleNamespace(site_name="Site", theme={"features": []})
     shared, full = _env(True), _env(False)
     for page in PAGES:
         variables = {"page": page, "nav": nav, "config": config}
@@ -111,9 +111,14 @@ def test_material_like_header_is_the_same_shared_or_not() -> None:
     assert set(nav.__dict__[headershare._CACHE_ATTRIBUTE]) == {("a", False), ("a", True), ("b/c", False), ("", False)}
 
 
-def test_sticky_tabs_turn_sharing_off() -> None:
+@pytest.mark.parametrize("mkdocs_theme", [False, True])
+def test_sticky_tabs_turn_sharing_off(mkdocs_theme: bool) -> None:
+    from mkdocs.theme import Theme
+
     nav = SimpleNamespace()
-    config = SimpleNamespace(site_name="Site", theme=SimpleNamespace(features=["navigation.tabs.sticky"]))
+    features = ["navigation.tabs", "navigation.tabs.sticky"]
+    theme = Theme(name="material", features=features) if mkdocs_theme else {"features": features}
+    config = SimpleNamespace(site_name="Site", theme=theme)
     shared = _env(True)
     for page in PAGES[:2]:
         assert "One" in shared.get_template(headershare.HEADER).render({"page": PAGES[0], "nav": nav, "config": config})

@@ -22,6 +22,7 @@ file.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from typing import Any
 
 import jinja2
@@ -98,7 +99,8 @@ def _shared_header(context: jinja2.runtime.Context) -> Markup:
     variables = context.get_all()
     page, nav = variables.get("page"), variables.get("nav")
     meta = getattr(page, "meta", None)
-    features = getattr(getattr(variables.get("config"), "theme", None), "features", None) or []
+    theme = getattr(variables.get("config"), "theme", None)  # mkdocs' Theme is a mapping
+    features = (theme.get("features") if isinstance(theme, Mapping) else getattr(theme, "features", None)) or []
     if not (
         SHARE
         and getattr(env.loader, "share", False)
