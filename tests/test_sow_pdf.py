@@ -200,6 +200,25 @@ def test_two_runs_give_identical_bytes(written: dict[str, bytes], tmp_path: Path
     assert _write(tmp_path) == written
 
 
+def test_fonts_subset_by_fonttools_are_dated_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without HarfBuzz's subsetter WeasyPrint uses fontTools, which dates
+    each subset font with the clock unless SOURCE_DATE_EPOCH is set: two
+    renderings an hour apart must still be the same bytes, and the
+    variable must be as it was afterwards."""
+    import time
+
+    from weasyprint.pdf import fonts
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    _, defn = _defn(EXAMPLE_IDS[0])
+    first = render_pdf(defn)
+    clock = time.time
+    monkeypatch.setattr(time, "time", lambda: clock() + 3600)
+    assert render_pdf(defn) == first
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
 def test_the_date_comes_from_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     _, defn = _defn("support-ticket-triage")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")

@@ -16,7 +16,10 @@ files (:mod:`specgen.sow.attachments`).
 
 The bytes are reproducible: the document and attachment dates are
 ``SOURCE_DATE_EPOCH`` (else the release date of the spec version), and the
-file identifier is a digest of the content.
+file identifier is a digest of the content. Where HarfBuzz's subsetter is
+missing, WeasyPrint subsets fonts with fontTools, which stamps each subset
+font with the time unless ``SOURCE_DATE_EPOCH`` is set: while the PDF is
+written it is set to the document's date, if it was not set already.
 
 WeasyPrint is an optional extra (``pip install 'specgen[pdf]'``) that needs
 Pango at run time; when either is missing, :class:`PdfUnavailableError` says
@@ -26,9 +29,12 @@ what to install.
 from __future__ import annotations
 
 import base64
+import contextlib
+import datetime as dt
 import functools
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,13 +139,28 @@ def render_pdf(
         for a in attachments
     ]
     document = weasyprint.HTML(string=page, base_url=None).render()
-    return document.write_pdf(
-        pdf_variant="pdf/a-3b",
-        pdf_tags=True,
-        pdf_identifier=True,  # a digest of the content: the same definition, the same identifier
-        attachments=files,
-        finisher=_finish,
-    )
+    with _font_dates(when.replace(tzinfo=dt.timezone.utc)):
+        return document.write_pdf(
+            pdf_variant="pdf/a-3b",
+            pdf_tags=True,
+            pdf_identifier=True,  # a digest of the content: the same definition, the same identifier
+            attachments=files,
+            finisher=_finish,
+        )
+
+
+@contextlib.contextmanager
+def _font_dates(when: dt.datetime) -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` set to ``when`` inside the block, unless it is
+    set already: fontTools reads it for the date of each font it subsets."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def _finish(document: Any, pdf: Any) -> None:
