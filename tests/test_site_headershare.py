@@ -124,3 +124,15 @@ def test_sticky_tabs_turn_sharing_off(mkdocs_theme: bool) -> None:
         assert "One" in shared.get_template(headershare.HEADER).render({"page": PAGES[0], "nav": nav, "config": config})
         shared.get_template(headershare.HEADER).render({"page": page, "nav": nav, "config": config})
     assert headershare._CACHE_ATTRIBUTE not in nav.__dict__
+
+
+@pytest.mark.slow
+def test_a_users_header_is_rendered_for_every_page(run, example_tree: Path, monkeypatch) -> None:
+    """The navigation is still shared then (each module asks its own loader whether to share)."""
+    override = example_tree / "templates" / "site" / "theme" / "partials" / "header.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('<header class="custom">{{ page.title | e }} at {{ page.url }}</header>\n', encoding="utf-8")
+    shared, full, rendered = _both_ways(run, example_tree, monkeypatch)
+    html = (shared / DECISIONS).read_text(encoding="utf-8")
+    assert f'<header class="custom">Decision boundaries at {DECISIONS}</header>' in html
+    assert rendered >= len(list(full.rglob("*.html"))) - 1

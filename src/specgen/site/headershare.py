@@ -28,7 +28,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from specgen.site.navshare import _render, _themes_own
+from specgen.site.navshare import _themes_own, wrapping
+from specgen.site.navshare import render_include as _render
 
 __all__ = ["HEADER", "SHARE", "install"]
 
@@ -74,7 +75,7 @@ class _Loader(jinja2.BaseLoader):
 
 def install(env: jinja2.Environment) -> None:
     """Make ``env`` (the theme's) render shared headers; idempotent."""
-    if isinstance(env.loader, _Loader) or env.loader is None:
+    if env.loader is None or wrapping(env, _Loader) is not None:
         return
     share = all(_themes_own(env, env.loader, name) for name in (HEADER, *_INCLUDED))
     env.loader = _Loader(env.loader, share)
@@ -103,7 +104,7 @@ def _shared_header(context: jinja2.runtime.Context) -> Markup:
     features = (theme.get("features") if isinstance(theme, Mapping) else getattr(theme, "features", None)) or []
     if not (
         SHARE
-        and getattr(env.loader, "share", False)
+        and getattr(wrapping(env, _Loader), "share", False)
         and "navigation.tabs.sticky" not in features  # sticky tabs in the header mark the page's own
         and nav is not None
         and isinstance(getattr(page, "url", None), str)
