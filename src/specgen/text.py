@@ -173,7 +173,7 @@ def sow_markdown(value: object) -> Md:
     return _github(str(value))
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a definition repeats names, stages and measures
+@functools.lru_cache(maxsize=1 << 14)  # a definition repeats names, stages and measures
 def _github(text: str) -> Md:
     escaped = _markdown(text, _GITHUB_TABLE)
     return Md(_GITHUB_LINKS.sub(lambda m: f"&#{ord(m.group(0))};", escaped))

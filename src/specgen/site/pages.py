@@ -84,11 +84,28 @@ def _template_dirs(user_templates: Path | None) -> tuple[Path, ...]:
     return (user_templates,) if user_templates is not None else ()
 
 
+_LAST_DEFINITION: list[tuple[WorkflowView, Any]] = []
+"""The definition made last in this process, with its workflow: the printable
+page, rendered after the definition page, shows it too. One only, so a
+portfolio's definitions are not all held through the build."""
+
+
+def _definition(view: WorkflowView) -> Any:
+    """The workflow's production-readiness definition (a :class:`specgen.sow.Definition`)."""
+    from specgen import sow
+
+    if _LAST_DEFINITION and _LAST_DEFINITION[0][0] is view:
+        return _LAST_DEFINITION[0][1]
+    made = sow.definition(view.spec, view.project, report=view.report, evidence=view.evidence)
+    _LAST_DEFINITION[:] = [(view, made)]
+    return made
+
+
 def _definition_page(view: WorkflowView, user_templates: Path | None) -> str:
     """The production-readiness definition (the statement-of-work text) as a page."""
     from specgen import sow
 
-    return sow.render_markdown(view.definition, template_dirs=_template_dirs(user_templates))
+    return sow.render_markdown(_definition(view), template_dirs=_template_dirs(user_templates))
 
 
 def _history_page(view: WorkflowView, user_templates: Path | None) -> str:
@@ -128,7 +145,7 @@ def _print_context(
         text = rendered(pdef.slug)
         markdown = Md(text) if text is not None else None
         sections.append({"template": pdef.template, "findings": view.findings_in(pdef.sections), "markdown": markdown})
-    definition = view.definition
+    definition = _definition(view)
     text = rendered("definition")
     if text is None:
         text = sow.render_markdown(definition, template_dirs=_template_dirs(user_templates))

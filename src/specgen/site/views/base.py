@@ -20,7 +20,6 @@ if TYPE_CHECKING:  # the readiness report comes from specgen.rules
     from specgen.evidence import SpecEvidence
     from specgen.review.history import History
     from specgen.rules import SpecReport
-    from specgen.sow.model import Definition
 
 __all__ = ["Status", "WorkflowBase"]
 
@@ -137,13 +136,6 @@ class WorkflowBase:
     def fingerprint(self) -> str:
         """Content fingerprint of the spec, to match against signed documents."""
         return fingerprint(self.spec)
-
-    @cached_property
-    def definition(self) -> Definition:
-        """The spec's production-readiness definition (its page and the printable page both show it)."""
-        from specgen import sow
-
-        return sow.definition(self.spec, self.project, report=self.report, evidence=self.evidence)
 
     def runbook(self, ident: str | None) -> Runbook | None:
         """The runbook with that id, if any."""
