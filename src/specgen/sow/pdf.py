@@ -29,12 +29,10 @@ what to install.
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import functools
 import logging
-import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +40,7 @@ import jinja2
 
 from specgen.clock import build_datetime
 from specgen.errors import UsageError
+from specgen.reproducible import source_date_epoch_default
 from specgen.sow.attachments import Attachment
 from specgen.sow.markdown import template_error
 from specgen.sow.model import Definition
@@ -139,7 +138,7 @@ def render_pdf(
         for a in attachments
     ]
     document = weasyprint.HTML(string=page, base_url=None).render()
-    with _font_dates(when.replace(tzinfo=dt.timezone.utc)):
+    with source_date_epoch_default(when.replace(tzinfo=dt.timezone.utc)):  # fontTools dates subset fonts by it
         return document.write_pdf(
             pdf_variant="pdf/a-3b",
             pdf_tags=True,
@@ -147,20 +146,6 @@ def render_pdf(
             attachments=files,
             finisher=_finish,
         )
-
-
-@contextlib.contextmanager
-def _font_dates(when: dt.datetime) -> Iterator[None]:
-    """``SOURCE_DATE_EPOCH`` set to ``when`` inside the block, unless it is
-    set already: fontTools reads it for the date of each font it subsets."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
-    try:
-        yield
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def _finish(document: Any, pdf: Any) -> None:
