@@ -7,7 +7,6 @@ for pages with and without a title of their own in the metadata.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,16 +14,9 @@ import jinja2
 import pytest
 
 from specgen.site import headershare
+from tests.site_support import file_digests
 
 DECISIONS = "workflows/credit-decision-assistant/decisions.html"
-
-
-def _files(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
@@ -49,7 +41,7 @@ def _both_ways(run, tree: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, 
     monkeypatch.setattr(headershare, "SHARE", False)
     assert run("build", "specs", "-o", "full", "--no-cache", "--jobs", "1", cwd=tree).exit_code == 0
     shared, full = tree / "shared", tree / "full"
-    assert _files(shared) == _files(full)
+    assert file_digests(shared) == file_digests(full)
     return shared, full, rendered
 
 
@@ -83,7 +75,7 @@ def _env(share: bool) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.DictLoader({headershare.HEADER: HEADER, "main.html": HEADER}))
     env.filters["url"] = jinja2.pass_context(lambda context, value: f"{context['page'].url.count('/') * '../'}{value}")
     if share:
-        env.loader = headershare._Loader(env.loader, share=True)
+        env.loader = headershare.ShimLoader(env.loader, headershare.HEADER, headershare._SHIM, share=True)
         env.globals["specgen_shared_header"] = headershare._shared_header
     return env
 

@@ -28,7 +28,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from specgen.site.navshare import _themes_own, wrapping
+from specgen.site.navshare import ShimLoader, _themes_own, wrapping
 from specgen.site.navshare import render_include as _render
 
 __all__ = ["HEADER", "SHARE", "install"]
@@ -54,31 +54,12 @@ SHARE = True
 """False: every page's header rendered in full (what the tests compare with)."""
 
 
-class _Loader(jinja2.BaseLoader):
-    """The theme's loader, but ``partials/header.html`` is the shim and the real one is under :data:`_THEMES`."""
-
-    def __init__(self, inner: jinja2.BaseLoader, share: bool) -> None:
-        self.inner = inner
-        self.share = share
-        """Whether the header and its partials are the theme's own (not a user's override)."""
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
-        if template == HEADER:
-            return _SHIM, None, lambda: True
-        if template == _THEMES:
-            return self.inner.get_source(environment, HEADER)
-        return self.inner.get_source(environment, template)
-
-    def list_templates(self) -> list[str]:
-        return self.inner.list_templates()
-
-
 def install(env: jinja2.Environment) -> None:
     """Make ``env`` (the theme's) render shared headers; idempotent."""
-    if env.loader is None or wrapping(env, _Loader) is not None:
+    if env.loader is None or wrapping(env, HEADER) is not None:
         return
     share = all(_themes_own(env, env.loader, name) for name in (HEADER, *_INCLUDED))
-    env.loader = _Loader(env.loader, share)
+    env.loader = ShimLoader(env.loader, HEADER, _SHIM, share)
     env.globals["specgen_shared_header"] = _shared_header
 
 
@@ -104,7 +85,7 @@ def _shared_header(context: jinja2.runtime.Context) -> Markup:
     features = (theme.get("features") if isinstance(theme, Mapping) else getattr(theme, "features", None)) or []
     if not (
         SHARE
-        and getattr(wrapping(env, _Loader), "share", False)
+        and getattr(wrapping(env, HEADER), "share", False)
         and "navigation.tabs.sticky" not in features  # sticky tabs in the header mark the page's own
         and nav is not None
         and isinstance(getattr(page, "url", None), str)

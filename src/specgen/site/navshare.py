@@ -31,7 +31,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-__all__ = ["NAV", "SHARE", "install", "render_include", "wrapping"]
+__all__ = ["NAV", "SHARE", "ShimLoader", "install", "render_include", "wrapping"]
 
 NAV = "partials/nav.html"
 _THEMES = "specgen-theme/" + NAV
@@ -43,31 +43,36 @@ SHARE = True
 """False: every page's sidebar rendered in full (what the tests compare with)."""
 
 
-class _Loader(jinja2.BaseLoader):
-    """The theme's loader, but ``partials/nav.html`` is the shim and the real one is under :data:`_THEMES`."""
+class ShimLoader(jinja2.BaseLoader):
+    """The theme's loader, but ``template`` is ``shim`` (a call that renders
+    it shared) and the real one is found under ``specgen-theme/<template>``.
+    Each sharing module (this one, :mod:`specgen.site.headershare`) wraps the
+    loader before it in one of these."""
 
-    def __init__(self, inner: jinja2.BaseLoader, share: bool) -> None:
+    def __init__(self, inner: jinja2.BaseLoader, template: str, shim: str, share: bool) -> None:
         self.inner = inner
+        self.template = template
+        self.hidden = "specgen-theme/" + template
+        self.shim = shim
         self.share = share
-        """Whether both templates are the theme's own (not a user's override)."""
+        """Whether the template and what it includes are the theme's own (not a user's override)."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
-        if template == NAV:
-            return _SHIM, None, lambda: True
-        if template == _THEMES:
-            return self.inner.get_source(environment, NAV)
+        if template == self.template:
+            return self.shim, None, lambda: True
+        if template == self.hidden:
+            return self.inner.get_source(environment, self.template)
         return self.inner.get_source(environment, template)
 
     def list_templates(self) -> list[str]:
         return self.inner.list_templates()
 
 
-def wrapping(env: jinja2.Environment, kind: type[jinja2.BaseLoader]) -> Any:
-    """The loader of type ``kind`` in the chain of ``env``'s loaders (each of
-    these modules wraps the one before in its own), or None."""
+def wrapping(env: jinja2.Environment, template: str) -> ShimLoader | None:
+    """The :class:`ShimLoader` for ``template`` in the chain of ``env``'s loaders, or None."""
     loader = env.loader
     while loader is not None:
-        if isinstance(loader, kind):
+        if isinstance(loader, ShimLoader) and loader.template == template:
             return loader
         loader = getattr(loader, "inner", None)
     return None
@@ -75,10 +80,10 @@ def wrapping(env: jinja2.Environment, kind: type[jinja2.BaseLoader]) -> Any:
 
 def install(env: jinja2.Environment) -> None:
     """Make ``env`` (the theme's) render shared navigation; idempotent."""
-    if env.loader is None or wrapping(env, _Loader) is not None:
+    if env.loader is None or wrapping(env, NAV) is not None:
         return
     share = all(_themes_own(env, env.loader, name) for name in (NAV, _ITEM))
-    env.loader = _Loader(env.loader, share)
+    env.loader = ShimLoader(env.loader, NAV, _SHIM, share)
     env.globals["specgen_shared_nav"] = _shared_nav
 
 
@@ -136,7 +141,7 @@ def _shared_nav(context: jinja2.runtime.Context) -> Markup:
     page, nav = variables.get("page"), variables.get("nav")
     shareable = (
         SHARE
-        and getattr(wrapping(env, _Loader), "share", False)
+        and getattr(wrapping(env, NAV), "share", False)
         and page is not None
         and nav is not None
         and getattr(page, "parent", None) is not None
