@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from collections.abc import Iterator
@@ -155,3 +156,12 @@ def broken_links(site: Path) -> tuple[list[str], int]:
             elif anchor and resolved in pages and anchor not in pages[resolved].ids:
                 broken.append(f"{name}: {href} (no anchor)")
     return broken, checked
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (relative POSIX path) with the sha256 of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -9,25 +9,17 @@ the build start again in full.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
 from specgen.site.pagememo import WatchedSite, canonical, fingerprint
+from tests.site_support import file_digests
 
 SPEC = "specs/credit-decision-assistant.yml"
 OVERVIEW = "site/workflows/credit-decision-assistant/index.html"
 CONTROLS = "site/workflows/credit-decision-assistant/controls.html"
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _build(run, tree: Path, *extra: str) -> tuple[int, int]:
@@ -44,7 +36,7 @@ def _build(run, tree: Path, *extra: str) -> tuple[int, int]:
 def _same_as_clean(run, tree: Path) -> None:
     clean = run("build", "specs", "-o", "clean", "--no-cache", cwd=tree)
     assert clean.exit_code == 0, clean.output
-    assert _digest(tree / "site") == _digest(tree / "clean")
+    assert file_digests(tree / "site") == file_digests(tree / "clean")
 
 
 def _edit(tree: Path, old: str, new: str, path: str = SPEC) -> None:
@@ -109,13 +101,13 @@ def test_a_new_title_rebuilds_every_page(run, example_tree: Path) -> None:
 
 def test_a_failed_build_keeps_what_the_next_one_reuses(run, example_tree: Path) -> None:
     _build(run, example_tree)
-    before = _digest(example_tree / "site")
+    before = file_digests(example_tree / "site")
     broken = example_tree / "templates" / "site" / "workflow" / "exit.md.j2"
     broken.parent.mkdir(parents=True)
     broken.write_text("{{ no_such_thing.at_all }}\n", encoding="utf-8")
     failed = run("build", "specs", "-o", "site", cwd=example_tree)
     assert failed.exit_code != 0
-    assert _digest(example_tree / "site") == before
+    assert file_digests(example_tree / "site") == before
     broken.unlink()
     rebuilt, _ = _build(run, example_tree)
     assert rebuilt == 0, "the failed build must not have spoilt the manifest of the site it left in place"

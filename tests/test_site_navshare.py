@@ -7,26 +7,18 @@ build with what ``mkdocs build`` makes of the kept project.)
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 import pytest
 
 from specgen.site import navshare
+from tests.site_support import file_digests
 
 pytestmark = pytest.mark.slow
 
 RUNBOOK_PAGE = "workflows/credit-decision-assistant/runbooks/quality-regression.html"
 DECISIONS = "workflows/credit-decision-assistant/decisions.html"
-
-
-def _files(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _both_ways(run, tree: Path, monkeypatch: pytest.MonkeyPatch, counts: dict[str, int]) -> tuple[Path, Path]:
@@ -40,7 +32,7 @@ def _both_ways(run, tree: Path, monkeypatch: pytest.MonkeyPatch, counts: dict[st
 
 
 def _differing(a: Path, b: Path) -> list[str]:
-    ours, theirs = _files(a), _files(b)
+    ours, theirs = file_digests(a), file_digests(b)
     assert ours.keys() == theirs.keys()
     return [name for name in ours if ours[name] != theirs[name]]
 
