@@ -24,6 +24,7 @@ from specgen.cli.app import (
     user_templates,
 )
 from specgen.diagnostics import format_diagnostics
+from specgen.gcpause import frozen_heap
 from specgen.rules import PortfolioReport, check_portfolio
 from specgen.spec.loader import Portfolio
 from specgen.spec.portfolio import load_portfolio
@@ -107,7 +108,8 @@ def build(
     chosen = _paths(paths)
     cache = None if no_cache else open_build_cache(cache_folder(chosen, project_file))
     try:
-        _build(chosen, project_file, output, templates_dir, keep_sources, force, cache, jobs, as_of)
+        with frozen_heap():  # the specs, report and pages live to the end: the collector skips them
+            _build(chosen, project_file, output, templates_dir, keep_sources, force, cache, jobs, as_of)
     finally:
         if cache is not None:
             cache.close()

@@ -188,7 +188,7 @@ def check_portfolio(
         *policy_diagnostics(portfolio.project, portfolio.project_source, day, builtin_ids),
     ]
     diagnostics.sort(key=Diagnostic.sort_key)
-    with paused_gc():  # findings are many small long-lived objects; see specgen.gcpause
+    with paused_gc(freeze=True):  # findings are many small long-lived objects; see specgen.gcpause
         project = project_digest(portfolio.project) if memo is not None else ""
         specs = [
             check_spec(

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from specgen.diagnostics import Diagnostic, format_diagnostics
 from specgen.errors import UsageError
+from specgen.gcpause import frozen_heap
 from specgen.site.build import BuildResult, build_site, open_build_cache
 from specgen.site.cache import SiteCache
 from specgen.site.errors import SiteError
@@ -250,6 +251,17 @@ class Preview:
 
     def build(self) -> PreviewBuild:
         """Load and build once; never raises (the outcome says what happened)."""
+        with frozen_heap():  # the collector skips what lives through the build; collected after it
+            outcome = self._attempt()
+        if outcome.ok:
+            self._built = True
+        else:
+            outcome.last_good = self._built
+        self.failed = None if outcome.ok else outcome
+        self._on_build(outcome)
+        return outcome
+
+    def _attempt(self) -> PreviewBuild:
         cache = None
         try:
             cache = open_build_cache(self._cache) if self._cache is not None else None
@@ -268,12 +280,6 @@ class Preview:
         finally:
             if cache is not None:
                 cache.close()
-        if outcome.ok:
-            self._built = True
-        else:
-            outcome.last_good = self._built
-        self.failed = None if outcome.ok else outcome
-        self._on_build(outcome)
         return outcome
 
     def run(self) -> None:

@@ -36,7 +36,7 @@ def load_portfolio(
     (:mod:`specgen.spec.memo`), and so are their cross-reference diagnostics
     while the ids the project defines stay the same; the checks across files always run.
     """
-    with paused_gc():
+    with paused_gc(freeze=True):  # inside a frozen_heap, the loaded specs are never scanned again
         portfolio = read_portfolio(paths, project_file=project_file, discover_project=discover_project, memo=memo)
         portfolio.diagnostics.extend(reference_diagnostics(portfolio, memo))
         portfolio.diagnostics.extend(approval_diagnostics(portfolio))
