@@ -10,6 +10,7 @@ import click
 
 from specgen.cli.app import ExitCode, _emit, _load, cli, paths_argument, project_option, today
 from specgen.diagnostics import format_diagnostics
+from specgen.gcpause import frozen_heap
 from specgen.rules import all_rules, check_portfolio
 from specgen.rules.report import REPORT_FORMATS, RULES_FORMATS, format_report, format_rules
 from specgen.spec.loader import find_project_file, load_project
@@ -51,13 +52,14 @@ def check(
     and its ten-question diagnostic. Exits 0 when no error finding remains,
     1 when one does or a spec is invalid, 2 on a usage error.
     """
-    portfolio = _load(paths, project_file)
-    report = check_portfolio(
-        portfolio,
-        stage=Stage(stage) if stage else None,
-        today=today(as_of),
-    )
-    _emit(format_report(report, fmt))
+    with frozen_heap():  # the specs and the report live to the end: the collector skips them
+        portfolio = _load(paths, project_file)
+        report = check_portfolio(
+            portfolio,
+            stage=Stage(stage) if stage else None,
+            today=today(as_of),
+        )
+        _emit(format_report(report, fmt))
     sys.exit(ExitCode.OK if report.ok else ExitCode.FAILED)
 
 
