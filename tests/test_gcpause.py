@@ -4,6 +4,7 @@ the whole of the outermost frozen_heap, and only that long."""
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 from specgen.gcpause import frozen_heap, paused_gc
 
@@ -57,3 +58,24 @@ def test_a_portfolio_loaded_and_checked_inside_a_frozen_heap_is_not_scanned_agai
         assert gc.is_tracked(spec) and gc.is_tracked(spec_report)
         assert not _scanned(spec) and not _scanned(spec_report)
     assert _scanned(spec) and _scanned(spec_report)  # handed back to the collector after the heap
+
+
+def test_loading_and_checking_with_the_build_cache_leave_no_reference_cycles(tmp_path: Path) -> None:
+    """Inside a frozen heap a cycle made while loading would be frozen and kept
+    to the end of the build (a recursive closure once kept every spec's
+    position tree: 12 MB more at the peak of a 100-spec build)."""
+    from specgen import load_portfolio
+    from specgen.rules import check_portfolio
+    from specgen.site.build import open_build_cache
+    from tests.paths import EXAMPLES, PROJECT_FILE
+
+    cache = open_build_cache(tmp_path / "cache")  # empty: every spec is parsed and stored
+    try:
+        gc.collect()
+        with paused_gc():
+            portfolio = load_portfolio([EXAMPLES], project_file=PROJECT_FILE, memo=cache)
+            check_portfolio(portfolio, memo=cache)
+            assert gc.collect() == 0
+    finally:
+        cache.close()
+    assert portfolio.ok and portfolio.specs

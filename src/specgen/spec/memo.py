@@ -158,12 +158,26 @@ class _Unpackable(SpecgenError):
 def _pack_tree(positions: SourceMap) -> list[Any]:
     root: list[Any] = [0, 0, 0, 0]
     nodes: dict[Path_, list[Any]] = {(): root}
+    for offset, marks in ((0, positions.values), (2, positions.keys)):
+        for path, raw in marks.items():
+            at = nodes.get(path) or _node(nodes, path)
+            if isinstance(raw, Mark):
+                at[offset], at[offset + 1] = raw.line, raw.column
+            else:  # a parser's 0-based mark, read as yamlsrc._as_mark reads it
+                at[offset], at[offset + 1] = raw.line + 1, raw.column + 1
+    return root
 
-    def node(path: Path_) -> list[Any]:
-        found = nodes.get(path)
-        if found is not None:
-            return found
-        parent, last = node(path[:-1]), path[-1]
+
+def _node(nodes: dict[Path_, list[Any]], path: Path_) -> list[Any]:
+    """The node of ``path`` in the tree ``nodes`` indexes, made with any missing
+    ancestors. (A loop, not a recursive closure: a closure that calls itself is
+    a reference cycle, which kept every spec's tree until the collector ran.)"""
+    missing, at = [], path
+    while at not in nodes:
+        missing.append(at)
+        at = at[:-1]
+    for made_path in reversed(missing):
+        parent, last = nodes[made_path[:-1]], made_path[-1]
         if len(parent) == 4:
             parent.append({} if isinstance(last, str) else [])
         children = parent[4]
@@ -173,18 +187,9 @@ def _pack_tree(positions: SourceMap) -> list[Any]:
         elif type(last) is int and isinstance(children, list) and last == len(children):
             children.append(made)  # items come in order: a path's index is the next one
         else:
-            raise _Unpackable(path)
-        nodes[path] = made
-        return made
-
-    for offset, marks in ((0, positions.values), (2, positions.keys)):
-        for path, raw in marks.items():
-            at = nodes.get(path) or node(path)
-            if isinstance(raw, Mark):
-                at[offset], at[offset + 1] = raw.line, raw.column
-            else:  # a parser's 0-based mark, read as yamlsrc._as_mark reads it
-                at[offset], at[offset + 1] = raw.line + 1, raw.column + 1
-    return root
+            raise _Unpackable(made_path)
+        nodes[made_path] = made
+    return nodes[path]
 
 
 def _checked(node: Any) -> list[Any]:
