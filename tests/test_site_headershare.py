@@ -45,6 +45,13 @@ def _both_ways(run, tree: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, 
     return shared, full, rendered
 
 
+def _override_partial(tree: Path, name: str, text: str) -> None:
+    """A user's override of the theme's ``partials/<name>``."""
+    override = tree / "templates" / "site" / "theme" / "partials" / name
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text(text, encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_every_page_is_the_same_with_and_without_sharing(run, example_tree: Path, monkeypatch) -> None:
     shared, full, rendered = _both_ways(run, example_tree, monkeypatch)
@@ -57,9 +64,7 @@ def test_every_page_is_the_same_with_and_without_sharing(run, example_tree: Path
 @pytest.mark.slow
 def test_a_users_logo_partial_turns_sharing_off(run, example_tree: Path, monkeypatch) -> None:
     """An override of a partial the header includes may show anything of the page."""
-    override = example_tree / "templates" / "site" / "theme" / "partials" / "logo.html"
-    override.parent.mkdir(parents=True)
-    override.write_text('<span class="custom">{{ page.url }}</span>\n', encoding="utf-8")
+    _override_partial(example_tree, "logo.html", '<span class="custom">{{ page.url }}</span>\n')
     shared, full, rendered = _both_ways(run, example_tree, monkeypatch)
     assert f'<span class="custom">{DECISIONS}</span>' in (shared / DECISIONS).read_text(encoding="utf-8")
     assert rendered >= len(list(full.rglob("*.html"))) - 1  # every page but 404.html rendered its own
@@ -121,9 +126,9 @@ def test_sticky_tabs_turn_sharing_off(mkdocs_theme: bool) -> None:
 @pytest.mark.slow
 def test_a_users_header_is_rendered_for_every_page(run, example_tree: Path, monkeypatch) -> None:
     """The navigation is still shared then (each module asks its own loader whether to share)."""
-    override = example_tree / "templates" / "site" / "theme" / "partials" / "header.html"
-    override.parent.mkdir(parents=True)
-    override.write_text('<header class="custom">{{ page.title | e }} at {{ page.url }}</header>\n', encoding="utf-8")
+    _override_partial(
+        example_tree, "header.html", '<header class="custom">{{ page.title | e }} at {{ page.url }}</header>\n'
+    )
     shared, full, rendered = _both_ways(run, example_tree, monkeypatch)
     html = (shared / DECISIONS).read_text(encoding="utf-8")
     assert f'<header class="custom">Decision boundaries at {DECISIONS}</header>' in html
