@@ -159,7 +159,7 @@ def _build(
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
 
-    from specgen.site import headershare, navshare
+    from specgen.site import headershare, mdreuse, navshare
     from specgen.site.searchparse import use_fast_parser
 
     try:
@@ -193,11 +193,14 @@ def _build(
             nav = config.plugins.on_nav(nav, config=config, files=files)
 
             doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            converter = mdreuse.Converter()  # one Markdown instance for every page, same bytes
             for file in doc_files:
                 if file.page is None:
                     Page(None, file, config)
                 if file.src_uri in reuse:
                     restore(file.page, reuse[file.src_uri], files)
+                else:
+                    converter.install(file.page)
             # Pages whose title or metadata other pages show (in the navigation)
             # are read first; every other page is read, built and let go of in one go.
             own_theme = _theme_is_bundled(config.theme.custom_dir)
