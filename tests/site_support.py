@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 PROBE = "xss-probe"
@@ -165,3 +166,23 @@ def file_digests(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def add_hostile_copy(tree: Path, spec_data: dict[str, Any]) -> None:
+    """A copy of ``spec_data`` (a spec as data) under ``tree/specs`` with
+    :data:`PAYLOAD` in every free-text field: what a shortcut must keep as text."""
+    from specgen.spec.schema import Spec
+
+    data = {**spec_data, "id": "hostile-copy"}
+    assert inject_markup(data, Spec) > 150
+    (tree / "specs" / "hostile-copy.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+
+
+def built_both_ways(run: Any, tree: Path, switch_off: Any) -> tuple[Path, Path]:
+    """The site of ``tree`` built (no cache, one process) as it is, then again
+    after ``switch_off()`` turns a shortcut off; asserts both are byte-identical."""
+    assert run("build", "specs", "-o", "with", "--no-cache", "--jobs", "1", cwd=tree).exit_code == 0
+    switch_off()
+    assert run("build", "specs", "-o", "without", "--no-cache", "--jobs", "1", cwd=tree).exit_code == 0
+    assert file_digests(tree / "with") == file_digests(tree / "without")
+    return tree / "with", tree / "without"
