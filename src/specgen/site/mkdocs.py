@@ -203,7 +203,6 @@ def mkdocs_config(project: Project, pages: Sequence[Page], *, logo: str | None =
                     ]
                 }
             },
-            "specgen.site.quickfences",
         ],
         "extra_css": [STYLESHEET],
         "extra_javascript": [MERMAID_JS],
