@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from timing import machine_check
 
 from specgen import load_portfolio
 from specgen.resources import bundled_examples, bundled_project_file
@@ -176,6 +177,7 @@ def main() -> None:
         return
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     compile_bytecode()
+    print(machine_check())
     rows = []
     for size in sizes:
         command = [sys.executable, __file__, "--one", str(size)] + (
@@ -211,6 +213,7 @@ def main() -> None:
         print(f"  {a['specs']} → {b['specs']} specs: time × {b['build_s'] / a['build_s']:.1f}, {ratio:.2f} × linear")
     edits = {} if args.no_edits else _edit_loop(sizes, args.runs)
     _targets(rows, edits)
+    print(machine_check())
 
 
 def _edit_loop(sizes: list[int], runs: int) -> dict[int, dict[str, float]]:

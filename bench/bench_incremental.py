@@ -42,6 +42,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_build import make_portfolio
+from timing import machine_check
 
 CLI = "from specgen.cli import main; main()"
 STEPS = ("full build", "cold cache", "no-op rebuild", "text edit", "title edit")
@@ -171,6 +172,7 @@ def main() -> None:
     env = _env(args.src.resolve() if args.src else None)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     print(f"specgen from {args.src or 'the installed package'}; {'cache' if _has_cache(env) else 'no cache'}")
+    print(machine_check())
     print(f"medians of {args.runs} runs, wall seconds of one `specgen build` process each\n")
     print(f"{'specs':>6} " + " ".join(f"{s:>14}" for s in STEPS) + f" {'peak RSS MB':>12} {'edit/full':>10}")
     results = {}
@@ -190,6 +192,7 @@ def main() -> None:
     if args.serve:
         size = 100 if 100 in sizes else sizes[-1]
         print(f"\nserve, {size} specs: save → new text served in {serve_edit_seconds(size, args.runs):.2f} s (median)")
+    print(machine_check())
 
 
 if __name__ == "__main__":
