@@ -27,7 +27,7 @@ from typing import Any
 
 from specgen.rules.model import DiagnosticAnswer, DiagnosticReading
 from specgen.spec.loader import LoadedSpec
-from specgen.spec.memo import Memo, derived_key
+from specgen.spec.memo import Memo, derived_key, restored
 from specgen.spec.schema import Project
 from specgen.spec.yamlsrc import Path_
 
@@ -105,8 +105,7 @@ def recall(memo: Memo | None, key: str | None, rule_ids: list[str]) -> Recalled 
     """The outcomes stored under ``key``, if any and well formed."""
     if memo is None or key is None:
         return None
-    value = memo.get(key)
-    return None if value is None else unpack(value, rule_ids)
+    return restored(memo, key, lambda value: unpack(value, rule_ids), variant=",".join(rule_ids))
 
 
 def _gap(data: Any) -> tuple[Path_, str, int, int]:

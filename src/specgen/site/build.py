@@ -43,6 +43,7 @@ from specgen.spec.loader import Portfolio
 
 if TYPE_CHECKING:
     from specgen.rules import PortfolioReport
+    from specgen.site.warm import Warm
 
 __all__ = [
     "MARKER",
@@ -100,9 +101,11 @@ def cache_folder(paths: Sequence[Path], project_file: Path | None) -> Path:
     return (project.parent if project is not None else Path.cwd()) / CACHE_DIR
 
 
-def open_build_cache(folder: Path) -> SiteCache:
-    """The build cache, open for loading the specs and then building (close it after)."""
-    return open_cache(folder)
+def open_build_cache(folder: Path, warm: Warm | None = None) -> SiteCache:
+    """The build cache, open for loading the specs and then building (close it
+    after); ``warm``: what earlier builds of a long-lived process keep
+    (:mod:`specgen.site.warm`)."""
+    return open_cache(folder, warm=warm)
 
 
 def default_cache(portfolio: Portfolio) -> Path:

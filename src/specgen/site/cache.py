@@ -22,9 +22,10 @@ import sqlite3
 import sys
 import tempfile
 import zlib
+from collections.abc import Callable, Collection
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from specgen.site.cachefile import (
     CACHE_FILE,
@@ -35,6 +36,11 @@ from specgen.site.cachefile import (
     create,
     install,
 )
+
+if TYPE_CHECKING:
+    from specgen.site.warm import Warm
+
+_T = TypeVar("_T")
 
 __all__ = ["CACHE_DIR", "CACHE_FILE", "FORMAT", "SiteCache", "digest", "open_cache", "tool_versions"]
 
@@ -103,6 +109,8 @@ class SiteCache:
         self._spill: sqlite3.Connection | None = None
         self._spill_dir: Path | None = None
         """``scratch`` is a temporary folder of this cache's own, removed on :meth:`close`."""
+        self.warm: Warm | None = None
+        """Objects earlier builds of this process made from entries (:mod:`specgen.site.warm`)."""
 
     def get(self, key: str) -> Any | None:
         """The value stored under ``key`` (JSON data), or None."""
@@ -153,6 +161,37 @@ class SiteCache:
         self.hits += len(found)
         self.misses += len(keys) - len(found)
         return found
+
+    def restored(self, key: str, restore: Callable[[Any], _T | None], variant: str = "") -> _T | None:
+        """``restore`` of the value under ``key`` (None when there is none, or
+        when ``restore`` rejects it); with :attr:`warm`, the object an earlier
+        build of this process made under the same key and ``variant``, which
+        must then not be changed (see :mod:`specgen.site.warm`)."""
+        if self.warm is not None:
+            found = self.warm.get(key, variant)
+            if found is not None:
+                self._used.add(key)
+                self.hits += 1
+                return found  # type: ignore[no-any-return]
+        value = self.get(key)
+        made = None if value is None else restore(value)
+        if made is not None and self.warm is not None:
+            self.warm.put(key, variant, made)
+        return made
+
+    def kept_objects(self, keys: Collection[str], variant: str = "") -> dict[str, Any]:
+        """The objects :attr:`warm` holds for ``keys`` (those it has), each counted as a hit."""
+        if self.warm is None:
+            return {}
+        found = {key: value for key in keys if (value := self.warm.get(key, variant)) is not None}
+        self._used.update(found)
+        self.hits += len(found)
+        return found
+
+    def keep_object(self, key: str, variant: str, value: Any) -> None:
+        """Hand :attr:`warm` an object made from what was just put under ``key``."""
+        if self.warm is not None:
+            self.warm.put(key, variant, value)
 
     def keep(self, key: str) -> None:
         """Keep the entry under ``key`` at :meth:`commit` though this build did not read it."""
@@ -250,6 +289,7 @@ class SiteCache:
                 self._db = None
         self._writing = False
         self._pending = None
+        self.warm = None  # what a worker makes ends with it
         self._suspended, self._spill, self._spill_dir = False, None, None  # the parent's, not this worker's
         self._new, self._used, self.hits, self.misses = {}, set(), 0, 0
 
@@ -298,6 +338,8 @@ class SiteCache:
                 self._db = None
                 install(self._pending, self.path)
                 self._pending = None
+            if self.warm is not None:  # what this build did not use, the next will not either
+                self.warm.retain(self._used)
         except (sqlite3.Error, OSError) as exc:  # a cache that cannot be written only costs time
             self.notes.append(f"note: the build cache {self.path} was not updated: {exc}")
         finally:
@@ -336,11 +378,18 @@ def _fresh(path: Path, notes: list[str], scratch: Path | None) -> SiteCache:
     return cache
 
 
-def open_cache(folder: Path, scratch: Path | None = None) -> SiteCache:
+def open_cache(folder: Path, scratch: Path | None = None, warm: Warm | None = None) -> SiteCache:
     """Open the cache in ``folder``. A missing, foreign or unreadable one is
     started afresh in ``scratch`` (the build's staging folder) and replaces
     the old only when the build commits, so a failed build changes nothing;
-    a discarded one is noted in :attr:`SiteCache.notes`."""
+    a discarded one is noted in :attr:`SiteCache.notes`. ``warm``: what
+    earlier builds of this process keep (:mod:`specgen.site.warm`)."""
+    cache = _open(folder, scratch)
+    cache.warm = warm
+    return cache
+
+
+def _open(folder: Path, scratch: Path | None) -> SiteCache:
     path = folder / CACHE_FILE
     notes: list[str] = []
     if path.is_symlink() or (path.exists() and not path.is_file()):

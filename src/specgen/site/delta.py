@@ -174,17 +174,24 @@ def _plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) 
             return None
     except OSError:
         return None
-    chunks = _search_chunks(output, layout)  # read only once the index is known to be as it was written
-    if chunks is None or set(chunks) != set(digests):
-        return None
-    reuse, before = {}, {}
     keys = {path: _record_key(key, path, previous[path]) for path in digests}
-    stored = cache.get_many(list(keys.values()))
+    records: dict[str, PageRecord] = cache.kept_objects(keys.values())  # those an earlier build of this process made
+    if len(records) < len(keys):
+        chunks = _search_chunks(output, layout)  # read only once the index is known to be as it was written
+        if chunks is None or set(chunks) != set(digests):
+            return None
+        stored = cache.get_many([k for k in keys.values() if k not in records])
+        for path, record_key in keys.items():
+            if record_key in records:
+                continue
+            try:
+                records[record_key] = PageRecord.from_data(stored[record_key], chunks[path])
+            except (KeyError, TypeError, ValueError):
+                return None  # without it, a rebuilt page's title cannot be compared
+            cache.keep_object(record_key, "", records[record_key])
+    reuse, before = {}, {}
     for path, md in digests.items():
-        try:
-            record = PageRecord.from_data(stored[keys[path]], chunks[path])
-        except (KeyError, TypeError, ValueError):
-            return None  # without it, a rebuilt page's title cannot be compared
+        record = records[keys[path]]
         if previous[path] == md:
             reuse[path] = record
         else:
@@ -250,6 +257,8 @@ def remember(
         return
     for path, md in digests.items():
         if path not in reused:
-            cache.put(_record_key(key, path, md), records[path].as_data(search=False))
+            record_key = _record_key(key, path, md)
+            cache.put(record_key, records[path].as_data(search=False))
+            cache.keep_object(record_key, "", records[path])
     files = {p: list(s) for p, s in (stats or _stats(site)).items()}
     cache.put(_manifest_key(output), {"key": key, "pages": dict(digests), "files": files, "search": layout})

@@ -38,6 +38,7 @@ from specgen.site.pages import (
 from specgen.site.parallel import WorkerError, fork_map
 from specgen.site.views import SiteView, WorkflowView, sort_key
 from specgen.spec.loader import Portfolio
+from specgen.spec.memo import restored
 
 if TYPE_CHECKING:  # the readiness report comes from specgen.rules
     from specgen.rules import PortfolioReport, SpecReport
@@ -369,17 +370,25 @@ def _kept(env: jinja2.Environment, page: Page, memo: Memo | None) -> PageText | 
     """A page's text from ``memo`` (read lazily) when it holds the page's key."""
     if memo is None or page.key is None:
         return None
-    kept = memo.get(page.key)
-    if not (isinstance(kept, dict) and isinstance(kept.get("digest"), str) and isinstance(kept.get("size"), int)):
+    kept = restored(memo, page.key, _digest_and_size)
+    if kept is None:
         return None
-    text_key = digest("page-text", kept["digest"])
+    text_digest, size = kept
+    text_key = digest("page-text", text_digest)
     memo.keep(text_key)
 
     def load() -> str:
         text = memo.get(text_key)
         return text if isinstance(text, str) else render_page(env, page)
 
-    return PageText(kept["digest"], kept["size"], load=load)
+    return PageText(text_digest, size, load=load)
+
+
+def _digest_and_size(kept: Any) -> tuple[str, int] | None:
+    """A kept page's text digest and size, from what :func:`_fresh` stored."""
+    if isinstance(kept, dict) and isinstance(kept.get("digest"), str) and isinstance(kept.get("size"), int):
+        return kept["digest"], kept["size"]
+    return None
 
 
 def _fresh(env: jinja2.Environment, page: Page, rendered: str, memo: Memo | None, reads_site: bool) -> PageText:

@@ -32,6 +32,7 @@ from specgen.site.build import BuildResult, build_site, open_build_cache
 from specgen.site.cache import SiteCache
 from specgen.site.errors import SiteError
 from specgen.site.mkdocs import mkdocs_log
+from specgen.site.warm import Warm
 from specgen.spec.loader import Portfolio
 from specgen.text import html_text
 
@@ -219,6 +220,8 @@ class Preview:
         self.failed: PreviewBuild | None = None
         """The last build, when it failed (None after a good build)."""
         self._built = False
+        self._warm = Warm()
+        """What one build restored from the cache, for the next (:mod:`specgen.site.warm`)."""
         self._workdir = Path(tempfile.mkdtemp(prefix="specgen-serve-"))
         self.site_dir = self._workdir / "site"
         self.site_dir.mkdir()
@@ -264,7 +267,7 @@ class Preview:
     def _attempt(self) -> PreviewBuild:
         cache = None
         try:
-            cache = open_build_cache(self._cache) if self._cache is not None else None
+            cache = open_build_cache(self._cache, self._warm) if self._cache is not None else None
             portfolio, report = self._load(cache)
             if not portfolio.ok:
                 outcome = PreviewBuild(False, diagnostics=list(portfolio.diagnostics))

@@ -28,9 +28,9 @@ import functools
 import hashlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pydantic
 import pydantic_core
@@ -54,6 +54,7 @@ __all__ = [
     "pack",
     "recall",
     "remember",
+    "restored",
     "salt",
     "unpack",
 ]
@@ -68,6 +69,23 @@ class Memo(Protocol):
     def get(self, key: str) -> Any | None: ...
 
     def put(self, key: str, value: Any) -> None: ...
+
+
+_T = TypeVar("_T")
+
+
+def restored(memo: Memo, key: str, restore: Callable[[Any], _T | None], variant: str = "") -> _T | None:
+    """``restore`` of the value ``memo`` holds under ``key`` (None for none,
+    or when ``restore`` rejects it). A memo that keeps the objects it restored
+    for the next build of the process (the build cache in ``specgen serve``,
+    :mod:`specgen.site.warm`) returns the object it kept, which the caller
+    must not change; ``variant`` tells apart objects made from one value for
+    different readers."""
+    keeps = getattr(memo, "restored", None)
+    if callable(keeps):
+        return keeps(key, restore, variant)  # type: ignore[no-any-return]
+    value = memo.get(key)
+    return None if value is None else restore(value)
 
 
 # ---------------------------------------------------------------- keys
@@ -365,7 +383,7 @@ def recall(memo: Memo | None, raw: bytes | None, name: str) -> tuple[Spec, Sourc
         return None
     key = memo_key(raw, name)
     text = raw.decode("utf-8", "replace")  # as the loader decodes it
-    found = unpack(memo.get(key), key, text)
+    found = restored(memo, key, lambda value: unpack(value, key, text))
     return None if found is None else (*found, text)
 
 
