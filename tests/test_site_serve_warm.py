@@ -32,8 +32,9 @@ def _preview(tree: Path, loaded: list) -> Preview:
 
     def load(memo=None):
         portfolio = load_portfolio([specs], project_file=project_file, memo=memo)
-        loaded.append(portfolio)
-        return portfolio, (check_portfolio(portfolio, memo=memo) if portfolio.ok else None)
+        report = check_portfolio(portfolio, memo=memo) if portfolio.ok else None
+        loaded.append((portfolio, report))
+        return portfolio, report
 
     return Preview(load, watch=[specs, project_file], port=0, cache=tree / CACHE_DIR)
 
@@ -77,6 +78,10 @@ def test_preview_builds_equal_clean_builds_over_random_edits(
     assert any(d.startswith("text") for d in done) and any(d.startswith("title") for d in done)
 
 
+def _by_id(portfolio, report) -> tuple[dict, dict]:
+    return {ls.spec.id: ls.spec for ls in portfolio.specs}, {r.spec_id: r for r in report.specs}
+
+
 def test_the_preview_reuses_unchanged_specs_and_not_edited_ones(
     example_tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -85,16 +90,18 @@ def test_the_preview_reuses_unchanged_specs_and_not_edited_ones(
     preview = _preview(example_tree, loaded)
     try:
         assert all(preview.build().ok for _ in range(3))  # the first stores the specs, the second restores them
-        first, second = ({ls.spec.id: ls.spec for ls in p.specs} for p in loaded[-2:])
+        (first, first_reports), (second, second_reports) = (_by_id(*found) for found in loaded[-2:])
         assert first.keys() == second.keys() and len(first) > 1
         assert all(second[i] is first[i] for i in first)  # kept, not validated again
+        assert all(second_reports[i] is first_reports[i] for i in first)  # nor checked again
         spec = example_tree / "specs" / "credit-decision-assistant.yml"
         spec.write_text(spec.read_text(encoding="utf-8").replace("Scores personal-loan", "Scores every loan"), "utf-8")
         assert preview.build().ok
-        third = {ls.spec.id: ls.spec for ls in loaded[-1].specs}
-        assert third["credit-decision-assistant"] is not second["credit-decision-assistant"]
-        assert third["credit-decision-assistant"].summary.startswith("Scores every loan")
-        assert all(third[i] is second[i] for i in second if i != "credit-decision-assistant")
+        third, third_reports = _by_id(*loaded[-1])
+        edited = "credit-decision-assistant"
+        assert third[edited] is not second[edited] and third_reports[edited] is not second_reports[edited]
+        assert third[edited].summary.startswith("Scores every loan")
+        assert all(third[i] is second[i] and third_reports[i] is second_reports[i] for i in second if i != edited)
     finally:
         preview.shutdown()
 

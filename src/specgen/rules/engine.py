@@ -18,13 +18,13 @@ from specgen import clock
 from specgen.diagnostics import Diagnostic, Level, format_path
 from specgen.gcpause import paused_gc
 from specgen.rules.context import Gap, NotApplicable, RuleContext
-from specgen.rules.memo import Outcome, outcome_key, pack, project_digest, recall
-from specgen.rules.model import Finding, PortfolioReport, Rule, RuleKind, SpecReport
+from specgen.rules.memo import Outcome, outcome_key, pack, project_digest, unpack
+from specgen.rules.model import DiagnosticReading, Finding, PortfolioReport, Rule, RuleKind, SpecReport
 from specgen.rules.policy import policy_diagnostics, policy_rules, waivers_for
 from specgen.rules.questionnaire import diagnose
 from specgen.rules.registry import BUILTIN
 from specgen.spec.loader import LoadedSpec, Portfolio
-from specgen.spec.memo import Memo
+from specgen.spec.memo import Memo, restored
 from specgen.spec.schema import Project, Stage, Waiver, WaiverSeverity
 from specgen.spec.yamlsrc import Path_
 
@@ -109,22 +109,49 @@ def check_spec(
     :func:`~specgen.rules.memo.outcome_key`, when already known)."""
     spec = loaded.spec
     evaluated = stage or spec.stage
-    active, expired = waivers_for(project, spec.id, clock.today(today))
+    day = clock.today(today)
+    active, expired = waivers_for(project, spec.id, day)
+    checked = [rule for rule in (rules if rules is not None else all_rules(project)) if rule.check is not None]
+    ids = [rule.id for rule in checked]
+
+    def report(outcomes: dict[str, Outcome], reading: DiagnosticReading) -> SpecReport:
+        return _report(loaded, evaluated, checked, outcomes, reading, active, expired)
+
+    key = None
+    if memo is not None:
+        key = memo_key if memo_key is not None else outcome_key(loaded, project_digest(project), day)
+    if memo is not None and key is not None:
+        # the report made from the stored outcomes; a memo that keeps objects between the
+        # builds of a process (specgen serve) hands back the report it made last time
+        found = restored(
+            memo,
+            key,
+            lambda value: None if (got := unpack(value, ids)) is None else report(*got),
+            variant=f"report {evaluated.value} {','.join(ids)}",
+        )
+        if found is not None:
+            return found
+    ctx = RuleContext(spec, project, loaded=loaded, today=day)
+    outcomes, reading = _outcomes(ctx, loaded, checked), diagnose(ctx)
+    if memo is not None and key is not None:
+        memo.put(key, pack(outcomes, reading))
+    return report(outcomes, reading)
+
+
+def _report(
+    loaded: LoadedSpec,
+    evaluated: Stage,
+    checked: Sequence[Rule],
+    outcomes: dict[str, Outcome],
+    reading: DiagnosticReading,
+    active: list[Waiver],
+    expired: list[Waiver],
+) -> SpecReport:
+    """A spec's report from its rules' outcomes, its waivers and the stage it is checked at."""
+    spec = loaded.spec
     waiver_by_rule: dict[str, Waiver] = {}
     for waiver in active:
         waiver_by_rule.setdefault(waiver.rule, waiver)
-    ctx = RuleContext(spec, project, loaded=loaded, today=clock.today(today))
-    checked = [rule for rule in (rules if rules is not None else all_rules(project)) if rule.check is not None]
-    key = None
-    if memo is not None:
-        key = memo_key if memo_key is not None else outcome_key(loaded, project_digest(project), clock.today(today))
-    remembered = recall(memo, key, [rule.id for rule in checked])
-    if remembered is None:
-        outcomes, reading = _outcomes(ctx, loaded, checked), diagnose(ctx)
-        if memo is not None and key is not None:
-            memo.put(key, pack(outcomes, reading))
-    else:
-        outcomes, reading = remembered
     findings: list[Finding] = []
     waived: list[Finding] = []
     passed: list[str] = []

@@ -27,11 +27,11 @@ from typing import Any
 
 from specgen.rules.model import DiagnosticAnswer, DiagnosticReading
 from specgen.spec.loader import LoadedSpec
-from specgen.spec.memo import Memo, derived_key, restored
+from specgen.spec.memo import derived_key
 from specgen.spec.schema import Project
 from specgen.spec.yamlsrc import Path_
 
-__all__ = ["FORMAT", "Outcome", "outcome_key", "pack", "project_digest", "recall", "unpack"]
+__all__ = ["FORMAT", "Outcome", "outcome_key", "pack", "project_digest", "unpack"]
 
 FORMAT = "specgen-rule-outcomes 1"
 """Changed whenever the layout of a stored value changes."""
@@ -99,13 +99,6 @@ def unpack(value: Any, rule_ids: list[str]) -> Recalled | None:
         return outcomes, DiagnosticReading(answers, _int(reading["yes_count"]), _str(reading["reading"]))
     except (KeyError, TypeError, ValueError):
         return None
-
-
-def recall(memo: Memo | None, key: str | None, rule_ids: list[str]) -> Recalled | None:
-    """The outcomes stored under ``key``, if any and well formed."""
-    if memo is None or key is None:
-        return None
-    return restored(memo, key, lambda value: unpack(value, rule_ids), variant=",".join(rule_ids))
 
 
 def _gap(data: Any) -> tuple[Path_, str, int, int]:
