@@ -119,6 +119,7 @@ def serve_edit_seconds(count: int, runs: int) -> float:
     import threading
 
     from specgen import load_portfolio
+    from specgen.rules import check_portfolio
     from specgen.site.serve import Preview
 
     seconds = []
@@ -126,8 +127,9 @@ def serve_edit_seconds(count: int, runs: int) -> float:
         root = Path(tmp)
         specs = make_portfolio(root, count)
 
-        def load(memo=None):
-            return load_portfolio([specs], project_file=root / "specgen.yml", memo=memo), None
+        def load(memo=None):  # as specgen serve loads: the specs and their readiness report
+            portfolio = load_portfolio([specs], project_file=root / "specgen.yml", memo=memo)
+            return portfolio, (check_portfolio(portfolio, memo=memo) if portfolio.ok else None)
 
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
