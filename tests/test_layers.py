@@ -26,6 +26,7 @@ FLOORS: dict[str, float] = {
     "text": 1,
     "errors": 0,
     "clock": 1,
+    "derivation": 1,  # what a computed object was derived from: marked by rules and site, read by site
     "gcpause": 1,
     "resources": 1,
     "confine": 1,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from specgen import clock
+from specgen import clock, derivation
 from specgen.diagnostics import Diagnostic, Level, format_path
 from specgen.gcpause import paused_gc
 from specgen.rules.context import Gap, NotApplicable, RuleContext
@@ -107,27 +107,45 @@ def check_spec(
     ``memo`` (the build cache), the rules' outcomes are reused when nothing
     they depend on changed (:mod:`specgen.rules.memo`; ``memo_key``: its
     :func:`~specgen.rules.memo.outcome_key`, when already known)."""
+    own = rules is None
+    chosen = all_rules(project) if rules is None else rules
+    return _check(loaded, project, stage, clock.today(today), chosen, own, memo, memo_key)
+
+
+def _check(
+    loaded: LoadedSpec,
+    project: Project,
+    stage: Stage | None,
+    day: dt.date,
+    rules: Sequence[Rule],
+    own_rules: bool,
+    memo: Memo | None,
+    memo_key: str | None,
+) -> SpecReport:
+    """:func:`check_spec`; ``own_rules``: ``rules`` are the project's own
+    (:func:`all_rules`), which the cache key covers, so a report made with a
+    key is marked as derived from it (:mod:`specgen.derivation`)."""
     spec = loaded.spec
     evaluated = stage or spec.stage
-    day = clock.today(today)
     active, expired = waivers_for(project, spec.id, day)
-    checked = [rule for rule in (rules if rules is not None else all_rules(project)) if rule.check is not None]
+    checked = [rule for rule in rules if rule.check is not None]
     ids = [rule.id for rule in checked]
-
-    def report(outcomes: dict[str, Outcome], reading: DiagnosticReading) -> SpecReport:
-        return _report(loaded, evaluated, checked, outcomes, reading, active, expired)
-
+    variant = f"report {evaluated.value} {','.join(ids)}"
     key = None
     if memo is not None:
         key = memo_key if memo_key is not None else outcome_key(loaded, project_digest(project), day)
+
+    def report(outcomes: dict[str, Outcome], reading: DiagnosticReading) -> SpecReport:
+        made = _report(loaded, evaluated, checked, outcomes, reading, active, expired)
+        if key is not None and own_rules:  # the key and variant cover every input of the report
+            derivation.mark(made, "report", key, variant)
+        return made
+
     if memo is not None and key is not None:
         # the report made from the stored outcomes; a memo that keeps objects between the
         # builds of a process (specgen serve) hands back the report it made last time
         found = restored(
-            memo,
-            key,
-            lambda value: None if (got := unpack(value, ids)) is None else report(*got),
-            variant=f"report {evaluated.value} {','.join(ids)}",
+            memo, key, lambda value: None if (got := unpack(value, ids)) is None else report(*got), variant=variant
         )
         if found is not None:
             return found
@@ -218,14 +236,15 @@ def check_portfolio(
     with paused_gc(freeze=True):  # findings are many small long-lived objects; see specgen.gcpause
         project = project_digest(portfolio.project) if memo is not None else ""
         specs = [
-            check_spec(
+            _check(
                 loaded,
                 portfolio.project,
-                stage=stage,
-                today=day,
-                rules=rules,
-                memo=memo,
-                memo_key=outcome_key(loaded, project, day) if memo is not None else None,
+                stage,
+                day,
+                rules,
+                True,
+                memo,
+                outcome_key(loaded, project, day) if memo is not None else None,
             )
             for loaded in portfolio.specs
         ]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from specgen import clock, derivation
 from specgen.spec.approvals import Attribution
 from specgen.spec.loader import Portfolio
 from specgen.spec.schema import SpecApproval
@@ -57,6 +58,7 @@ def gather(portfolio: Portfolio) -> SiteInputs:
     from specgen.evidence import spec_evidence, store_root
     from specgen.git import repo_root
     from specgen.review.history import History, spec_history
+    from specgen.rules.memo import outcome_key, project_digest
     from specgen.spec.approvals import attribute, sidecar_approvals
 
     roots: dict[Path, Path | None] = {}
@@ -65,6 +67,7 @@ def gather(portfolio: Portfolio) -> SiteInputs:
     attributions: dict[str, Attribution] = {}
     evidence: dict[str, SpecEvidence] = {}
     artefacts: dict[str, Path] = {}
+    project, day = project_digest(portfolio.project), clock.today()
     for loaded in portfolio.specs:
         spec_id, path = loaded.spec.id, loaded.source.path
         attributions[spec_id] = attribute(loaded, portfolio.project)
@@ -82,6 +85,8 @@ def gather(portfolio: Portfolio) -> SiteInputs:
             histories[spec_id] = spec_history(path, root, project=portfolio.project)
         approvals[spec_id] = sidecar_approvals(path, spec_id)
         found = evidence[spec_id] = spec_evidence(loaded, portfolio.project)
+        if (key := outcome_key(loaded, project, day)) is not None:  # the same files, project and date
+            derivation.mark(found, "evidence", key)
         if found.records:
             store = store_root(path)
             for record in found.records:

@@ -40,6 +40,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from specgen.derivation import derived_from
 from specgen.site.cache import digest, tool_versions
 from specgen.spec.memo import code_salt
 
@@ -80,6 +81,9 @@ def canonical(value: Any) -> Any:
         return [canonical(v) for v in value]
     names = _dataclass_fields(kind)
     if names is not None:
+        derived = derived_from(value)  # what it was computed from, when that is known (specgen.derivation)
+        if derived is not None:
+            return [kind.__name__, "derived from", derived]
         return [kind.__name__, {name: canonical(getattr(value, name)) for name in names}]
     if isinstance(value, enum.Enum):
         return [kind.__name__, canonical(value.value)]
