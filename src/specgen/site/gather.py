@@ -84,8 +84,11 @@ def gather(portfolio: Portfolio) -> SiteInputs:
         else:
             histories[spec_id] = spec_history(path, root, project=portfolio.project)
         approvals[spec_id] = sidecar_approvals(path, spec_id)
+        # the key before the evidence file is read: should it change in between, the key is
+        # the older one and the next build, under the newer key, reads it again
+        key = outcome_key(loaded, project, day)
         found = evidence[spec_id] = spec_evidence(loaded, portfolio.project)
-        if (key := outcome_key(loaded, project, day)) is not None:  # the same files, project and date
+        if key is not None:  # the same files, project and date
             derivation.mark(found, "evidence", key)
         if found.records:
             store = store_root(path)
