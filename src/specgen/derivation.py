@@ -18,7 +18,7 @@ must be exactly what its key's inputs make, and must not be changed after.
 
 from __future__ import annotations
 
-import hashlib
+import json
 from typing import Any
 
 __all__ = ["derived_from", "mark"]
@@ -27,14 +27,10 @@ _ATTRIBUTE = "_specgen_derived_from"
 
 
 def mark(value: Any, *parts: str) -> None:
-    """Record that ``value`` is what the inputs digested in ``parts`` make
-    (keys and what else tells their inputs apart; frozen dataclasses too)."""
-    hashed = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass")
-        hashed.update(len(data).to_bytes(8, "big"))
-        hashed.update(data)
-    object.__setattr__(value, _ATTRIBUTE, hashed.hexdigest())
+    """Record that ``value`` is what the inputs named by ``parts`` make (keys,
+    and what else tells their inputs apart; frozen dataclasses too). The parts
+    are kept as one JSON text, not hashed: whoever digests the object hashes it."""
+    object.__setattr__(value, _ATTRIBUTE, json.dumps(parts))
 
 
 def derived_from(value: Any) -> str | None:

@@ -109,7 +109,7 @@ def check_spec(
     :func:`~specgen.rules.memo.outcome_key`, when already known)."""
     own = rules is None
     chosen = all_rules(project) if rules is None else rules
-    return _check(loaded, project, stage, clock.today(today), chosen, own, memo, memo_key)
+    return _check(loaded, project, stage, clock.today(today), chosen, own_rules=own, memo=memo, memo_key=memo_key)
 
 
 def _check(
@@ -118,6 +118,7 @@ def _check(
     stage: Stage | None,
     day: dt.date,
     rules: Sequence[Rule],
+    *,
     own_rules: bool,
     memo: Memo | None,
     memo_key: str | None,
@@ -242,9 +243,9 @@ def check_portfolio(
                 stage,
                 day,
                 rules,
-                True,
-                memo,
-                outcome_key(loaded, project, day) if memo is not None else None,
+                own_rules=True,
+                memo=memo,
+                memo_key=outcome_key(loaded, project, day) if memo is not None else None,
             )
             for loaded in portfolio.specs
         ]
