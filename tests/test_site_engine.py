@@ -308,3 +308,30 @@ def test_a_theme_file_showing_the_overviews_titles_gets_them_on_every_page(
     assert len(shown) == 1 and "Credit-decision assistant" in shown.pop()
     run_mkdocs(example_tree / "kept", example_tree / "by-mkdocs")
     assert _digest(example_tree / "site") == _digest(example_tree / "by-mkdocs")
+
+
+def test_files_are_found_by_any_spelling_of_their_path_as_mkdocs_finds_them(tmp_path: Path) -> None:
+    """The navigation's and kept pages' look-ups skip mkdocs' path
+    normalising for a path already normal; any other spelling still finds
+    the file mkdocs would find, and a missing one is None."""
+    from mkdocs.structure.files import File, Files
+
+    from specgen.site.engine import _files_class
+
+    site = str(tmp_path / "site")
+    made = [File(path, None, site, False) for path in ("index.md", "workflows/a/decisions.md")]
+    ours, theirs = _files_class(Files)(made), Files(made)
+    spellings = [
+        "workflows/a/decisions.md",
+        "./workflows/a/decisions.md",
+        "workflows//a/decisions.md",
+        "workflows/a/./decisions.md",
+        "index.md",
+        "workflows/a/",
+        "missing.md",
+        Path("index.md"),
+    ]
+    for spelling in spellings:
+        assert ours.get_file_from_path(spelling) is theirs.get_file_from_path(spelling), spelling
+    assert ours.get_file_from_path("./workflows/a/decisions.md") is made[1]
+    assert ours.get_file_from_path("missing.md") is None
