@@ -138,8 +138,10 @@ def _check_inputs_outside(portfolio: Portfolio, output: Path, keep_sources: Path
     inputs = [ls.source.path for ls in portfolio.specs if ls.source.path is not None]
     if portfolio.project_source is not None and portfolio.project_source.path is not None:
         inputs.append(portfolio.project_source.path)
+    resolved = [p.resolve() for p in inputs]
     for folder in [output] + ([keep_sources] if keep_sources is not None else []):
-        hit = next((p for p in inputs if _inside(p, folder)), None)
+        within = folder.resolve()
+        hit = next((p for p, r in zip(inputs, resolved, strict=True) if r.is_relative_to(within)), None)
         if hit is not None:
             raise OutputNotOurs(f"{folder} holds {hit}, an input of the build; choose another folder")
     if keep_sources is not None and (_inside(keep_sources, output) or _inside(output, keep_sources)):
