@@ -169,16 +169,19 @@ class WorkflowBase:
 
     def findings_in(self, sections: Sequence[str], prefix: str | None = None) -> list[Any]:
         """Open findings about the given top-level sections (or under one item's path)."""
+        if prefix is not None:
+            starts = (prefix + ".", prefix + "[")
+            return [f for path, _, f in self._finding_paths if path == prefix or path.startswith(starts)]
+        return [f for _, head, f in self._finding_paths if head in sections]
+
+    @cached_property
+    def _finding_paths(self) -> list[tuple[str, str, Any]]:
+        """Every finding with its path and that path's top-level section, in
+        report order (split once: a workflow has a dozen pages that ask)."""
         if self.report is None:
             return []
         out = []
         for finding in self.report.findings:
             path = finding.path or ""
-            if prefix is not None:
-                if path == prefix or path.startswith((prefix + ".", prefix + "[")):
-                    out.append(finding)
-                continue
-            head = re.split(r"[.\[]", path, maxsplit=1)[0]
-            if head in sections:
-                out.append(finding)
+            out.append((path, re.split(r"[.\[]", path, maxsplit=1)[0], finding))
         return out
