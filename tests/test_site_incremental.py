@@ -179,7 +179,7 @@ def test_an_unchanged_site_is_taken_from_the_cache(run, example_tree: Path) -> N
     assert count == 0 and total > 20, again.output
 
 
-@pytest.mark.parametrize("damage", ["garbage", "foreign", "entry"])
+@pytest.mark.parametrize("damage", ["garbage", "foreign", "entry", "spec entry"])
 def test_a_corrupt_or_foreign_cache_is_discarded_with_a_note(run, example_tree: Path, damage: str) -> None:
     assert run("build", "specs", "-o", "clean", "--no-cache", cwd=example_tree).exit_code == 0
     assert not (example_tree / CACHE_DIR).exists(), "--no-cache writes no cache"
@@ -191,8 +191,14 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_a_note(run, example_tree: 
         with sqlite3.connect(path) as db:
             if damage == "foreign":
                 db.execute("UPDATE meta SET value = 'specgen 0.0.1' WHERE name = 'versions'")
-            else:  # every stored value replaced by bytes that are not a compressed entry
+            elif damage == "entry":  # every stored value replaced by bytes that are not a compressed entry
                 db.execute("UPDATE entries SET value = X'00ff00ff'")
+            else:  # one byte flipped in each validated spec (stored as bytes, not compressed)
+                rows = db.execute("SELECT key, value FROM entries WHERE substr(value, 1, 1) = X'00'").fetchall()
+                assert rows, "specs are stored as bytes"
+                for key, value in rows:
+                    flipped = value[:-1] + bytes([value[-1] ^ 0x01])
+                    db.execute("UPDATE entries SET value = ? WHERE key = ?", (flipped, key))
         db.close()
     result = run("build", "specs", "-o", "site", cwd=example_tree)
     assert result.exit_code == 0, result.output

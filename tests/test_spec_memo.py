@@ -46,22 +46,26 @@ def _bench_spec_data(index: int) -> dict[str, Any]:
 
 
 class DictMemo:
-    """A memo in a dict, storing values as JSON text as a real cache would."""
+    """A memo in a dict, storing values as a real cache would: JSON data as
+    JSON text, bytes (a spec's) as they are."""
 
     def __init__(self) -> None:
-        self.store: dict[str, str] = {}
+        self.store: dict[str, str | bytes] = {}
         self.puts = 0
 
     def get(self, key: str) -> Any | None:
-        return json.loads(self.store[key]) if key in self.store else None
+        if key not in self.store:
+            return None
+        stored = self.store[key]
+        return stored if isinstance(stored, bytes) else json.loads(stored)
 
     def put(self, key: str, value: Any) -> None:
-        self.puts += isinstance(value, dict)  # a spec (a file's reference check is stored as a list)
-        self.store[key] = json.dumps(value)
+        self.puts += isinstance(value, bytes)  # a spec (a file's reference check is stored as a list)
+        self.store[key] = value if isinstance(value, bytes) else json.dumps(value)
 
     def spec_keys(self) -> list[str]:
         """The keys of the specs stored (not of their reference checks)."""
-        return [key for key, text in self.store.items() if isinstance(json.loads(text), dict)]
+        return [key for key, stored in self.store.items() if isinstance(stored, bytes)]
 
 
 @pytest.fixture
@@ -216,40 +220,49 @@ def test_an_invalid_spec_is_never_stored(folder: Path, parsed: list[bytes | str]
     _assert_same(second, fresh)
 
 
-def _corrupt(value: dict[str, Any], how: str) -> Any:
-    if how == "not a mapping":
+def _corrupt(value: bytes, how: str) -> Any:
+    header_line, positions, model = value.split(b"\n", 2)
+    header = json.loads(header_line)
+
+    def joined(header: dict[str, Any] = header, positions: bytes = positions, model: bytes = model) -> bytes:
+        return b"\n".join((json.dumps(header).encode(), positions, model))
+
+    if how == "not bytes":
         return ["spec"]
+    if how == "not three lines":
+        return header_line + b" " + positions + b" " + model
     if how == "other format":
-        return {**value, "format": "specgen-spec-memo 0"}
+        return joined({**header, "format": "specgen-spec-memo 0"})
     if how == "another key":
-        return {**value, "key": "0" * 64}
+        return joined({**header, "key": "0" * 64})
     if how == "truncated model":
-        return {**value, "spec": value["spec"][: len(value["spec"]) // 2]}
+        return joined(model=model[: len(model) // 2])
     if how == "model not valid":
-        return {**value, "spec": value["spec"].replace('"stage":"', '"stage":"no-such-', 1)}
-    if how == "model not text":
-        return {**value, "spec": json.loads(value["spec"])}
+        return joined(model=model.replace(b'"stage":"', b'"stage":"no-such-', 1))
+    if how == "model not UTF-8":
+        return joined(model=model.replace(b'"stage":"', b'"stage":"\xff', 1))
     if how == "positions garbage":
-        return {**value, "positions": "[[1,2,3],"}
+        return joined(positions=b"[[1,2,3],")
     if how == "positions wrong shape":
-        return {**value, "positions": json.dumps([[0, 1, True, -1, 0], []])}
+        return joined(positions=json.dumps([[0, 1, True, -1, 0], []]).encode())
     if how == "positions deep garbage":  # a node deep down is not one: found when a look-up reaches it
-        tree = json.loads(value["positions"])
+        tree = json.loads(positions)
         tree[4]["stage"] = "line 3"
         tree[4]["ownership"][0] = -1
-        return {**value, "positions": json.dumps(tree)}
+        return joined(positions=json.dumps(tree).encode())
     raise AssertionError(how)
 
 
 @pytest.mark.parametrize(
     "how",
     [
-        "not a mapping",
+        "not bytes",
+        "not three lines",
         "other format",
         "another key",
         "truncated model",
         "model not valid",
-        "model not text",
+        "model not UTF-8",
         "positions garbage",
         "positions wrong shape",
         "positions deep garbage",
@@ -260,7 +273,10 @@ def test_a_corrupt_stored_value_is_not_trusted(folder: Path, how: str) -> None:
     fresh = load_portfolio([folder])
     load_portfolio([folder], memo=memo)
     for key in memo.spec_keys():
-        memo.store[key] = json.dumps(_corrupt(json.loads(memo.store[key]), how))
+        stored = memo.store[key]
+        assert isinstance(stored, bytes)
+        corrupt = _corrupt(stored, how)
+        memo.store[key] = corrupt if isinstance(corrupt, bytes) else json.dumps(corrupt)
 
     restored = load_portfolio([folder], memo=memo)
 
@@ -414,7 +430,8 @@ def test_a_damaged_stored_reference_check_is_a_miss(folder: Path, damage: Any) -
     fresh = load_portfolio([folder], memo=memo).diagnostics
     damaged = 0
     for key in list(memo.store):
-        if isinstance(json.loads(memo.store[key]), list):  # the reference checks (specs are stored as mappings)
+        stored = memo.store[key]
+        if not isinstance(stored, bytes) and isinstance(json.loads(stored), list):  # the reference checks
             memo.store[key] = json.dumps(damage)
             damaged += 1
     assert damaged == len(load_portfolio([folder]).specs)

@@ -3,7 +3,9 @@ was computed from.
 
 One SQLite file, ``.specgen-cache/site.sqlite3`` beside the project file,
 maps keys (SHA-256 of every input of a step, see :mod:`specgen.site.mkcache`)
-to values (zlib-compressed JSON). It stamps itself with its format and the
+to values: zlib-compressed JSON, or bytes stored as they are (a validated
+spec's JSON, which pydantic reads straight from them: unpacking it from a
+compressed JSON string cost more than validating it). It stamps itself with its format and the
 versions of specgen, mkdocs, mkdocs-material, Python-Markdown,
 pymdown-extensions, Jinja and Python; a cache stamped otherwise, or one that
 cannot be read, is discarded with a one-line note and rebuilt, never trusted.
@@ -16,14 +18,11 @@ the previous site drops nothing: it did not look those pages' entries up).
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import sqlite3
-import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Collection
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -34,7 +33,10 @@ from specgen.site.cachefile import (
     check,
     connect,
     create,
+    decode_value,
+    encode_value,
     install,
+    tool_versions,
 )
 
 if TYPE_CHECKING:
@@ -46,21 +48,8 @@ __all__ = ["CACHE_DIR", "CACHE_FILE", "FORMAT", "SiteCache", "digest", "open_cac
 
 CACHE_DIR = ".specgen-cache"
 """The cache folder, beside the project file (ignored by git)."""
-FORMAT = "specgen-site-cache 1"
+FORMAT = "specgen-site-cache 2"
 """Changed whenever the keys or values change meaning."""
-_DISTRIBUTIONS = ("specgen", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
-
-
-def tool_versions() -> str:
-    """Versions of everything that shapes the pages (part of every key's salt)."""
-    found = []
-    for name in _DISTRIBUTIONS:
-        try:
-            found.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name} ?")
-    found.append(f"python {sys.version_info.major}.{sys.version_info.minor}")
-    return ", ".join(found)
 
 
 def _stamp() -> dict[str, str]:
@@ -113,17 +102,17 @@ class SiteCache:
         """Objects earlier builds of this process made from entries (:mod:`specgen.site.warm`)."""
 
     def get(self, key: str) -> Any | None:
-        """The value stored under ``key`` (JSON data), or None."""
+        """The value stored under ``key`` (JSON data, or bytes as put), or None."""
         self._used.add(key)
         if key in self._new:
             self.hits += 1
-            return json.loads(zlib.decompress(self._new[key]))
+            return decode_value(self._new[key])
         if self._db is None:
             self.misses += 1
             return None
         try:
             row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-            value = None if row is None else json.loads(zlib.decompress(row[0]))
+            value = None if row is None else decode_value(row[0])
         except (sqlite3.Error, zlib.error, ValueError, TypeError) as exc:
             if not busy(exc):  # another build committing is no reason to discard the cache
                 self._broken(f"an entry cannot be read ({exc})")
@@ -142,7 +131,7 @@ class SiteCache:
         for key in keys:
             self._used.add(key)
             if key in self._new:
-                found[key] = json.loads(zlib.decompress(self._new[key]))
+                found[key] = decode_value(self._new[key])
             else:
                 wanted.append(key)
         if self._db is not None:
@@ -152,7 +141,7 @@ class SiteCache:
                     marks = ",".join("?" * len(chunk))
                     rows = self._db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk)
                     for key, value in rows:
-                        found[key] = json.loads(zlib.decompress(value))
+                        found[key] = decode_value(value)
             except (sqlite3.Error, zlib.error, ValueError, TypeError) as exc:
                 if not busy(exc):
                     self._broken(f"an entry cannot be read ({exc})")
@@ -198,11 +187,11 @@ class SiteCache:
         self._used.add(key)
 
     def put(self, key: str, value: Any) -> None:
-        """Remember ``value`` (JSON data) under ``key``, inside a transaction
+        """Remember ``value`` (JSON data, or bytes kept as they are) under ``key``, inside a transaction
         that only :meth:`commit` commits (so memory stays flat however many
         pages change; kept in memory if the database is busy or broken)."""
         self._used.add(key)
-        self._store(key, zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 1))
+        self._store(key, encode_value(value))
 
     def _store(self, key: str, data: bytes) -> None:
         if self._suspended and self._spill_db() is not None:

@@ -1,13 +1,18 @@
 """The build cache's SQLite file: connecting, creating and stamping it,
-checking a stamp, and moving a new file into place. What is stored in it,
-and when, is :mod:`specgen.site.cache`."""
+checking a stamp, moving a new file into place, and how a row holds its
+value. What is stored in it, and when, is :mod:`specgen.site.cache`."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
+import sys
+import zlib
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from specgen.errors import SpecgenError
 
@@ -20,8 +25,11 @@ __all__ = [
     "check",
     "connect",
     "create",
+    "decode_value",
+    "encode_value",
     "install",
     "make_folder",
+    "tool_versions",
 ]
 
 CACHE_FILE = "site.sqlite3"
@@ -95,3 +103,43 @@ def busy(exc: BaseException) -> bool:
     """Whether an SQLite error only says another connection holds the lock."""
     cause = exc.__cause__ if isinstance(exc, Unreadable) else exc
     return isinstance(cause, sqlite3.OperationalError) and ("locked" in str(cause) or "busy" in str(cause))
+
+
+# ---------------------------------------------------------------- stamp and values
+
+_DISTRIBUTIONS = ("specgen", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+
+
+def tool_versions() -> str:
+    """Versions of everything that shapes the pages (part of every key's salt)."""
+    found = []
+    for name in _DISTRIBUTIONS:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} ?")
+    found.append(f"python {sys.version_info.major}.{sys.version_info.minor}")
+    return ", ".join(found)
+
+
+_RAW = b"\x00"
+"""First byte of a value stored as bytes (a zlib stream never starts with it),
+followed by the CRC-32 of the bytes: damage is found as zlib finds it in a
+compressed value."""
+
+
+def encode_value(value: Any) -> bytes:
+    """A row's value: bytes as they are (behind :data:`_RAW` and their CRC-32), else compressed JSON."""
+    if isinstance(value, bytes):
+        return _RAW + zlib.crc32(value).to_bytes(4, "big") + value
+    return zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 1)
+
+
+def decode_value(data: bytes) -> Any:
+    """What :func:`encode_value` stored; ValueError or ``zlib.error`` for damage."""
+    if data[:1] == _RAW:
+        body = data[5:]
+        if len(data) < 5 or zlib.crc32(body) != int.from_bytes(data[1:5], "big"):
+            raise ValueError("a stored value does not match its checksum")
+        return body
+    return json.loads(zlib.decompress(data))

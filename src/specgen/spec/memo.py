@@ -59,12 +59,13 @@ __all__ = [
     "unpack",
 ]
 
-FORMAT = "specgen-spec-memo 1"
+FORMAT = "specgen-spec-memo 2"
 """Changed whenever the layout of a stored value changes."""
 
 
 class Memo(Protocol):
-    """Where validated specs are remembered: values are JSON data."""
+    """Where validated specs are remembered: values are JSON data, or bytes
+    (a spec's, see :func:`pack`) given back as they were put."""
 
     def get(self, key: str) -> Any | None: ...
 
@@ -348,9 +349,12 @@ class LazyData:
 # ---------------------------------------------------------------- values
 
 
-def pack(key: str, spec: Spec, positions: SourceMap) -> dict[str, Any] | None:
+def pack(key: str, spec: Spec, positions: SourceMap) -> bytes | None:
     """The value to store for a valid spec, or None when its JSON would not
-    rebuild an equal model (then it is simply not stored)."""
+    rebuild an equal model (then it is simply not stored): three lines, a
+    header naming the format and key, the packed positions, and the model's
+    JSON as pydantic writes it (bytes, so a memo stores them as they are and
+    :func:`unpack` hands them to pydantic without decoding them first)."""
     try:
         model = spec.model_dump_json(exclude_unset=True)
         if Spec.model_validate_json(model) != spec:
@@ -358,22 +362,27 @@ def pack(key: str, spec: Spec, positions: SourceMap) -> dict[str, Any] | None:
         packed = json.dumps(_pack_tree(positions), separators=(",", ":"))  # ASCII: any text survives
     except (ValueError, TypeError, _Unpackable):  # pydantic's errors are ValueErrors
         return None
-    return {"format": FORMAT, "key": key, "spec": model, "positions": packed}
+    header = json.dumps({"format": FORMAT, "key": key}, separators=(",", ":"))
+    # json.dumps escapes every line break inside strings: neither line holds one
+    return b"\n".join((header.encode("ascii"), packed.encode("ascii"), model.encode("utf-8")))
 
 
 def unpack(value: Any, key: str, text: str) -> tuple[Spec, SourceMap] | None:
     """The spec and positions of a stored value, or None for anything that is
     not a value :func:`pack` made under ``key``."""
-    if not isinstance(value, dict) or value.get("format") != FORMAT or value.get("key") != key:
+    if not isinstance(value, bytes):
         return None
-    model, packed = value.get("spec"), value.get("positions")
-    if not isinstance(model, str) or not isinstance(packed, str):
+    parts = value.split(b"\n", 2)
+    if len(parts) != 3:
         return None
+    header, packed, model = parts
     try:
+        if json.loads(header) != {"format": FORMAT, "key": key}:
+            return None
         spec = Spec.model_validate_json(model)
-    except (ValidationError, ValueError, RecursionError):
+        return spec, PackedSourceMap(packed.decode("ascii"), text)
+    except (ValidationError, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
-    return spec, PackedSourceMap(packed, text)
 
 
 def recall(memo: Memo | None, raw: bytes | None, name: str) -> tuple[Spec, SourceMap, str] | None:
