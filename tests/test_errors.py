@@ -18,7 +18,7 @@ from specgen.errors import ExitCode, SpecgenError, UsageError
 INTERNAL_ONLY = {
     "specgen.bundle.verify.NotRegularFileError",
     # carries a worker process's error to the parent, which turns it into a SiteBuildError
-    "specgen.site.parallel.WorkerError",
+    "specgen.parallel.WorkerError",
 }
 
 

@@ -28,6 +28,7 @@ FLOORS: dict[str, float] = {
     "clock": 1,
     "derivation": 1,  # what a computed object was derived from: marked by rules and site, read by site
     "gcpause": 1,
+    "parallel": 1,  # work in forked processes: the loader's spec files, the site's pages
     "resources": 1,
     "confine": 1,
     "usercache": 1,

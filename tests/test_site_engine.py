@@ -110,7 +110,7 @@ def test_pages_are_read_in_the_order_mkdocs_walks_a_docs_folder(tmp_path: Path) 
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Worker processes for the examples' 25 pages too, a few pages at a time."""
-    from specgen.site import parallel
+    from specgen import parallel
 
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setattr(parallel, "CHUNK", 3)
@@ -119,7 +119,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_pages_built_by_workers_are_the_pages_built_here(
     run, example_tree: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: None
 ) -> None:
-    from specgen.site import parallel
+    from specgen import parallel
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     assert parallel.usable_jobs(2, 25) == 2
@@ -225,8 +225,8 @@ def test_no_database_file_is_open_while_workers_are_made(tmp_path: Path) -> None
     what is put meanwhile is kept."""
     import os
 
+    from specgen.parallel import fork_map
     from specgen.site.cache import open_cache
-    from specgen.site.parallel import fork_map
 
     def open_files() -> set[str]:
         return {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}

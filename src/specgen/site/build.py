@@ -171,7 +171,7 @@ def build_site(
     (:mod:`specgen.site.cache`; None: build without one), or the cache
     already open (as the loader used it: :func:`open_build_cache`), which
     this build commits but does not close. Pages are built in ``jobs``
-    worker processes (None: one per processor, see :mod:`specgen.site.parallel`). Raises
+    worker processes (None: one per processor, see :mod:`specgen.parallel`). Raises
     :class:`InvalidPortfolio`, :class:`OutputNotOurs` or :class:`SiteBuildError`.
     """
     if not portfolio.ok:

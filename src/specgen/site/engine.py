@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from specgen.gcpause import paused_gc
+from specgen.parallel import WorkerError, fork_map
 from specgen.site.cache import SiteCache
 from specgen.site.errors import SiteBuildError
 from specgen.site.mkdocs import PythonName, mkdocs_log
 from specgen.site.pagememo import PageText
 from specgen.site.pagerecord import PageRecord, record_of, restore, search_entries, write_search_index
-from specgen.site.parallel import WorkerError, fork_map
 from specgen.usercache import template_code_cache
 
 __all__ = ["PageRecord", "SiteFiles", "build_pages", "walk_order"]
@@ -119,7 +119,7 @@ def build_pages(
     With ``reuse`` (docs path → record), those pages are not built and no
     static file is copied: the caller brings them from the previous site.
     Pages are built in ``jobs`` worker processes (None: one per processor;
-    see :mod:`specgen.site.parallel`); ``cache`` is the build cache the
+    see :mod:`specgen.parallel`); ``cache`` is the build cache the
     plugins use, which the workers read and report to. Returns mkdocs'
     warnings and a record of every page. Raises :class:`SiteBuildError` when
     mkdocs fails or warns. The records are in the order of the search index."""

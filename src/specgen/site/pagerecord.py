@@ -5,7 +5,7 @@ once it is built — its title and metadata (the navigation), its anchors and
 the anchors it links to (link checking), its search entries — so that a
 page kept from the previous site need not be built again
 (:mod:`specgen.site.delta`), and a page built in a worker process can be
-accounted for here (:mod:`specgen.site.parallel`). :func:`write_search_index`
+accounted for here (:mod:`specgen.parallel`). :func:`write_search_index`
 writes material's search index from the records, a page at a time.
 """
 

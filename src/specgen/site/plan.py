@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from specgen.gcpause import paused_gc
+from specgen.parallel import WorkerError, fork_map
 from specgen.resources import bundled_templates
 from specgen.site import budget
 from specgen.site.cache import SiteCache, digest
@@ -35,7 +36,6 @@ from specgen.site.pages import (
     PortfolioPageDef,
     workflow_pages_for,
 )
-from specgen.site.parallel import WorkerError, fork_map
 from specgen.site.views import SiteView, WorkflowView, sort_key
 from specgen.spec.loader import Portfolio
 from specgen.spec.memo import restored
@@ -323,7 +323,7 @@ def render_texts(
     whose inputs are those of a page rendered before is taken from it, and
     its text read only if needed (:mod:`specgen.site.pagememo`). The other
     pages are rendered in ``jobs`` worker processes (None: one per
-    processor; see :mod:`specgen.site.parallel`)."""
+    processor; see :mod:`specgen.parallel`)."""
     env = make_site_environment(user_templates)
     if inputs is None:
         inputs = gather(portfolio)

@@ -132,7 +132,7 @@ def prepare_sources(
 ) -> Prepared:
     """Render the site's pages and list its other files (see :func:`write_sources`);
     ``memo`` keeps rendered pages (:mod:`specgen.site.pagememo`); ``jobs``:
-    worker processes rendering them (see :mod:`specgen.site.parallel`)."""
+    worker processes rendering them (see :mod:`specgen.parallel`)."""
     if user_templates is None:
         user_templates = default_user_templates(portfolio)
     if inputs is None:

@@ -2,7 +2,7 @@
 
 The site build's pages are independent once the navigation is known: each is
 read (Markdown to HTML), built (theme template, search entries) and written
-on its own. :func:`fork_map` runs such work in ``jobs`` worker processes
+on its own; so are the spec files a portfolio parses. :func:`fork_map` runs such work in ``jobs`` worker processes
 made with ``fork``, so they inherit everything the build holds (the mkdocs
 configuration, navigation, Jinja environments, the pages' text) without
 pickling it; only each item's result comes back, in item order.

@@ -1,4 +1,4 @@
-"""Work in forked workers (:mod:`specgen.site.parallel`): results in order, groups kept together."""
+"""Work in forked workers (:mod:`specgen.parallel`): results in order, groups kept together."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from specgen.site import parallel
-from specgen.site.parallel import CHUNK, fork_map
+from specgen import parallel
+from specgen.parallel import CHUNK, fork_map
 
 
 def _pid_and_square(index: int) -> tuple[int, int]:
