@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import importlib.util
 import json
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 import specgen.spec.loader as loader_module
 import specgen.spec.memo as memo_module
 import specgen.spec.xref as xref_module
-from specgen import load_portfolio
+from specgen import load_portfolio, parallel
 from specgen.rules import check_portfolio
 from specgen.site.cache import open_cache
 from specgen.spec.loader import Portfolio, read_portfolio
@@ -436,3 +437,42 @@ def test_a_damaged_stored_reference_check_is_a_miss(folder: Path, damage: Any) -
             damaged += 1
     assert damaged == len(load_portfolio([folder]).specs)
     assert load_portfolio([folder], memo=memo).diagnostics == fresh
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_many_files_are_parsed_in_worker_processes_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enough files to parse go to forked workers, which send back each spec
+    and its positions packed: the portfolio, its diagnostics, the positions,
+    the raw data (parsed again when read) and what the memo stores are those
+    of parsing every file in this process."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    shutil.copy(PROJECT_FILE, tmp_path / "specgen.yml")
+    for i in range(parallel.MIN_ITEMS + 4):
+        (specs / f"generated-{i:03}.yml").write_text(dump_yaml(_bench_spec_data(i)), encoding="utf-8")
+    (specs / "broken-yaml.yml").write_text("id: [unclosed\n", encoding="utf-8")
+    wrong = dump_yaml({**_bench_spec_data(90), "no_such_field": 1})
+    (specs / "wrong-field.yml").write_text(wrong, encoding="utf-8")
+    count = len(spec_files(specs))
+    workers: set[int] = set()
+    real = loader_module.fork_map
+
+    def recording(items: int, work: Any, **options: Any) -> list[Any]:
+        results = real(items, lambda index: (os.getpid(), work(index)), **options)
+        workers.update(pid for pid, _ in results)
+        return [result for _, result in results]
+
+    monkeypatch.setattr(loader_module, "fork_map", recording)
+    serial_memo, forked_memo = DictMemo(), DictMemo()
+    serial = load_portfolio([specs], project_file=tmp_path / "specgen.yml", memo=serial_memo, jobs=1)
+    assert not workers, "jobs=1 parses in this process"
+    forked = load_portfolio([specs], project_file=tmp_path / "specgen.yml", memo=forked_memo, jobs=2)
+
+    assert workers and os.getpid() not in workers
+    assert len(forked.specs) == count - 2
+    assert {d.code for d in forked.diagnostics} >= {"yaml", "schema"}
+    _assert_same(forked, serial)
+    assert [ls.source.data for ls in forked.specs] == [ls.source.data for ls in serial.specs]
+    assert forked_memo.store == serial_memo.store and forked_memo.puts == count - 2

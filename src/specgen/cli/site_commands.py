@@ -80,7 +80,7 @@ def _invalid(portfolio: Portfolio) -> None:
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    help="Worker processes building pages (default: one per processor; 1: build in this process).",
+    help="Worker processes parsing specs and building pages (default: one per processor; 1: build in this process).",
 )
 @as_of_option
 def build(
@@ -129,7 +129,7 @@ def _build(
     from specgen.site.build import build_site
     from specgen.site.palette import palette_warnings
 
-    portfolio = load_portfolio(paths, project_file=project_file, memo=cache)
+    portfolio = load_portfolio(paths, project_file=project_file, memo=cache, jobs=jobs)
     if not portfolio.ok:
         _invalid(portfolio)
     portfolio.require_specs()

@@ -20,8 +20,19 @@ from specgen.confine import is_utf8_name, is_within, name_refusal, refusal
 from specgen.diagnostics import Diagnostic, Level, format_path
 from specgen.errors import SpecgenError
 from specgen.gcpause import paused_gc
+from specgen.parallel import fork_map, usable_jobs
 from specgen.spec.files import PROJECT_FILENAMES, SPEC_SUFFIXES, discover_spec_files, display_name, find_project_file
-from specgen.spec.memo import LazyData, Memo, recall, remember
+from specgen.spec.memo import (
+    LazyData,
+    Memo,
+    PackedSourceMap,
+    memo_key,
+    pack,
+    packed_positions,
+    recall,
+    remember,
+    salt,
+)
 from specgen.spec.messages import describe, validation_diagnostics
 from specgen.spec.schema import Project, Spec
 from specgen.spec.yamlsrc import Path_, SourceMap, YamlError, load_yaml
@@ -205,6 +216,7 @@ def read_portfolio(
     project_file: Path | str | None = None,
     discover_project: bool = True,
     memo: Memo | None = None,
+    jobs: int | None = None,
 ) -> Portfolio:
     """Read the project file and every spec under ``paths`` and validate each
     against the schema; never raises for bad input. Cross-references and
@@ -213,9 +225,14 @@ def read_portfolio(
     The project file is ``project_file`` when given, else the nearest
     ``specgen.yml`` above the first path (when ``discover_project``). With a
     ``memo``, valid specs are remembered and reused by file hash (:mod:`specgen.spec.memo`).
+    Files to parse are parsed in ``jobs`` worker processes when there are
+    enough of them (None: one per processor; 1: in this process; see
+    :mod:`specgen.parallel`), with the same result.
     """
     with paused_gc():
-        return _read_portfolio(paths, project_file=project_file, discover_project=discover_project, memo=memo)
+        return _read_portfolio(
+            paths, project_file=project_file, discover_project=discover_project, memo=memo, jobs=jobs
+        )
 
 
 class _RestoredSource(LazyData, Source):
@@ -223,7 +240,12 @@ class _RestoredSource(LazyData, Source):
 
 
 def _read_portfolio(
-    paths: Sequence[Path | str], *, project_file: Path | str | None, discover_project: bool, memo: Memo | None
+    paths: Sequence[Path | str],
+    *,
+    project_file: Path | str | None,
+    discover_project: bool,
+    memo: Memo | None,
+    jobs: int | None,
 ) -> Portfolio:
     as_paths = [Path(p) for p in paths]
     if project_file is not None:
@@ -250,22 +272,73 @@ def _read_portfolio(
     # (or the folder of a file named): never through a link that leads elsewhere.
     within = [project_path.parent if project_path else Path.cwd()]
     within += [p if p.is_dir() else p.parent for p in as_paths]
+    slots: list[LoadedSpec | None] = []  # in file order: a spec, or None for a file to parse
+    pending: list[tuple[Path, str, bytes]] = []
     for file in files:
         portfolio.files.append(name := display_name(file))
         raw, problems = _read_bytes(file, name, within)
+        portfolio.diagnostics.extend(problems)
         if hit := recall(memo, raw, name):
-            portfolio.specs.append(LoadedSpec(hit[0], _RestoredSource(file, name, hit[2], None, hit[1])))
-            continue
-        source, problems = (None, problems) if raw is None else parse_source(raw, name, file)
-        if source is None:
-            portfolio.diagnostics.extend(problems)
-            continue
-        try:
-            spec = Spec.model_validate(source.data)
-        except ValidationError as exc:
-            portfolio.diagnostics.extend(validation_diagnostics(Spec, exc, source))
-            continue
-        portfolio.specs.append(LoadedSpec(spec, source))
-        remember(memo, raw, name, spec, source.positions)
+            slots.append(LoadedSpec(hit[0], _RestoredSource(file, name, hit[2], None, hit[1])))
+        elif raw is not None:
+            slots.append(None)
+            pending.append((file, name, raw))
+    parsed = iter(_parse_files(pending, memo, jobs))
+    for slot in slots:
+        loaded, problems = (slot, []) if slot is not None else next(parsed)
+        portfolio.diagnostics.extend(problems)
+        if loaded is not None:
+            portfolio.specs.append(loaded)
     portfolio.diagnostics.sort(key=Diagnostic.sort_key)
     return portfolio
+
+
+def _parse_files(
+    pending: Sequence[tuple[Path, str, bytes]], memo: Memo | None, jobs: int | None
+) -> list[tuple[LoadedSpec | None, list[Diagnostic]]]:
+    """Parse and validate ``pending`` files (path, display name, bytes),
+    remembering the valid ones in ``memo``. In worker processes when there
+    are enough (:func:`specgen.parallel.fork_map`): each sends back its spec
+    (pickled), its positions packed and the memo's value, both as the memo
+    stores them; the source is then rebuilt as a memo hit's is, its raw data
+    parsed again only if read. (Sending the parsed data and positions as
+    objects cost more to unpickle than parsing the file.)"""
+    if usable_jobs(jobs, len(pending)) <= 1:
+        done = []
+        for file, name, raw in pending:
+            loaded, problems = load_spec_text(raw, name, file)
+            if loaded is not None:
+                remember(memo, raw, name, loaded.spec, loaded.source.positions)
+            done.append((loaded, problems))
+        return done
+    if memo is not None:
+        salt()  # hashed here, once: the workers inherit it
+
+    def work(index: int) -> Any:
+        file, name, raw = pending[index]
+        loaded, problems = load_spec_text(raw, name, file)
+        if loaded is None:
+            return problems
+        packed = packed_positions(loaded.source.positions)
+        if packed is None:
+            return loaded  # sent whole
+        value = None if memo is None else pack(memo_key(raw, name), loaded.spec, loaded.source.positions, packed)
+        return loaded.spec, packed, value
+
+    # the build cache closes its database while workers run (they inherit no SQLite state)
+    suspend, resume = getattr(memo, "suspend", None), getattr(memo, "resume", None)
+    results = fork_map(len(pending), work, jobs=jobs, before_fork=suspend, after_pool=resume)
+    done = []
+    for (file, name, raw), result in zip(pending, results, strict=True):
+        if isinstance(result, list):
+            done.append((None, result))
+        elif isinstance(result, LoadedSpec):
+            remember(memo, raw, name, result.spec, result.source.positions)
+            done.append((result, []))
+        else:
+            spec, packed, value = result
+            if memo is not None and value is not None:
+                memo.put(memo_key(raw, name), value)
+            text = raw.decode("utf-8", "replace")  # as parse_source decodes it
+            done.append((LoadedSpec(spec, _RestoredSource(file, name, text, None, PackedSourceMap(packed, text))), []))
+    return done

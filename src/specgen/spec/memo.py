@@ -52,6 +52,7 @@ __all__ = [
     "derived_key",
     "memo_key",
     "pack",
+    "packed_positions",
     "recall",
     "remember",
     "restored",
@@ -349,18 +350,30 @@ class LazyData:
 # ---------------------------------------------------------------- values
 
 
-def pack(key: str, spec: Spec, positions: SourceMap) -> bytes | None:
+def packed_positions(positions: SourceMap) -> str | None:
+    """``positions`` in the packed form a stored value holds (None when they
+    do not form a document's tree)."""
+    try:
+        return json.dumps(_pack_tree(positions), separators=(",", ":"))  # ASCII: any text survives
+    except (ValueError, TypeError, _Unpackable):
+        return None
+
+
+def pack(key: str, spec: Spec, positions: SourceMap, packed: str | None = None) -> bytes | None:
     """The value to store for a valid spec, or None when its JSON would not
     rebuild an equal model (then it is simply not stored): three lines, a
-    header naming the format and key, the packed positions, and the model's
-    JSON as pydantic writes it (bytes, so a memo stores them as they are and
-    :func:`unpack` hands them to pydantic without decoding them first)."""
+    header naming the format and key, the packed positions (``packed`` when
+    already made), and the model's JSON as pydantic writes it (bytes, so a
+    memo stores them as they are and :func:`unpack` hands them to pydantic
+    without decoding them first)."""
+    packed = packed if packed is not None else packed_positions(positions)
+    if packed is None:
+        return None
     try:
         model = spec.model_dump_json(exclude_unset=True)
         if Spec.model_validate_json(model) != spec:
             return None
-        packed = json.dumps(_pack_tree(positions), separators=(",", ":"))  # ASCII: any text survives
-    except (ValueError, TypeError, _Unpackable):  # pydantic's errors are ValueErrors
+    except (ValueError, TypeError):  # pydantic's errors are ValueErrors
         return None
     header = json.dumps({"format": FORMAT, "key": key}, separators=(",", ":"))
     # json.dumps escapes every line break inside strings: neither line holds one

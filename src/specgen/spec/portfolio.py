@@ -26,6 +26,7 @@ def load_portfolio(
     project_file: Path | str | None = None,
     discover_project: bool = True,
     memo: Memo | None = None,
+    jobs: int | None = None,
 ) -> Portfolio:
     """Load the project file and every spec under ``paths``, check their
     cross-references and approvals; never raises for bad input.
@@ -35,9 +36,13 @@ def load_portfolio(
     ``memo`` (the build cache), valid specs are reused by file hash
     (:mod:`specgen.spec.memo`), and so are their cross-reference diagnostics
     while the ids the project defines stay the same; the checks across files always run.
+    Many files to parse are parsed in ``jobs`` worker processes (see
+    :func:`specgen.spec.loader.read_portfolio`).
     """
     with paused_gc(freeze=True):  # inside a frozen_heap, the loaded specs are never scanned again
-        portfolio = read_portfolio(paths, project_file=project_file, discover_project=discover_project, memo=memo)
+        portfolio = read_portfolio(
+            paths, project_file=project_file, discover_project=discover_project, memo=memo, jobs=jobs
+        )
         portfolio.diagnostics.extend(reference_diagnostics(portfolio, memo))
         portfolio.diagnostics.extend(approval_diagnostics(portfolio))
     portfolio.diagnostics.sort(key=Diagnostic.sort_key)
