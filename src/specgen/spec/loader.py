@@ -236,7 +236,7 @@ def read_portfolio(
 
 
 class _RestoredSource(LazyData, Source):
-    """The source of a spec rebuilt from the memo (its data parsed only if read)."""
+    """The source of a spec rebuilt from the memo or sent back by a worker (its data parsed only if read)."""
 
 
 def _read_portfolio(
