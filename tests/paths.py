@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -26,3 +29,15 @@ def dump_yaml(data: object) -> str:
 def load_yaml(text: str) -> object:
     """Test data from YAML text, with libyaml's parser where installed."""
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+@functools.cache
+def bench_build() -> Any:
+    """``bench/bench_build.py`` (not a package): the benchmark's generated
+    specs, ``spec_data(index)`` one as data, ``make_portfolio(root, count)`` a
+    folder of them with the project file."""
+    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "bench_build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -11,7 +11,6 @@ examples' site and of the 100-spec benchmark portfolio (slow: they build).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import shutil
@@ -29,7 +28,7 @@ from specgen import load_portfolio
 from specgen.site import searchparse
 from specgen.site.searchparse import FastParser, SectionParser, add_entry_from_context, parser_class, use_fast_parser
 from specgen.spec.schema import Project, Spec
-from tests.paths import EXAMPLES, PROJECT_FILE, REPO, spec_files
+from tests.paths import EXAMPLES, PROJECT_FILE, bench_build, spec_files
 from tests.search_support import entries, fast_index, page_snapshots
 from tests.site_support import inject_markup
 
@@ -307,11 +306,7 @@ def test_pages_with_markup_in_every_text_field_give_the_same_entries(tmp_path: P
 
 @pytest.mark.slow
 def test_every_page_of_the_100_spec_portfolio_gives_the_same_entries(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "bench_build.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    specs = bench.make_portfolio(tmp_path, 100)
+    specs = bench_build().make_portfolio(tmp_path, 100)
     pages = page_snapshots(load_portfolio([specs], project_file=tmp_path / "specgen.yml"), tmp_path)
     assert len(pages) > 1000
     assert _compare_pages(pages) == len(pages)

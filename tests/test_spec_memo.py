@@ -5,8 +5,6 @@ parsed again."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import importlib.util
 import json
 import os
 import pickle
@@ -25,25 +23,15 @@ from specgen.site.cache import open_cache
 from specgen.spec.loader import Portfolio, read_portfolio
 from specgen.spec.memo import LazyData, compute_salt, memo_key, shaping_files
 from specgen.spec.yamlsrc import _as_mark
-from tests.paths import EXAMPLES, PROJECT_FILE, REPO, dump_yaml, load_yaml, spec_files
+from tests.paths import EXAMPLES, PROJECT_FILE, REPO, bench_build, dump_yaml, load_yaml, spec_files
 
 TODAY = dt.date(2026, 6, 1)
 GENERATED = 4
 """Generated specs of the benchmark (52 items each) in the test portfolio."""
 
 
-@functools.cache
-def _bench_build() -> Any:
-    """bench/bench_build.py (not a package): its ``spec_data`` makes the benchmark's specs."""
-    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "bench_build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _bench_spec_data(index: int) -> dict[str, Any]:
-    return _bench_build().spec_data(index)
+    return bench_build().spec_data(index)
 
 
 class DictMemo:
