@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import random
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from specgen import parallel
 from specgen.site.cache import CACHE_DIR, CACHE_FILE
-from tests.paths import spec_files
+from tests.paths import bench_build, spec_files
 
 SEED = 20261201
 EDITS = 36
@@ -285,3 +288,50 @@ def test_a_failed_build_leaves_no_cache_behind(run, example_tree: Path) -> None:
     assert result.exit_code == 1
     assert "no-such-page.md" in result.output
     assert sorted(p.name for p in example_tree.iterdir()) == before  # no site, no .specgen-cache
+
+
+def test_specs_parsed_in_worker_processes_with_the_cache_open_give_the_same_site(tmp_path: Path) -> None:
+    """A portfolio large enough for the loader to parse its files in worker
+    processes, with the build cache open (closed while they run): the first
+    build, an edit's build and a no-op rebuild give the bytes of builds
+    without the cache, and the cache holds every spec. A fresh process each,
+    as a user runs it (one with threads running parses in process)."""
+    count = parallel.MIN_ITEMS + 6
+    specs = bench_build().make_portfolio(tmp_path, count)
+
+    def build(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", "from specgen.cli import main; main()", "build", "specs", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    build("-o", "site")
+    build("-o", "clean", "--no-cache")
+    assert _digest(tmp_path / "site") == _digest(tmp_path / "clean")
+    with sqlite3.connect(tmp_path / CACHE_DIR / CACHE_FILE) as db:  # specs are the entries stored as bytes
+        stored = db.execute("SELECT count(*) FROM entries WHERE substr(value, 1, 1) = X'00'").fetchone()[0]
+    db.close()
+    assert stored == count
+
+    edited = spec_files(specs)[count // 2]
+    data = _load(edited)
+    data["summary"] = f"{data['summary']} <b>edited</b>"
+    _dump(edited, data)
+    rebuilt, total = _rebuilt(build("-o", "site"))
+    assert 0 < rebuilt < total / 10, "an edit rebuilds its spec's pages and those that show its text"
+    build("-o", "clean", "--no-cache")
+    assert _digest(tmp_path / "site") == _digest(tmp_path / "clean")
+    assert _rebuilt(build("-o", "site")) == (0, total)
+    assert _digest(tmp_path / "site") == _digest(tmp_path / "clean")
+
+
+def _rebuilt(output: str) -> tuple[int, int]:
+    """``(rebuilt, pages)`` from a build's report line (``…; 3 of 650 pages rebuilt, …``)."""
+    counts = output.split("; ")[1].split(" pages rebuilt")[0]
+    rebuilt, total = (int(n) for n in counts.split(" of "))
+    return rebuilt, total
