@@ -322,8 +322,9 @@ def _parse_files(
         packed = packed_positions(loaded.source.positions)
         if packed is None:
             return loaded  # sent whole
-        value = None if memo is None else pack(memo_key(raw, name), loaded.spec, loaded.source.positions, packed)
-        return loaded.spec, packed, value
+        key = None if memo is None else memo_key(raw, name)
+        value = None if key is None else pack(key, loaded.spec, loaded.source.positions, packed)
+        return loaded.spec, packed, (key, value)
 
     # the build cache closes its database while workers run (they inherit no SQLite state)
     suspend, resume = getattr(memo, "suspend", None), getattr(memo, "resume", None)
@@ -336,9 +337,9 @@ def _parse_files(
             remember(memo, raw, name, result.spec, result.source.positions)
             done.append((result, []))
         else:
-            spec, packed, value = result
-            if memo is not None and value is not None:
-                memo.put(memo_key(raw, name), value)
+            spec, packed, (key, value) = result
+            if memo is not None and key is not None and value is not None:
+                memo.put(key, value)
             text = raw.decode("utf-8", "replace")  # as parse_source decodes it
             done.append((LoadedSpec(spec, _RestoredSource(file, name, text, None, PackedSourceMap(packed, text))), []))
     return done
