@@ -113,15 +113,18 @@ def _search_layout(site: Path, records: Mapping[str, PageRecord]) -> dict[str, A
     index = site / _INDEX
     if not index.is_file():
         return None
-    lengths = [(path, len(record.search_json[1:-1].encode("utf-8"))) for path, record in records.items()]
+    lengths = [(path, len(record.search_chunk)) for path, record in records.items()]
     written = [n for _, n in lengths if n]
     head = index.stat().st_size - len(_TAIL) - sum(written) - max(len(written) - 1, 0)
     return {"head": head, "pages": [list(item) for item in lengths]} if head > 0 else None
 
 
-def _search_chunks(output: Path, layout: Any) -> dict[str, str] | None:
-    """Each page's entries (a JSON array) cut from the previous site's search
-    index by :func:`_search_layout`; None unless they make it up exactly."""
+def _search_chunks(output: Path, layout: Any) -> dict[str, bytes] | None:
+    """Each page's entries (:attr:`PageRecord.search_chunk`) cut from the previous
+    site's search index by :func:`_search_layout`; None unless they make it
+    up exactly. They are not decoded: the manifest's stat of the index shows
+    it is the file the last build wrote, and the pieces go back into the next
+    index as they are."""
     try:
         data = (output / _INDEX).read_bytes()
         head = int(layout["head"])
@@ -142,10 +145,7 @@ def _search_chunks(output: Path, layout: Any) -> dict[str, str] | None:
         if n and not (piece.startswith(b"{") and piece.endswith(b"}")):  # entries, whole
             return None
         at += n
-        try:
-            chunks[path] = "[" + piece.decode("utf-8") + "]"
-        except UnicodeDecodeError:
-            return None
+        chunks[path] = piece
     if at + len(_TAIL) != len(data):
         return None
     return chunks
@@ -258,7 +258,7 @@ def remember(
     for path, md in digests.items():
         if path not in reused:
             record_key = _record_key(key, path, md)
-            cache.put(record_key, records[path].as_data(search=False))
+            cache.put(record_key, records[path].as_data())
             cache.keep_object(record_key, "", records[path])
     files = {p: list(s) for p, s in (stats or _stats(site)).items()}
     cache.put(_manifest_key(output), {"key": key, "pages": dict(digests), "files": files, "search": layout})

@@ -244,7 +244,7 @@ def _build(
                     restore(file.page, record, files)
             # in the order of the search index, however and whenever each page was built
             records = {f.src_uri: reuse[f.src_uri] if f.src_uri in reuse else records[f.src_uri] for f in doc_files}
-            chunks = [record.search_json for record in records.values()]
+            chunks = [record.search_chunk for record in records.values()]
             for file in doc_files:
                 file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
             write_search_index(config, entries, chunks)

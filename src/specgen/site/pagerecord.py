@@ -31,34 +31,30 @@ class PageRecord:
     anchors: Sequence[str]
     links: Sequence[tuple[str, Sequence[tuple[str, str]]]] | None
     """Anchors the page links to, by target page (None: mkdocs did not collect them)."""
-    search_json: str
-    """The page's entries in the search index, in order, as the JSON array
-    the index is written with (a page kept from the previous site is spliced
-    into the index as it is, never decoded)."""
+    search_chunk: bytes
+    """The page's entries in the search index as they sit in it: in order,
+    JSON encoded as the index is, separated by commas, in UTF-8 (empty for
+    none). A page kept from the previous site has the bytes cut from that
+    site's index, spliced into the new one as they are, never decoded."""
 
-    @property
-    def search(self) -> list[dict[str, Any]]:
-        """The page's entries in the search index, decoded."""
-        return list(json.loads(self.search_json))
-
-    def as_data(self, *, search: bool = True) -> dict[str, Any]:
-        """JSON data; without ``search``, the search entries are left out (the
-        build cache finds them in the previous site's index)."""
-        data = {
+    def as_data(self) -> dict[str, Any]:
+        """JSON data, without the search entries (the build cache finds them
+        in the previous site's index: :meth:`from_data`)."""
+        return {
             "title": self.title,
             "meta": dict(self.meta),
             "anchors": list(self.anchors),
             "links": None if self.links is None else [[uri, [list(a) for a in anchors]] for uri, anchors in self.links],
         }
-        if search:
-            data["search_json"] = self.search_json
-        return data
 
     @classmethod
-    def from_data(cls, data: Any, search_json: str | None = None) -> PageRecord:
-        """Raises ``KeyError``/``TypeError``/``ValueError`` for data that is not
-        a record (``search_json``: the entries, for data stored without them)."""
+    def from_data(cls, data: Any, search_chunk: bytes) -> PageRecord:
+        """The record of :meth:`as_data`'s ``data`` with the page's search
+        entries (:attr:`search_chunk`); raises ``KeyError``/``TypeError``/``ValueError``
+        for data that is not a record or entries that are not whole objects."""
         links = data["links"]
+        if not isinstance(search_chunk, bytes) or (search_chunk and search_chunk[:1] + search_chunk[-1:] != b"{}"):
+            raise ValueError("not search entries")
         return cls(
             title=data["title"] if data["title"] is None else str(data["title"]),
             meta=dict(data["meta"]),
@@ -66,14 +62,8 @@ class PageRecord:
             links=None
             if links is None
             else [(str(uri), [(str(a), str(b)) for a, b in anchors]) for uri, anchors in links],
-            search_json=_json_array(data["search_json"] if search_json is None else search_json),
+            search_chunk=search_chunk,
         )
-
-
-def _json_array(value: Any) -> str:
-    if not (isinstance(value, str) and value.startswith("[") and value.endswith("]")):
-        raise ValueError("not a JSON array")
-    return value
 
 
 _ENCODE = json.JSONEncoder(separators=(",", ":"), default=str).encode
@@ -88,13 +78,14 @@ def search_entries(config: Any) -> list[Any] | None:
     return None
 
 
-def write_search_index(config: Any, entries: list[Any] | None, chunks: Sequence[str]) -> None:
+def write_search_index(config: Any, entries: list[Any] | None, chunks: Sequence[bytes]) -> None:
     """The ``post_build`` event, writing the search index (``search_index.json``
     and, for the offline plugin, ``search_index.js``) a page at a time from
-    ``chunks`` (each page's entries as a JSON array): the same bytes as
-    material's plugins write, without the index held as one string three
-    times over. Any other arrangement of plugins than the site's own gets the
-    entries and runs the event as it is."""
+    ``chunks`` (each page's :attr:`PageRecord.search_chunk`): the
+    same bytes as material's plugins write, without the index held as one
+    string three times over, and without decoding the entries of the pages
+    kept from the previous site. Any other arrangement of plugins than the
+    site's own gets the entries and runs the event as it is."""
     plugins = dict(config.plugins.items())
     search, offline = plugins.get("material/search"), plugins.get("material/offline")
     usable = (
@@ -107,7 +98,7 @@ def write_search_index(config: Any, entries: list[Any] | None, chunks: Sequence[
     )
     if not usable:
         if entries is not None:
-            entries[:] = [entry for chunk in chunks for entry in json.loads(chunk)]
+            entries[:] = [entry for chunk in chunks for entry in json.loads(b"[" + chunk + b"]")]
         config.plugins.on_post_build(config=config)
         return
     skipped = {search.on_post_build, offline.on_post_build}
@@ -116,19 +107,19 @@ def write_search_index(config: Any, entries: list[Any] | None, chunks: Sequence[
             method(config=config)
     folder = Path(config.site_dir) / "search"
     folder.mkdir(parents=True, exist_ok=True)
-    head = '{"config":' + _ENCODE({key: search.config[key] for key in _SEARCH_CONFIG}) + ',"docs":['
+    head = ('{"config":' + _ENCODE({key: search.config[key] for key in _SEARCH_CONFIG}) + ',"docs":[').encode("utf-8")
     with open(folder / "search_index.json", "wb") as index, open(folder / "search_index.js", "wb") as script:
         script.write(b"var __index = ")
         written = False
         for chunk in chunks:
-            inner = chunk[1:-1]
-            if not inner:
+            if not chunk:  # a page without entries
                 continue
-            data = ((head if not written else ",") + inner).encode("utf-8")
-            index.write(data)
-            script.write(data)
+            lead = head if not written else b","
+            for out in (index, script):
+                out.write(lead)
+                out.write(chunk)
             written = True
-        tail = ((head if not written else "") + "]}").encode("utf-8")
+        tail = (head if not written else b"") + b"]}"
         index.write(tail)
         script.write(tail)
 
@@ -144,7 +135,7 @@ def record_of(page: Any, search: list[Any]) -> PageRecord:
         meta=dict(page.meta),
         anchors=sorted(page.present_anchor_ids or ()),
         links=None if links is None else sorted((f.src_uri, sorted(a.items())) for f, a in links.items()),
-        search_json=_ENCODE(search),
+        search_chunk=_ENCODE(search)[1:-1].encode("utf-8"),
     )
 
 
