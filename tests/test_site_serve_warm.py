@@ -141,3 +141,82 @@ def test_the_cache_hands_back_kept_objects_and_keeps_only_what_a_build_used(tmp_
     fourth.close()
     assert len(warm) == 1  # "a" was not used by the last build: let go
     assert open_cache(tmp_path / "cache").restored("a", restore) == {"restored": "value a"}  # read from disk again
+
+
+def _same_as_clean(run, tree: Path, site: Path) -> None:
+    clean = run("build", "specs", "-o", "clean", "--no-cache", cwd=tree)
+    assert clean.exit_code == 0, clean.output
+    assert _digest(site) == _digest(tree / "clean")
+
+
+def _edit_summary(tree: Path, new: str) -> None:
+    spec = tree / "specs" / "credit-decision-assistant.yml"
+    text = spec.read_text(encoding="utf-8")
+    assert "Scores personal-loan" in text
+    spec.write_text(text.replace("Scores personal-loan", new, 1), "utf-8")
+
+
+@pytest.fixture
+def built_preview(example_tree: Path, monkeypatch: pytest.MonkeyPatch):
+    """A preview of the example specs that has built its site once."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.chdir(example_tree)
+    preview = _preview(example_tree, [])
+    try:
+        assert preview.build().ok
+        yield preview
+    finally:
+        preview.shutdown()
+
+
+def test_the_preview_moves_only_the_changed_files_into_its_site(
+    run, example_tree: Path, built_preview: Preview
+) -> None:
+    """A build that keeps pages moves the files it wrote into the preview's
+    folder; the kept pages' files are not touched, and no new folder of links
+    is made."""
+    site = built_preview.site_dir
+    before = {p: p.stat() for p in site.rglob("*") if p.is_file()}
+    folder = site.stat().st_ino
+    _edit_summary(example_tree, "Scores every personal-loan")
+    built = built_preview.build()
+    assert built.ok and built.result is not None and built.result.kept_pages > 0
+    assert site.stat().st_ino == folder, "the preview's folder is patched, not replaced"
+    after = {p: p.stat() for p in site.rglob("*") if p.is_file()}
+    assert after.keys() == before.keys()
+    changed = {p.relative_to(site).as_posix() for p in after if after[p].st_ino != before[p].st_ino}
+    showing = {p.relative_to(site).as_posix() for p in after if b"Scores every personal-loan" in p.read_bytes()}
+    assert showing and showing <= changed  # every page showing the edit was written anew
+    assert "search/search_index.json" in changed
+    assert len(changed) < len(after) // 2, changed  # the kept pages are the very same files
+    _same_as_clean(run, example_tree, site)
+    again = built_preview.build()  # the cache knows the moved files as they are now: all pages kept
+    assert again.ok and again.result is not None and again.result.kept_pages == again.result.pages
+
+
+def test_a_move_cut_short_is_followed_by_a_full_build(
+    run, example_tree: Path, built_preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should moving the new files in fail halfway (a disk error, a kill), the
+    next build sees a folder that is not the one the cache describes and
+    builds everything again, rather than keeping pages from a mixed site."""
+    from specgen.site import build as site_build
+
+    real = site_build.move_files
+
+    def cut_short(new: Path, target: Path) -> None:
+        victim = sorted(new.rglob("*.html"))[0]
+        moved = target / victim.relative_to(new)
+        moved.parent.mkdir(parents=True, exist_ok=True)
+        victim.replace(moved)  # one file moved, then the disk fails
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(site_build, "move_files", cut_short)
+    _edit_summary(example_tree, "Scores every personal-loan")
+    failed = built_preview.build()
+    assert not failed.ok and "No space left on device" in failed.error
+    monkeypatch.setattr(site_build, "move_files", real)
+    again = built_preview.build()
+    assert again.ok and again.result is not None
+    assert again.result.kept_pages == 0, "a mixed folder is rebuilt whole"
+    _same_as_clean(run, example_tree, built_preview.site_dir)

@@ -5,7 +5,8 @@ on it in a temporary folder next to the output — with a build cache, only on
 the pages whose text changed (:mod:`specgen.site.delta`) — and only then
 swaps the new site in, so a failed build leaves the previous site untouched;
 it refuses to replace a folder it did not build. The live preview is
-:mod:`specgen.site.serve`.
+:mod:`specgen.site.serve`; it has a build that kept pages move its files into
+the preview's folder instead (``in_place``).
 
 Nothing here prints: mkdocs' log messages are collected and returned, and
 problems are raised as :class:`SiteError` subclasses for the caller to report.
@@ -37,7 +38,7 @@ from specgen.site.sources import (
     write_sources,
     write_theme,
 )
-from specgen.site.staging import remove_stale, staging_folder, swap_in
+from specgen.site.staging import move_files, remove_stale, staging_folder, swap_in
 from specgen.spec.files import find_project_file
 from specgen.spec.loader import Portfolio
 
@@ -160,6 +161,7 @@ def build_site(
     portfolio_pages: Sequence[PortfolioPageDef] = PORTFOLIO_PAGES,
     cache: Path | SiteCache | None = None,
     jobs: int | None = None,
+    in_place: bool = False,
 ) -> BuildResult:
     """Build the handover site into ``output``, atomically.
 
@@ -171,7 +173,14 @@ def build_site(
     (:mod:`specgen.site.cache`; None: build without one), or the cache
     already open (as the loader used it: :func:`open_build_cache`), which
     this build commits but does not close. Pages are built in ``jobs``
-    worker processes (None: one per processor, see :mod:`specgen.parallel`). Raises
+    worker processes (None: one per processor, see :mod:`specgen.parallel`).
+
+    With ``in_place`` (for a folder only the caller reads: the preview's), a
+    build that kept pages of the previous site moves the files it wrote into
+    ``output`` one by one, each in one step, instead of swapping in a whole
+    new folder of links to the kept ones; for the moment that takes, a reader
+    may see some of them new and some old. Nothing is moved before the build
+    has succeeded, and a full build still swaps. Raises
     :class:`InvalidPortfolio`, :class:`OutputNotOurs` or :class:`SiteBuildError`.
     """
     if not portfolio.ok:
@@ -197,6 +206,7 @@ def build_site(
                 portfolio_pages,
                 cache,
                 jobs,
+                in_place,
             )
             folder = cache.path.parent if isinstance(cache, SiteCache) else cache
             staging.trash = folder / "trash" if folder is not None else None
@@ -218,6 +228,7 @@ def _build_in(
     portfolio_pages: Sequence[PortfolioPageDef],
     cache_in: Path | SiteCache | None,
     jobs: int | None,
+    in_place: bool,
 ) -> BuildResult:
     """Build in ``staging`` and swap the result in (see :func:`build_site`)."""
     started = time.perf_counter()
@@ -238,10 +249,13 @@ def _build_in(
         if keep_sources is not None:  # before mkdocs, which lets go of the pages' text as it goes
             write_project(prepared, staging / "kept-sources")
         rendered = time.perf_counter()
-        site, kept_pages = _run_mkdocs(prepared, root, staging, output, cache, jobs)
+        site, kept_pages, patch = _run_mkdocs(prepared, root, staging, output, cache, jobs, in_place)
         built = time.perf_counter()
         _check_replaceable(output, MARKER, force)
-        swap_in(site, output, staging / "previous-site")
+        if patch:
+            move_files(site, output)
+        else:
+            swap_in(site, output, staging / "previous-site")
         if cache is not None:
             # a build that kept pages did not look up their mkdocs steps: keep those entries
             # too (for the next full build, after a new title); a full build prunes
@@ -262,18 +276,26 @@ def _build_in(
 
 
 def _run_mkdocs(
-    prepared: Prepared, root: Path, staging: Path, output: Path, cache: SiteCache | None, jobs: int | None
-) -> tuple[Path, int]:
+    prepared: Prepared,
+    root: Path,
+    staging: Path,
+    output: Path,
+    cache: SiteCache | None,
+    jobs: int | None,
+    in_place: bool = False,
+) -> tuple[Path, int, bool]:
     """Run mkdocs into ``staging/site``: only the changed pages when the
-    previous site allows (:mod:`specgen.site.delta`). Returns the folder and
-    how many pages were kept from the previous site."""
+    previous site allows (:mod:`specgen.site.delta`). Returns the folder, how
+    many pages were kept from the previous site, and whether the folder holds
+    only the files to move into ``output`` (with ``in_place``, when pages
+    were kept) rather than the whole site."""
     from specgen.site.mkcache import cache_plugin  # imports mkdocs: only when building
 
     site = staging / "site"
     if cache is None:
         build_pages(prepared.config, root, prepared.files, site, jobs=jobs)
         (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        return site, 0
+        return site, 0, False
     plugins = [cache_plugin(cache, root, prepared.config)]
     key = delta.site_key(prepared.config, prepared.files, prepared.theme)
     digests = delta.page_digests(prepared.files)
@@ -292,6 +314,9 @@ def _run_mkdocs(
         plugins = [cache_plugin(cache, root, prepared.config)]
         _, records = build_pages(prepared.config, root, prepared.files, site, plugins=plugins, cache=cache, jobs=jobs)
     (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # before carrying: never written through a link
-    stats = delta.carry(plan, site) if plan is not None else None
+    patch = plan is not None and in_place
+    stats = None
+    if plan is not None:  # the kept pages' files: linked into the new site, or left where they are
+        stats = delta.moved_in(plan, site) if patch else delta.carry(plan, site)
     delta.remember(cache, output, site, key, digests, records, reused, stats)
-    return site, len(reused)
+    return site, len(reused), patch

@@ -40,7 +40,7 @@ from specgen.site.cache import FORMAT, SiteCache, digest, tool_versions
 from specgen.site.engine import SiteFiles
 from specgen.site.pagerecord import PageRecord
 
-__all__ = ["Delta", "carry", "navigation_changed", "page_digests", "plan", "remember", "site_key"]
+__all__ = ["Delta", "carry", "moved_in", "navigation_changed", "page_digests", "plan", "remember", "site_key"]
 
 _MANIFEST = "site-manifest"
 _INDEX = "search/search_index.json"
@@ -233,6 +233,13 @@ def carry(delta: Delta, site: Path) -> dict[str, tuple[int, int, int]]:
             copied = os.stat(target)
             stats[name] = (copied.st_size, copied.st_mtime_ns, copied.st_ino)
     return stats
+
+
+def moved_in(delta: Delta, site: Path) -> dict[str, tuple[int, int, int]]:
+    """The stat of every file of the previous site once the files of ``site``
+    are moved into it (:func:`specgen.site.staging.move_files`: a rename
+    keeps a file's stat), instead of carrying the others into ``site``."""
+    return {**delta.files, **_stats(site)}
 
 
 def remember(

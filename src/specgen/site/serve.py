@@ -272,8 +272,13 @@ class Preview:
             if not portfolio.ok:
                 outcome = PreviewBuild(False, diagnostics=list(portfolio.diagnostics))
             else:
-                result = build_site(
-                    portfolio, self.site_dir, report=report, user_templates=self._user_templates, cache=cache
+                result = build_site(  # only the preview's server reads its folder: changed files move in
+                    portfolio,
+                    self.site_dir,
+                    report=report,
+                    user_templates=self._user_templates,
+                    cache=cache,
+                    in_place=True,
                 )
                 outcome = PreviewBuild(True, result=result)
         except SiteError as exc:

@@ -11,6 +11,10 @@ and the old one moved back if the second rename fails).
 A build that was killed leaves its staging folder behind; the next build
 beside the same output removes every such folder whose lock no running build
 holds (:func:`remove_stale`).
+
+The live preview, whose folder only its own server reads, does not swap a
+build that kept pages: :func:`move_files` moves the files that build wrote
+into the folder, a rename each (see :func:`specgen.site.build.build_site`).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["STAGING_SUFFIX", "discard", "remove_stale", "staging_folder", "swap_in"]
+__all__ = ["STAGING_SUFFIX", "discard", "move_files", "remove_stale", "staging_folder", "swap_in"]
 
 STAGING_SUFFIX = ".specgen-build"
 LOCK = ".specgen-lock"
@@ -86,6 +90,25 @@ def swap_in(new: Path, target: Path, attic: Path) -> None:
     except BaseException:
         os.replace(attic, target)
         raise
+
+
+def move_files(new: Path, target: Path) -> None:
+    """Move every file under ``new`` to the same place under ``target``, each
+    by one rename (so a reader of ``target`` sees each file either as it was
+    or as it is now); folders ``target`` lacks are made."""
+    made: set[str] = set()
+    stack = [(str(new), str(target))]
+    while stack:
+        source, destination = stack.pop()
+        with os.scandir(source) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, os.path.join(destination, entry.name)))
+                    continue
+                if destination not in made:
+                    os.makedirs(destination, exist_ok=True)
+                    made.add(destination)
+                os.replace(entry.path, os.path.join(destination, entry.name))
 
 
 def _locked_by_someone(folder: Path) -> bool:
