@@ -26,6 +26,7 @@ from specgen.site import delta
 from specgen.site.cache import CACHE_DIR, SiteCache, open_cache
 from specgen.site.engine import build_pages
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
+from specgen.site.linker import background_links, kept_page_files
 from specgen.site.pagerecord import PageRecord
 from specgen.site.pages import PORTFOLIO_PAGES, PageDef, PortfolioPageDef
 from specgen.site.sources import (
@@ -301,15 +302,21 @@ def _run_mkdocs(
     digests = delta.page_digests(prepared.files)
     plan = delta.plan(cache, output, key, digests)
     reused: dict[str, PageRecord] = {}
+    linked: frozenset[str] = frozenset()
     if plan is not None:
-        _, records = build_pages(
-            prepared.config, root, prepared.files, site, plugins=plugins, reuse=plan.reuse, cache=cache, jobs=jobs
-        )
-        if delta.navigation_changed(plan, records):
-            shutil.rmtree(site)
-            plan = None
-        else:
-            reused = dict(plan.reuse)
+        # the kept pages' files, linked into the new site by a child process while this one builds the others
+        kept = kept_page_files(plan.reuse, plan.files) if plan.reuse and not in_place else []
+        with background_links(output, site, kept) as links:
+            _, records = build_pages(
+                prepared.config, root, prepared.files, site, plugins=plugins, reuse=plan.reuse, cache=cache, jobs=jobs
+            )
+            if delta.navigation_changed(plan, records):
+                links.stop()
+                shutil.rmtree(site)
+                plan = None
+            else:
+                reused = dict(plan.reuse)
+                linked = links.finish()
     if plan is None:
         plugins = [cache_plugin(cache, root, prepared.config)]
         _, records = build_pages(prepared.config, root, prepared.files, site, plugins=plugins, cache=cache, jobs=jobs)
@@ -317,6 +324,6 @@ def _run_mkdocs(
     patch = plan is not None and in_place
     stats = None
     if plan is not None:  # the kept pages' files: linked into the new site, or left where they are
-        stats = delta.moved_in(plan, site) if patch else delta.carry(plan, site)
+        stats = delta.moved_in(plan, site) if patch else delta.carry(plan, site, linked)
     delta.remember(cache, output, site, key, digests, records, reused, stats)
     return site, len(reused), patch

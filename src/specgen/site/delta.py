@@ -18,9 +18,11 @@ build cache's help, :mod:`specgen.site.mkcache`):
 * the page's Markdown digest is the same.
 
 The pages that changed are built into the new (empty) site folder; the
-files of every other page and the static files are then hard-linked from
-the previous site (:func:`carry`), never written through, so the previous
-site stays intact until the swap. Should a rebuilt page come out with
+files of every other page and the static files are hard-linked from the
+previous site, never written through, so the previous site stays intact
+until the swap: the kept pages' files by a child process while the build
+runs (:mod:`specgen.site.linker`), whatever it did not link afterwards
+(:func:`carry`). Should a rebuilt page come out with
 another title or metadata than before, the navigation of every page
 changes: :func:`navigation_changed` tells the build to start again in full.
 """
@@ -30,7 +32,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,9 +92,11 @@ def _record_key(key: str, path: str, md: str) -> str:
     return digest("page-record 2", key, path, md)
 
 
-def _stats(folder: Path) -> dict[str, tuple[int, int, int]]:
-    """Every file under ``folder`` (relative POSIX path → size, mtime, inode)."""
+def _stats(folder: Path, known: Mapping[str, tuple[int, int, int]] | None = None) -> dict[str, tuple[int, int, int]]:
+    """Every file under ``folder`` (relative POSIX path → size, mtime, inode);
+    a file in ``known`` is not looked at again."""
     found: dict[str, tuple[int, int, int]] = {}
+    known = known or {}
     stack = [(folder, "")]
     while stack:
         here, prefix = stack.pop()
@@ -100,9 +104,13 @@ def _stats(folder: Path) -> dict[str, tuple[int, int, int]]:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
-                else:
-                    stat = entry.stat(follow_symlinks=False)
-                    found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+                    continue
+                name = prefix + entry.name
+                stat = known.get(name)
+                if stat is None:
+                    status = entry.stat(follow_symlinks=False)
+                    stat = (status.st_size, status.st_mtime_ns, status.st_ino)
+                found[name] = stat
     return found
 
 
@@ -209,11 +217,13 @@ def navigation_changed(delta: Delta, records: Mapping[str, PageRecord]) -> bool:
     )
 
 
-def carry(delta: Delta, site: Path) -> dict[str, tuple[int, int, int]]:
+def carry(delta: Delta, site: Path, linked: Iterable[str] = ()) -> dict[str, tuple[int, int, int]]:
     """Hard-link into ``site`` every file of the previous site it does not
     have yet (copying where the file system has no hard links). Returns the
-    stat of every file of ``site`` (a linked file's is the previous one's)."""
-    written = _stats(site)
+    stat of every file of ``site`` (a linked file's is the previous one's).
+    ``linked``: files already linked from the previous site
+    (:mod:`specgen.site.linker`), whose stat is known."""
+    written = _stats(site, known={name: delta.files[name] for name in linked})
     stats = dict(written)
     made: set[str] = set()
     old, new = str(delta.output), str(site)
