@@ -111,10 +111,11 @@ def background_links(old: Path, new: Path, names: list[str]) -> Iterator[Backgro
     process to be had: nothing is linked here, and the carry links it all."""
     process = None
     if names and sys.executable:
-        with tempfile.TemporaryFile() as listing:  # a file, not a pipe: the build does not wait for the child to read
-            listing.write(_SEP.join([os.fsencode(old), os.fsencode(new), *map(os.fsencode, names)]))
-            listing.seek(0)
-            try:
+        folders = [os.fsencode(os.path.abspath(old)), os.fsencode(os.path.abspath(new))]
+        try:  # the names in a file, not a pipe: the build does not wait for the child to read them
+            with tempfile.TemporaryFile() as listing:
+                listing.write(_SEP.join([*folders, *map(os.fsencode, names)]))
+                listing.seek(0)
                 process = subprocess.Popen(
                     [sys.executable, "-I", "-S", __file__],
                     stdin=listing,
@@ -122,8 +123,8 @@ def background_links(old: Path, new: Path, names: list[str]) -> Iterator[Backgro
                     stderr=subprocess.DEVNULL,
                     close_fds=True,
                 )
-            except OSError:
-                process = None
+        except OSError:
+            process = None
     links = BackgroundLinks(process, names)
     try:
         yield links
