@@ -222,3 +222,43 @@ def test_a_search_layout_that_does_not_fit_the_index_rebuilds_in_full(run, examp
     rebuilt, total = _build(run, example_tree)
     assert rebuilt == total
     _same_as_clean(run, example_tree)
+
+
+def _cached_build(tree: Path):
+    """One build with the cache, in process; its :class:`BuildResult`."""
+    from specgen import load_portfolio
+    from specgen.rules import check_portfolio
+    from specgen.site.build import build_site, cache_folder, open_build_cache
+
+    cache = open_build_cache(cache_folder([tree / "specs"], tree / "specgen.yml"))
+    try:
+        portfolio = load_portfolio([tree / "specs"], project_file=tree / "specgen.yml", memo=cache)
+        report = check_portfolio(portfolio, memo=cache)
+        return build_site(portfolio, tree / "site", report=report, cache=cache, jobs=1)
+    finally:
+        cache.close()
+
+
+def test_a_build_that_keeps_pages_uses_but_never_stores_under_the_last_navigation(example_tree: Path) -> None:
+    """It renders with the last build's navigation digest, vouched for only
+    once the build is over (:mod:`specgen.site.mkcache`): looked up under it,
+    the pages an edit puts back come from the cache, theme included, but what
+    it rendered itself is not stored under it."""
+    spec = example_tree / SPEC
+    original = spec.read_text(encoding="utf-8")
+    assert _cached_build(example_tree).kept_pages == 0
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    edited = _cached_build(example_tree)
+    assert edited.kept_pages > 0 and edited.computed > 0
+    spec.write_text(original, encoding="utf-8")
+    undone = _cached_build(example_tree)
+    again = _cached_build(example_tree)  # nothing changed: only the pages that read the whole site are rendered
+    assert undone.kept_pages > 0 and again.kept_pages == again.pages
+    assert undone.computed == again.computed, "a page put back by undoing the edit was rendered again"
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    redone = _cached_build(example_tree)
+    rebuilt = redone.pages - redone.kept_pages
+    assert rebuilt > 0
+    assert redone.computed == again.computed + rebuilt, (
+        "the edited pages' theme was stored under an unvouched navigation"
+    )

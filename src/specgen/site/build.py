@@ -297,18 +297,18 @@ def _run_mkdocs(
         build_pages(prepared.config, root, prepared.files, site, jobs=jobs)
         (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         return site, 0, False
-    plugins = [cache_plugin(cache, root, prepared.config)]
     key = delta.site_key(prepared.config, prepared.files, prepared.theme)
     digests = delta.page_digests(prepared.files)
     plan = delta.plan(cache, output, key, digests)
     reused: dict[str, PageRecord] = {}
     linked: frozenset[str] = frozenset()
     if plan is not None:
+        plugin = cache_plugin(cache, root, prepared.config, nav_key=plan.nav_key)
         # the kept pages' files, linked into the new site by a child process while this one builds the others
         kept = kept_page_files(plan.reuse, plan.files) if plan.reuse and not in_place else []
         with background_links(output, site, kept) as links:
             _, records = build_pages(
-                prepared.config, root, prepared.files, site, plugins=plugins, reuse=plan.reuse, cache=cache, jobs=jobs
+                prepared.config, root, prepared.files, site, plugins=[plugin], reuse=plan.reuse, cache=cache, jobs=jobs
             )
             if delta.navigation_changed(plan, records):
                 links.stop()
@@ -318,12 +318,12 @@ def _run_mkdocs(
                 reused = dict(plan.reuse)
                 linked = links.finish()
     if plan is None:
-        plugins = [cache_plugin(cache, root, prepared.config)]
-        _, records = build_pages(prepared.config, root, prepared.files, site, plugins=plugins, cache=cache, jobs=jobs)
+        plugin = cache_plugin(cache, root, prepared.config)
+        _, records = build_pages(prepared.config, root, prepared.files, site, plugins=[plugin], cache=cache, jobs=jobs)
     (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # before carrying: never written through a link
     patch = plan is not None and in_place
     stats = None
     if plan is not None:  # the kept pages' files: linked into the new site, or left where they are
         stats = delta.moved_in(plan, site) if patch else delta.carry(plan, site, linked)
-    delta.remember(cache, output, site, key, digests, records, reused, stats)
+    delta.remember(cache, output, site, key, digests, records, reused, stats, plugin[1].nav_key)
     return site, len(reused), patch

@@ -82,6 +82,8 @@ class Delta:
     """The previous site's files (path → size, mtime in ns, inode)."""
     before: Mapping[str, PageRecord]
     """The previous records of the pages to rebuild."""
+    nav_key: str
+    """The digest of the previous site's navigation (:attr:`specgen.site.mkcache.CachePlugin.nav_key`)."""
 
 
 def _manifest_key(output: Path) -> str:
@@ -173,6 +175,9 @@ def _plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) 
         previous = {str(p): str(d) for p, d in manifest["pages"].items()}
         files = {str(p): (int(s[0]), int(s[1]), int(s[2])) for p, s in manifest["files"].items()}
         layout = manifest["search"]
+        nav_key = manifest["nav"]
+        if not isinstance(nav_key, str):
+            return None
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
     if set(previous) != set(digests):
@@ -204,7 +209,7 @@ def _plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) 
             reuse[path] = record
         else:
             before[path] = record
-    return Delta(output, reuse, files, before)
+    return Delta(output, reuse, files, before, nav_key)
 
 
 def navigation_changed(delta: Delta, records: Mapping[str, PageRecord]) -> bool:
@@ -261,15 +266,17 @@ def remember(
     records: Mapping[str, PageRecord],
     reused: Mapping[str, PageRecord],
     stats: Mapping[str, tuple[int, int, int]] | None = None,
+    nav_key: str | None = None,
 ) -> None:
     """Store the manifest of the site built in ``site``, to be swapped into
     ``output`` (``reused``: the records the build took from the cache;
     ``stats``: its files' stat, when :func:`carry` already knows them;
-    ``records``: every page's, in the order of the search index). A page's
+    ``records``: every page's, in the order of the search index; ``nav_key``:
+    the digest of its navigation, without which the next build is a full one). A page's
     search entries are not stored with its record: the next build cuts them
     from this site's search index (the manifest says where each page's are)."""
     layout = _search_layout(site, records)
-    if layout is None:  # no search index laid out as specgen writes it: the next build is a full one
+    if layout is None or nav_key is None:  # no search index laid out as specgen writes it: the next build is a full one
         cache.put(_manifest_key(output), None)
         return
     for path, md in digests.items():
@@ -278,4 +285,5 @@ def remember(
             cache.put(record_key, records[path].as_data())
             cache.keep_object(record_key, "", records[path])
     files = {p: list(s) for p, s in (stats or _stats(site)).items()}
-    cache.put(_manifest_key(output), {"key": key, "pages": dict(digests), "files": files, "search": layout})
+    manifest = {"key": key, "pages": dict(digests), "files": files, "search": layout, "nav": nav_key}
+    cache.put(_manifest_key(output), manifest)
