@@ -275,6 +275,35 @@ def test_serve_rebuilds_when_a_spec_changes(example_tree: Path) -> None:
     shutil.rmtree(example_tree / "site", ignore_errors=True)
 
 
+def test_serve_builds_a_save_made_during_its_first_build(example_tree: Path) -> None:
+    """The first build of a large portfolio takes a minute; a spec saved
+    meanwhile must be built next, not wait for another save."""
+    specs, project_file = example_tree / "specs", example_tree / "specgen.yml"
+    spec = specs / "credit-decision-assistant.yml"
+    text = spec.read_text(encoding="utf-8")
+    saves = []
+
+    def load(memo=None):
+        portfolio = load_portfolio([specs], project_file=project_file, memo=memo)
+        if not saves:  # the first build has read the specs; the user saves one
+            time.sleep(0.5)  # the watcher's threads are running by now
+            spec.write_text(text.replace("title: Credit-decision assistant", "title: Loan-decision assistant"), "utf-8")
+            saves.append(spec)
+        return portfolio, None
+
+    preview = Preview(load, watch=[specs, project_file], port=_free_port())
+    first = preview.build()
+    assert first.ok, first.error
+    thread = threading.Thread(target=preview.run, daemon=True)
+    thread.start()
+    try:
+        page = f"{preview.url}workflows/credit-decision-assistant/index.html"
+        assert _wait_for(lambda: "Loan-decision assistant" in _get(page), 15), "the save was not built"
+    finally:
+        preview.shutdown()
+        thread.join(timeout=10)
+
+
 def test_serve_on_a_busy_port_is_a_usage_error(run, example_tree: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -166,6 +166,14 @@ def _server_class() -> type:
                 super().server_activate()
                 self._active = True
 
+        def start_watching(self) -> None:
+            """Look at the watched files from now on; mkdocs would start only
+            once the first build is done, and a save made during it (a minute
+            at 1,000 specs) would not be built until the next one."""
+            if self._watched_paths and not self.observer.is_alive():
+                self.observer.start()
+                self.observer.start = lambda: None  # serve() starts it again: it already runs
+
         def serve_request(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             host, port = self.preview.host, self.server_address[1]
             if not allowed_host(environ.get("HTTP_HOST", ""), host, port):
@@ -242,6 +250,7 @@ class Preview:
         self.watched = sorted({Path(p).resolve() for p in watch if Path(p).exists()})
         for path in self.watched:
             self.server.watch(str(path))
+        self.server.start_watching()  # before the first build: a save during it is built next
 
     @property
     def url(self) -> str:
