@@ -304,6 +304,39 @@ def test_serve_builds_a_save_made_during_its_first_build(example_tree: Path) -> 
         thread.join(timeout=10)
 
 
+def test_serve_does_not_rebuild_for_its_own_build_cache(example_tree: Path) -> None:
+    """The project file among the specs puts the build cache in the watched
+    folder: every build writes it, which must not count as a change (it made
+    the preview rebuild for ever), while a saved spec still does."""
+    from specgen.site.cache import CACHE_DIR
+
+    specs = example_tree / "specs"
+    project_file = specs / "specgen.yml"
+    shutil.move(example_tree / "specgen.yml", project_file)
+    outcomes = []
+
+    def load(memo=None):
+        return load_portfolio([specs], project_file=project_file, memo=memo), None
+
+    preview = Preview(load, watch=[specs], port=_free_port(), on_build=outcomes.append, cache=specs / CACHE_DIR)
+    assert preview.build().ok
+    thread = threading.Thread(target=preview.run, daemon=True)
+    thread.start()
+    try:
+        page = f"{preview.url}workflows/credit-decision-assistant/index.html"
+        assert _wait_for(lambda: "Credit-decision assistant" in _get(page))
+        spec = specs / "credit-decision-assistant.yml"
+        text = spec.read_text(encoding="utf-8")
+        spec.write_text(text.replace("title: Credit-decision assistant", "title: Loan-decision assistant"), "utf-8")
+        assert _wait_for(lambda: "Loan-decision assistant" in _get(page), 15), "the saved spec was not built"
+        time.sleep(2)  # eight looks at the files, each after the cache was written
+        assert len(outcomes) == 2, f"{len(outcomes)} builds for one save"
+        assert (specs / CACHE_DIR).is_dir()
+    finally:
+        preview.shutdown()
+        thread.join(timeout=10)
+
+
 def test_serve_on_a_busy_port_is_a_usage_error(run, example_tree: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

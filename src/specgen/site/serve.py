@@ -18,6 +18,7 @@ What it guards against:
 from __future__ import annotations
 
 import ipaddress
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -166,6 +167,21 @@ def _server_class() -> type:
                 super().server_activate()
                 self._active = True
 
+        ignored: tuple[str, ...] = ()
+        """Folders under a watched path whose changes are the preview's own (its build cache)."""
+
+        def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+            schedule = self.observer.schedule
+
+            def schedule_unignored(handler: Any, where: str, **options: Any) -> Any:
+                return schedule(_unignored(handler, self.ignored), where, **options)
+
+            self.observer.schedule = schedule_unignored  # the handler mkdocs makes, behind a filter
+            try:
+                super().watch(path, func, recursive=recursive)
+            finally:
+                del self.observer.schedule
+
         def start_watching(self) -> None:
             """Look at the watched files from now on; mkdocs would start only
             once the first build is done, and a save made during it (a minute
@@ -199,6 +215,23 @@ def _server_class() -> type:
             return content[:end] + error_banner(failed).encode("utf-8") + content[end:]
 
     return _Server
+
+
+def _unignored(handler: Any, ignored: tuple[str, ...]) -> Any:
+    """``handler``, passed only the events about a path outside the ``ignored`` folders."""
+    from watchdog.events import FileSystemEventHandler
+
+    def outside(path: str | bytes) -> bool:
+        where = os.path.abspath(os.fsdecode(path))
+        return not any(where == folder or where.startswith(folder + os.sep) for folder in ignored)
+
+    class Unignored(FileSystemEventHandler):  # type: ignore[misc]
+        def dispatch(self, event: Any) -> None:
+            paths = [event.src_path, getattr(event, "dest_path", "")]
+            if any(outside(path) for path in paths if path):
+                handler.dispatch(event)
+
+    return Unignored()
 
 
 class Preview:
@@ -248,6 +281,8 @@ class Preview:
         self.server.url = f"http://{shown}:{bound_port}/"
         self.server.error_handler = self._error_page
         self.watched = sorted({Path(p).resolve() for p in watch if Path(p).exists()})
+        # the build cache beside the project file may sit in a watched folder: its writes are no change
+        self.server.ignored = (str(Path(cache).resolve()),) if cache is not None else ()
         for path in self.watched:
             self.server.watch(str(path))
         self.server.start_watching()  # before the first build: a save during it is built next
