@@ -276,7 +276,8 @@ def remember(
     search entries are not stored with its record: the next build cuts them
     from this site's search index (the manifest says where each page's are)."""
     layout = _search_layout(site, records)
-    if layout is None or nav_key is None:  # no search index laid out as specgen writes it: the next build is a full one
+    # no search index laid out as specgen writes it, or no navigation digest: the next build is a full one
+    if layout is None or nav_key is None:
         cache.put(_manifest_key(output), None)
         return
     for path, md in digests.items():
