@@ -128,3 +128,28 @@ def test_history_command(repo: GitRepo, run: Callable[..., Any]) -> None:
     unknown = run("history", "no-such-spec", cwd=repo.root)
     assert unknown.exit_code == 2
     assert "'no-such-spec' is neither a spec file nor the id of a spec" in unknown.output
+
+
+def test_a_site_build_validates_each_past_version_once(repo: GitRepo, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every build shows each spec's history, read from git: the past versions
+    are validated once and then taken from the build cache, and the spec as it
+    is is not read again for its history (the site is the same)."""
+    from specgen.spec import loader
+
+    first = run("build", "specs", "-o", "site", cwd=repo.root)
+    assert first.exit_code == 0, first.output
+    parsed: list[str] = []
+    real = loader.parse_source
+
+    def counted(raw, name, path=None):
+        parsed.append(name)
+        return real(raw, name, path)
+
+    monkeypatch.setattr(loader, "parse_source", counted)
+    second = run("build", "specs", "-o", "again", cwd=repo.root)
+    assert second.exit_code == 0, second.output
+    specs = [name for name in parsed if name.endswith(".yml") and not name.endswith("specgen.yml")]
+    assert specs == [], "a spec or a past version was parsed again"
+    page = "workflows/credit-decision-assistant/history.html"
+    assert (repo.root / "again" / page).read_bytes() == (repo.root / "site" / page).read_bytes()
+    assert "2.3.0" in (repo.root / "again" / page).read_text(encoding="utf-8")

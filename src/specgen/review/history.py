@@ -25,7 +25,8 @@ from specgen.review.diff import Change, Effect, diff_specs
 from specgen.review.render import review_environment
 from specgen.spec.approvals import Attribution, approval_key, attribute, sidecar_approvals
 from specgen.spec.fingerprint import fingerprint
-from specgen.spec.loader import discover_spec_files, find_project_file, load_project, load_spec_text
+from specgen.spec.loader import discover_spec_files, find_project_file, load_project, load_spec_text, spec_from_bytes
+from specgen.spec.memo import Memo
 from specgen.spec.schema import Project, Spec, SpecApproval
 
 __all__ = ["History", "Version", "render_history_page", "spec_history"]
@@ -150,7 +151,15 @@ def _spec_path(spec: Path | str, root: Path | None) -> Path | None:
     return None
 
 
-def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Project | None = None) -> History:
+def spec_history(
+    spec: Path | str,
+    repo_root: Path | None = None,
+    *,
+    project: Project | None = None,
+    memo: Memo | None = None,
+    attribution: Attribution | None = None,
+    shallow: bool | None = None,
+) -> History:
     """The versions of a spec (a file path, or a spec id looked up under the
     repository) recorded in git, newest first. Empty when there is no repository
     or the file was never committed.
@@ -158,6 +167,10 @@ def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Pr
     Approvals come from the spec's approvals file in the working tree and the
     approvals written inline in each version. ``project`` supplies the sign-off
     roles and the names of people (default: the nearest ``specgen.yml``).
+    ``memo`` (the build cache) keeps each version's validated spec by its
+    bytes; ``attribution`` is the working tree spec's
+    (:func:`specgen.spec.approvals.attribute`) and ``shallow`` whether the
+    repository is a shallow clone, when the caller knows them.
     """
     path = _spec_path(spec, repo_root)
     root = repo_root.resolve() if repo_root else git.repo_root(path if path else Path.cwd())
@@ -168,20 +181,21 @@ def spec_history(spec: Path | str, repo_root: Path | None = None, *, project: Pr
         project, _, _ = load_project(find_project_file(path))
     rel = git.relative_to_root(path, root)
     try:
-        shallow = git.is_shallow(root)
+        if shallow is None:
+            shallow = git.is_shallow(root)
         commits = [c for c in reversed(git.file_history(rel, root)) if c.blob is not None]
         blobs = git.read_objects([typing.cast(str, c.blob) for c in commits], root)
     except git.GitError:
         return History(label, label, rel)
-    attribution = _attribution(path, project)
+    if attribution is None:
+        attribution = _attribution(path, project)
     current_approvals = sidecar_approvals(path)
     versions: list[Version] = []
     previous: Spec | None = None
     for commit, blob in zip(commits, blobs, strict=True):
-        loaded, _ = load_spec_text(blob, f"{commit.short}:{commit.path}")
-        if loaded is None:
+        spec_model = spec_from_bytes(blob, f"{commit.short}:{commit.path}", memo)
+        if spec_model is None:
             continue
-        spec_model = loaded.spec
         content = fingerprint(spec_model)
         if previous is not None and previous.version == spec_model.version and versions[-1].fingerprint == content:
             continue

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from specgen import clock, derivation
 from specgen.spec.approvals import Attribution
 from specgen.spec.loader import Portfolio
+from specgen.spec.memo import Memo
 from specgen.spec.schema import SpecApproval
 
 if TYPE_CHECKING:  # imported when used: specgen.review is not needed to import the site
@@ -52,16 +53,18 @@ class SiteInputs:
         return found if found is not None else History(spec_id, spec_id, None)
 
 
-def gather(portfolio: Portfolio) -> SiteInputs:
+def gather(portfolio: Portfolio, memo: Memo | None = None) -> SiteInputs:
     """Read the git history and the recorded approvals of every spec (one
-    ``git`` call per spec folder to find the repository, then the history)."""
+    ``git`` call per spec folder to find the repository, then the history);
+    ``memo`` (the build cache) keeps the specs' past versions, validated."""
     from specgen.evidence import spec_evidence, store_root
-    from specgen.git import repo_root
+    from specgen.git import GitError, is_shallow, repo_root
     from specgen.review.history import History, spec_history
     from specgen.rules.memo import outcome_key, project_digest
     from specgen.spec.approvals import attribute, sidecar_approvals
 
     roots: dict[Path, Path | None] = {}
+    shallow: dict[Path, bool | None] = {}
     histories: dict[str, History] = {}
     approvals: dict[str, list[SpecApproval]] = {}
     attributions: dict[str, Attribution] = {}
@@ -82,7 +85,19 @@ def gather(portfolio: Portfolio) -> SiteInputs:
         if root is None:
             histories[spec_id] = History(spec_id, spec_id, None)
         else:
-            histories[spec_id] = spec_history(path, root, project=portfolio.project)
+            if root not in shallow:  # one question per repository, not per spec
+                try:
+                    shallow[root] = is_shallow(root)
+                except GitError:
+                    shallow[root] = None
+            histories[spec_id] = spec_history(
+                path,
+                root,
+                project=portfolio.project,
+                memo=memo,
+                attribution=attributions[spec_id],
+                shallow=shallow[root],
+            )
         approvals[spec_id] = sidecar_approvals(path, spec_id)
         # the key before the evidence file is read: should it change in between, the key is
         # the older one and the next build, under the newer key, reads it again

@@ -326,7 +326,7 @@ def render_texts(
     processor; see :mod:`specgen.parallel`)."""
     env = make_site_environment(user_templates)
     if inputs is None:
-        inputs = gather(portfolio)
+        inputs = gather(portfolio, memo)
     salt = memo_salt(portfolio, user_templates, inputs) if memo is not None else None
     with paused_gc(freeze=True):  # a page, its context and views each, kept through the build
         pages = plan_pages(

@@ -136,7 +136,7 @@ def prepare_sources(
     if user_templates is None:
         user_templates = default_user_templates(portfolio)
     if inputs is None:
-        inputs = gather(portfolio)
+        inputs = gather(portfolio, memo)
     try:
         rendered = render_texts(
             portfolio,

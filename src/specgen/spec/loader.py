@@ -210,6 +210,20 @@ def load_spec_text(raw: str | bytes, name: str, path: Path | None = None) -> tup
     return LoadedSpec(spec, source), []
 
 
+def spec_from_bytes(raw: bytes, name: str, memo: Memo | None = None) -> Spec | None:
+    """The valid spec ``raw`` holds (None when it holds none), from ``memo``
+    when it remembers these bytes under ``name``, else parsed, validated and
+    remembered there (:mod:`specgen.spec.memo`): a spec's past versions in
+    git, read on every build of the site, are parsed once."""
+    if hit := recall(memo, raw, name):
+        return hit[0]
+    loaded, _ = load_spec_text(raw, name)
+    if loaded is None:
+        return None
+    remember(memo, raw, name, loaded.spec, loaded.source.positions)
+    return loaded.spec
+
+
 def read_portfolio(
     paths: Sequence[Path | str] = ("specs",),
     *,
