@@ -19,6 +19,7 @@ against the same one-second target.
     python bench/bench_incremental.py                  # 10 and 100 specs, 3 runs
     python bench/bench_incremental.py --sizes 10,100,1000 --runs 5 --serve
     python bench/bench_incremental.py --src /path/to/other/checkout/src   # compare a version
+    python bench/bench_incremental.py --git            # the portfolio committed to git, as specs live
 
 With ``--src`` the CLI of another checkout is timed; one without a build cache
 (no ``--no-cache`` option) does a full build every time.
@@ -95,12 +96,30 @@ def _edit(path: Path, field: str, round_: int) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
-def run_size(count: int, runs: int, env: dict[str, str]) -> dict[str, list[tuple[float, float]]]:
+def commit_portfolio(root: Path) -> None:
+    """Make ``root`` a git repository with the portfolio committed once, as
+    specs live (the site shows each spec's history, read from git)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_AUTHOR_NAME="Bench",
+        GIT_AUTHOR_EMAIL="bench@example.invalid",
+        GIT_COMMITTER_NAME="Bench",
+        GIT_COMMITTER_EMAIL="bench@example.invalid",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+    )
+    for args in (["init", "-q"], ["add", "specs", "specgen.yml"], ["commit", "-q", "-m", "Portfolio"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def run_size(count: int, runs: int, env: dict[str, str], git: bool = False) -> dict[str, list[tuple[float, float]]]:
     cached = _has_cache(env)
     times: dict[str, list[tuple[float, float]]] = {step: [] for step in STEPS}
     with tempfile.TemporaryDirectory(prefix="specgen-bench-inc-") as tmp:
         root = Path(tmp)
         specs = make_portfolio(root, count)
+        if git:
+            commit_portfolio(root)
         paths = sorted(specs.glob("*.yml"))
         build = ["build", "specs", "-o", "site"]
         no_cache = ["--no-cache"] if cached else []
@@ -116,7 +135,7 @@ def run_size(count: int, runs: int, env: dict[str, str]) -> dict[str, list[tuple
     return times
 
 
-def serve_edit_seconds(count: int, runs: int) -> float:
+def serve_edit_seconds(count: int, runs: int, git: bool = False) -> float:
     """Median seconds from saving a spec to the preview serving the new text."""
     import threading
 
@@ -128,6 +147,8 @@ def serve_edit_seconds(count: int, runs: int) -> float:
     with tempfile.TemporaryDirectory(prefix="specgen-bench-serve-") as tmp:
         root = Path(tmp)
         specs = make_portfolio(root, count)
+        if git:
+            commit_portfolio(root)
 
         def load(memo=None):  # as specgen serve loads: the specs and their readiness report
             portfolio = load_portfolio([specs], project_file=root / "specgen.yml", memo=memo)
@@ -183,16 +204,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="rounds per size; medians are printed (default: 3)")
     parser.add_argument("--src", type=Path, help="the src/ folder of the specgen to time (default: the installed one)")
     parser.add_argument("--serve", action="store_true", help="also time the live preview: save → new text served")
+    parser.add_argument("--git", action="store_true", help="commit each portfolio to a git repository first")
     args = parser.parse_args()
     env = _env(args.src.resolve() if args.src else None)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    print(f"specgen from {args.src or 'the installed package'}; {'cache' if _has_cache(env) else 'no cache'}")
+    where = "specs in a git repository" if args.git else "specs not in git"
+    cache = "cache" if _has_cache(env) else "no cache"
+    print(f"specgen from {args.src or 'the installed package'}; {cache}; {where}")
     print(machine_check())
     print(f"medians of {args.runs} runs, wall seconds of one `specgen build` process each\n")
     print(f"{'specs':>6} " + " ".join(f"{s:>14}" for s in STEPS) + f" {'peak RSS MB':>12} {'edit/full':>10}")
     results = {}
     for size in sizes:
-        times = run_size(size, args.runs, env)
+        times = run_size(size, args.runs, env, args.git)
         med = {step: statistics.median(t for t, _ in times[step]) for step in STEPS}
         peak = max(rss for step in STEPS for _, rss in times[step])
         results[size] = med
@@ -205,7 +229,7 @@ def main() -> None:
         print()
         target = TARGETS["text edit"][0]
         for size in sizes:
-            served = serve_edit_seconds(size, args.runs)
+            served = serve_edit_seconds(size, args.runs, args.git)
             verdict = "meets" if served < target else "misses"
             print(f"serve, {size} specs: save → new text served in {served:.2f} s", end=" ")
             print(f"(median; target under {target:.1f} s: {verdict})")
