@@ -153,3 +153,59 @@ def test_a_site_build_validates_each_past_version_once(repo: GitRepo, run, monke
     page = "workflows/credit-decision-assistant/history.html"
     assert (repo.root / "again" / page).read_bytes() == (repo.root / "site" / page).read_bytes()
     assert "2.3.0" in (repo.root / "again" / page).read_text(encoding="utf-8")
+
+
+def _two_specs(repo: GitRepo) -> None:
+    from tests.paths import EXAMPLES
+
+    repo.write_text((EXAMPLES / "support-ticket-triage.yml").read_text(encoding="utf-8"), "support")
+    repo.commit("Add the support workflow")
+
+
+def test_a_site_build_reads_every_past_version_in_one_git_process(
+    repo: GitRepo, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specgen import git
+
+    _two_specs(repo)
+    asked: list[int] = []
+    real = git.read_objects
+
+    def counted(oids, root):
+        asked.append(len(oids))
+        return real(oids, root)
+
+    monkeypatch.setattr(git, "read_objects", counted)
+    result = run("build", "specs", "-o", "site", "--no-cache", cwd=repo.root)
+    assert result.exit_code == 0, result.output
+    assert asked == [5], "one git process for the four versions of one spec and the one of the other"
+    page = (repo.root / "site" / "workflows" / "support-ticket-triage" / "history.html").read_text(encoding="utf-8")
+    assert "Add the support workflow" in page
+
+
+def test_an_unreadable_batch_falls_back_to_one_spec_at_a_time(
+    repo: GitRepo, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should git fail to give every version at once, each spec's history is
+    read on its own, as ``specgen history`` reads it: the site is the same."""
+    from specgen import git
+
+    _two_specs(repo)
+    clean = run("build", "specs", "-o", "clean", "--no-cache", cwd=repo.root)
+    assert clean.exit_code == 0, clean.output
+    real = git.read_objects
+    calls: list[int] = []
+
+    def no_batches(oids, root):  # the first call, for every spec at once, fails
+        calls.append(len(oids))
+        if len(calls) == 1:
+            raise git.GitError("git cat-file failed")
+        return real(oids, root)
+
+    monkeypatch.setattr(git, "read_objects", no_batches)
+    result = run("build", "specs", "-o", "site", "--no-cache", cwd=repo.root)
+    assert result.exit_code == 0, result.output
+    assert calls[0] == 5 and len(calls) == 3, calls
+    for spec in ("credit-decision-assistant", "support-ticket-triage"):
+        page = f"workflows/{spec}/history.html"
+        assert (repo.root / "site" / page).read_bytes() == (repo.root / "clean" / page).read_bytes()

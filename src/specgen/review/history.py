@@ -29,7 +29,7 @@ from specgen.spec.loader import discover_spec_files, find_project_file, load_pro
 from specgen.spec.memo import Memo
 from specgen.spec.schema import Project, Spec, SpecApproval
 
-__all__ = ["History", "Version", "render_history_page", "spec_history"]
+__all__ = ["History", "Version", "render_history_page", "spec_histories", "spec_history"]
 
 
 @dataclass(frozen=True)
@@ -183,12 +183,70 @@ def spec_history(
     try:
         if shallow is None:
             shallow = git.is_shallow(root)
-        commits = [c for c in reversed(git.file_history(rel, root)) if c.blob is not None]
+        commits = _commits(rel, root)
         blobs = git.read_objects([typing.cast(str, c.blob) for c in commits], root)
     except git.GitError:
         return History(label, label, rel)
     if attribution is None:
         attribution = _attribution(path, project)
+    return _history(label, path, rel, commits, blobs, project, memo, attribution, shallow)
+
+
+def spec_histories(
+    paths: Sequence[Path],
+    root: Path,
+    *,
+    project: Project,
+    attributions: Sequence[Attribution],
+    shallow: bool,
+    memo: Memo | None = None,
+) -> list[History]:
+    """:func:`spec_history` of each spec file of one repository (``root``),
+    with the attribution of each as it is, reading the past versions of all
+    of them in one git process rather than one per spec."""
+    rels = [git.relative_to_root(path.resolve(), root) for path in paths]
+    logs: list[list[git.Commit] | None] = []
+    for rel in rels:
+        try:
+            logs.append(_commits(rel, root))
+        except git.GitError:
+            logs.append(None)
+    wanted = sorted({typing.cast(str, c.blob) for log in logs if log for c in log})
+    try:
+        contents = dict(zip(wanted, git.read_objects(wanted, root), strict=True))
+    except git.GitError:  # one spec's unreadable version: each spec read on its own, as spec_history does
+        contents = None
+    histories = []
+    for path, rel, log, attribution in zip(paths, rels, logs, attributions, strict=True):
+        label = str(path)
+        if log is None:
+            histories.append(History(label, label, rel))
+        elif contents is None:
+            found = spec_history(path, root, project=project, memo=memo, attribution=attribution, shallow=shallow)
+            histories.append(found)
+        else:
+            blobs = [contents[typing.cast(str, c.blob)] for c in log]
+            histories.append(_history(label, path.resolve(), rel, log, blobs, project, memo, attribution, shallow))
+    return histories
+
+
+def _commits(rel: str, root: Path) -> list[git.Commit]:
+    """The commits that hold a version of the file, oldest first."""
+    return [c for c in reversed(git.file_history(rel, root)) if c.blob is not None]
+
+
+def _history(
+    label: str,
+    path: Path,
+    rel: str,
+    commits: Sequence[git.Commit],
+    blobs: Sequence[bytes],
+    project: Project,
+    memo: Memo | None,
+    attribution: Attribution,
+    shallow: bool,
+) -> History:
+    """The history of the spec file ``path`` from its ``commits`` and their ``blobs``."""
     current_approvals = sidecar_approvals(path)
     versions: list[Version] = []
     previous: Spec | None = None

@@ -59,12 +59,12 @@ def gather(portfolio: Portfolio, memo: Memo | None = None) -> SiteInputs:
     ``memo`` (the build cache) keeps the specs' past versions, validated."""
     from specgen.evidence import spec_evidence, store_root
     from specgen.git import GitError, is_shallow, repo_root
-    from specgen.review.history import History, spec_history
+    from specgen.review.history import History, spec_histories, spec_history
     from specgen.rules.memo import outcome_key, project_digest
     from specgen.spec.approvals import attribute, sidecar_approvals
 
     roots: dict[Path, Path | None] = {}
-    shallow: dict[Path, bool | None] = {}
+    in_git: dict[Path, list[tuple[str, Path]]] = {}
     histories: dict[str, History] = {}
     approvals: dict[str, list[SpecApproval]] = {}
     attributions: dict[str, Attribution] = {}
@@ -84,20 +84,8 @@ def gather(portfolio: Portfolio, memo: Memo | None = None) -> SiteInputs:
         root = roots[folder]
         if root is None:
             histories[spec_id] = History(spec_id, spec_id, None)
-        else:
-            if root not in shallow:  # one question per repository, not per spec
-                try:
-                    shallow[root] = is_shallow(root)
-                except GitError:
-                    shallow[root] = None
-            histories[spec_id] = spec_history(
-                path,
-                root,
-                project=portfolio.project,
-                memo=memo,
-                attribution=attributions[spec_id],
-                shallow=shallow[root],
-            )
+        else:  # read below, with the other specs of the same repository
+            in_git.setdefault(root, []).append((spec_id, path))
         approvals[spec_id] = sidecar_approvals(path, spec_id)
         # the key before the evidence file is read: should it change in between, the key is
         # the older one and the next build, under the newer key, reads it again
@@ -111,7 +99,26 @@ def gather(portfolio: Portfolio, memo: Memo | None = None) -> SiteInputs:
                 stored = store / record.artefact.stored
                 if stored.is_file():
                     artefacts[artefact_page_path(record.artefact.stored)] = stored
-    return SiteInputs(histories, approvals, attributions, evidence, artefacts)
+    for root, specs in in_git.items():  # one question per repository, and one git process for all past versions
+        try:
+            shallow: bool | None = is_shallow(root)
+        except GitError:
+            shallow = None
+        if shallow is None:
+            for spec_id, path in specs:
+                histories[spec_id] = spec_history(path, root, project=portfolio.project, memo=memo)
+            continue
+        found = spec_histories(
+            [path for _, path in specs],
+            root,
+            project=portfolio.project,
+            attributions=[attributions[spec_id] for spec_id, _ in specs],
+            shallow=shallow,
+            memo=memo,
+        )
+        histories.update((spec_id, history) for (spec_id, _), history in zip(specs, found, strict=True))
+    ordered = {spec_id: histories[spec_id] for spec_id in approvals}  # the specs' order, as the loop saw them
+    return SiteInputs(ordered, approvals, attributions, evidence, artefacts)
 
 
 def artefact_page_path(stored: str) -> str:
