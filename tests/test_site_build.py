@@ -5,6 +5,7 @@ Each test runs the real mkdocs-material build (about a second each).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import socket
@@ -244,6 +245,20 @@ def _wait_for(predicate, seconds: float = 30.0) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def _serving(preview: Preview):
+    """Build ``preview`` once (it must succeed) and serve it until the block ends; yields the serving thread."""
+    first = preview.build()
+    assert first.ok, first.error
+    thread = threading.Thread(target=preview.run, daemon=True)
+    thread.start()
+    try:
+        yield thread
+    finally:
+        preview.shutdown()
+        thread.join(timeout=10)
+
+
 def test_serve_rebuilds_when_a_spec_changes(example_tree: Path) -> None:
     specs, project_file = example_tree / "specs", example_tree / "specgen.yml"
     outcomes = []
@@ -253,11 +268,7 @@ def test_serve_rebuilds_when_a_spec_changes(example_tree: Path) -> None:
         return portfolio, None
 
     preview = Preview(load, watch=[specs, project_file], port=_free_port(), on_build=outcomes.append)
-    first = preview.build()
-    assert first.ok, first.error
-    thread = threading.Thread(target=preview.run, daemon=True)
-    thread.start()
-    try:
+    with _serving(preview) as thread:
         page = f"{preview.url}workflows/credit-decision-assistant/index.html"
         assert _wait_for(lambda: "Credit-decision assistant" in _get(page))
         spec = specs / "credit-decision-assistant.yml"
@@ -267,9 +278,6 @@ def test_serve_rebuilds_when_a_spec_changes(example_tree: Path) -> None:
         spec.write_text(text.replace("autonomy: ai_alone", "autonomy: nobody"), "utf-8")
         assert _wait_for(lambda: any(o.diagnostics for o in outcomes)), "an invalid spec is reported"
         assert "Loan-decision assistant" in _get(page), "the last good site is still served"
-    finally:
-        preview.shutdown()
-        thread.join(timeout=10)
     assert not thread.is_alive()
     assert not preview.site_dir.exists()
     shutil.rmtree(example_tree / "site", ignore_errors=True)
@@ -292,16 +300,9 @@ def test_serve_builds_a_save_made_during_its_first_build(example_tree: Path) -> 
         return portfolio, None
 
     preview = Preview(load, watch=[specs, project_file], port=_free_port())
-    first = preview.build()
-    assert first.ok, first.error
-    thread = threading.Thread(target=preview.run, daemon=True)
-    thread.start()
-    try:
+    with _serving(preview):
         page = f"{preview.url}workflows/credit-decision-assistant/index.html"
         assert _wait_for(lambda: "Loan-decision assistant" in _get(page), 15), "the save was not built"
-    finally:
-        preview.shutdown()
-        thread.join(timeout=10)
 
 
 def test_serve_does_not_rebuild_for_its_own_build_cache(example_tree: Path) -> None:
@@ -319,10 +320,7 @@ def test_serve_does_not_rebuild_for_its_own_build_cache(example_tree: Path) -> N
         return load_portfolio([specs], project_file=project_file, memo=memo), None
 
     preview = Preview(load, watch=[specs], port=_free_port(), on_build=outcomes.append, cache=specs / CACHE_DIR)
-    assert preview.build().ok
-    thread = threading.Thread(target=preview.run, daemon=True)
-    thread.start()
-    try:
+    with _serving(preview):
         page = f"{preview.url}workflows/credit-decision-assistant/index.html"
         assert _wait_for(lambda: "Credit-decision assistant" in _get(page))
         spec = specs / "credit-decision-assistant.yml"
@@ -332,9 +330,6 @@ def test_serve_does_not_rebuild_for_its_own_build_cache(example_tree: Path) -> N
         time.sleep(2)  # eight looks at the files, each after the cache was written
         assert len(outcomes) == 2, f"{len(outcomes)} builds for one save"
         assert (specs / CACHE_DIR).is_dir()
-    finally:
-        preview.shutdown()
-        thread.join(timeout=10)
 
 
 def test_serve_on_a_busy_port_is_a_usage_error(run, example_tree: Path) -> None:
