@@ -209,3 +209,161 @@ def test_an_unreadable_batch_falls_back_to_one_spec_at_a_time(
     for spec in ("credit-decision-assistant", "support-ticket-triage"):
         page = f"workflows/{spec}/history.html"
         assert (repo.root / "site" / page).read_bytes() == (repo.root / "clean" / page).read_bytes()
+
+
+def _history_pages(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.glob("workflows/*/history.html"))}
+
+
+def test_a_site_build_asks_git_for_each_files_commits_once(repo: GitRepo, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each spec file's list of commits is kept in the build cache while the
+    repository is as it was: a second build starts no ``git log`` and hashes
+    no past version's content again, and a new commit is seen at once."""
+    from specgen import git
+    from specgen.review import history
+
+    _two_specs(repo)
+    first = run("build", "specs", "-o", "site", cwd=repo.root)
+    assert first.exit_code == 0, first.output
+    logs: list[str] = []
+    hashed: list[str] = []
+    real_log, real_fingerprint = git.file_history, history.fingerprint
+
+    def counted_log(path, root):
+        logs.append(path)
+        return real_log(path, root)
+
+    def counted_fingerprint(spec):
+        hashed.append(spec.id)
+        return real_fingerprint(spec)
+
+    monkeypatch.setattr(git, "file_history", counted_log)
+    monkeypatch.setattr(history, "fingerprint", counted_fingerprint)
+    second = run("build", "specs", "-o", "again", cwd=repo.root)
+    assert second.exit_code == 0, second.output
+    assert (logs, hashed) == ([], [])
+    assert _history_pages(repo.root / "again") == _history_pages(repo.root / "site")
+
+    data = credit()
+    data["version"] = "2.6.0"
+    repo.write(data, "credit")
+    repo.commit("A version after the cache was filled")
+    third = run("build", "specs", "-o", "third", cwd=repo.root)
+    assert third.exit_code == 0, third.output
+    assert sorted(logs) == ["specs/credit.yml", "specs/support.yml"]
+    assert hashed == ["credit-decision-assistant"], "only the new version is hashed"
+    page = (repo.root / "third" / "workflows" / "credit-decision-assistant" / "history.html").read_text("utf-8")
+    assert "A version after the cache was filled" in page and "2.6.0" in page
+
+
+def test_deepening_a_shallow_clone_shows_the_older_versions(repo: GitRepo, run, tmp_path: Path) -> None:
+    """``git fetch --deepen`` moves the cut-off without moving HEAD: the next
+    build must not show the shorter history it kept."""
+    clone = GitRepo.__new__(GitRepo)
+    clone.root, clone.specs, clone._day = tmp_path / "clone", tmp_path / "clone" / "specs", 9
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone.root))
+    shallow = run("build", "specs", "-o", "site", cwd=clone.root)
+    assert shallow.exit_code == 0, shallow.output
+    page = clone.root / "site" / "workflows" / "credit-decision-assistant" / "history.html"
+    assert "2.4.0" not in page.read_text("utf-8") and "2.5.0" in page.read_text("utf-8")
+    head = clone.git("rev-parse", "HEAD")
+    clone.git("fetch", "-q", "--deepen", "4")
+    assert clone.git("rev-parse", "HEAD") == head
+    deeper = run("build", "specs", "-o", "site", cwd=clone.root)
+    assert deeper.exit_code == 0, deeper.output
+    assert "2.4.0" in page.read_text("utf-8") and "2.3.0" in page.read_text("utf-8")
+
+
+def test_the_log_state_changes_with_what_changes_a_files_history(repo: GitRepo, tmp_path: Path) -> None:
+    from specgen import git
+
+    first = git.log_state(repo.root)
+    assert first.key is not None and not first.shallow
+    assert git.log_state(repo.root) == first, "nothing changed, the same state"
+    assert git.log_state(repo.specs) == first, "asked from a folder inside the work tree"
+    repo.git("config", "diff.renameLimit", "1")
+    configured = git.log_state(repo.root)
+    assert configured.key not in (None, first.key), "rename detection is configuration"
+    repo.commit("Nothing but a commit")
+    assert git.log_state(repo.root).key not in (None, first.key, configured.key)
+    parent, grandparent = repo.git("rev-parse", "HEAD~1", "HEAD~2").split()
+    (repo.root / ".git" / "shallow").write_text(parent + "\n")
+    cut = git.log_state(repo.root)
+    assert cut.shallow and cut.key is not None
+    (repo.root / ".git" / "shallow").write_text(grandparent + "\n")
+    assert git.log_state(repo.root).key != cut.key, "a new cut-off, the same HEAD"
+    unborn = GitRepo(tmp_path / "unborn")
+    assert git.log_state(unborn.root) == git.LogState(False, None)
+
+
+class _DictMemo(dict):
+    def put(self, key: str, value: Any) -> None:
+        self[key] = value
+
+
+def _histories(repo: GitRepo, memo: _DictMemo | None = None, specs: list[Any] | None = None) -> list[dict[str, Any]]:
+    """``spec_histories`` of every spec file of ``repo``, as data."""
+    from specgen import git
+    from specgen.review.history import spec_histories
+    from specgen.spec.approvals import Attribution
+    from specgen.spec.loader import load_project
+
+    project, _, _ = load_project(repo.root / "specgen.yml")
+    paths = sorted(repo.specs.glob("*.yml"))
+    found = spec_histories(
+        paths,
+        repo.root,
+        project=project,
+        attributions=[Attribution()] * len(paths),
+        shallow=False,
+        memo=memo,
+        log_key=git.log_state(repo.root).key,
+        specs=specs,
+    )
+    return [h.to_dict() for h in found]
+
+
+def test_damaged_entries_are_read_from_git_again(repo: GitRepo) -> None:
+    """What the cache holds for a file's commits or a version's fingerprint is
+    checked before it is used: anything damaged or foreign is worked out
+    again, and the history is the same."""
+    _two_specs(repo)
+    clean = _histories(repo)
+    memo = _DictMemo()
+    assert _histories(repo, memo) == clean
+    commit_lists = [k for k, v in memo.items() if isinstance(v, list)]
+    fingerprints = [k for k, v in memo.items() if isinstance(v, str) and v.startswith("sha256:")]
+    assert len(commit_lists) == 2 and len(fingerprints) == 5
+    good = dict(memo)
+    damage = [
+        ["not", "a", "commit"],
+        [["0" * 40, "a", "2026-13-01", "s", "specs/credit.yml", "1" * 40]],
+        [["../../etc", "a", "2026-01-01", "s", "specs/credit.yml", "1" * 40]],
+        {"a": 1},
+    ]
+    for bad in damage:
+        for k in commit_lists:
+            memo[k] = bad
+        for k in fingerprints:
+            memo[k] = "sha256:" + "z" * 64
+        assert _histories(repo, memo) == clean, bad
+        assert memo == good, "the damaged entries are replaced by what git says"
+
+
+def test_only_a_version_with_the_files_bytes_is_taken_from_the_file(repo: GitRepo, run) -> None:
+    """A past version with the bytes of the file as it is is the spec already
+    loaded; an edit not yet committed is no version."""
+    from specgen.spec.loader import load_spec_text
+
+    _two_specs(repo)
+    data = credit()
+    data["version"] = "9.9.9"
+    repo.write(data, "credit")  # not committed
+    loaded = [load_spec_text(p.read_bytes(), str(p), p)[0] for p in sorted(repo.specs.glob("*.yml"))]
+    assert _histories(repo, specs=loaded) == _histories(repo)
+    credit_history = _histories(repo, specs=loaded)[0]
+    assert [v["version"] for v in credit_history["versions"]] == ["2.5.0", "2.4.0", "2.3.0"]
+    result = run("build", "specs", "-o", "site", cwd=repo.root)
+    assert result.exit_code == 0, result.output
+    page = (repo.root / "site" / "workflows" / "credit-decision-assistant" / "history.html").read_text("utf-8")
+    assert "Version 2.5.0" in page and "Version 9.9.9" not in page

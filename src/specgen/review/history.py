@@ -14,6 +14,8 @@ says so (the page says it too).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,8 +27,15 @@ from specgen.review.diff import Change, Effect, diff_specs
 from specgen.review.render import review_environment
 from specgen.spec.approvals import Attribution, approval_key, attribute, sidecar_approvals
 from specgen.spec.fingerprint import fingerprint
-from specgen.spec.loader import discover_spec_files, find_project_file, load_project, load_spec_text, spec_from_bytes
-from specgen.spec.memo import Memo
+from specgen.spec.loader import (
+    LoadedSpec,
+    discover_spec_files,
+    find_project_file,
+    load_project,
+    load_spec_text,
+    spec_from_bytes,
+)
+from specgen.spec.memo import Memo, derived_key
 from specgen.spec.schema import Project, Spec, SpecApproval
 
 __all__ = ["History", "Version", "render_history_page", "spec_histories", "spec_history"]
@@ -159,6 +168,7 @@ def spec_history(
     memo: Memo | None = None,
     attribution: Attribution | None = None,
     shallow: bool | None = None,
+    log_key: str | None = None,
 ) -> History:
     """The versions of a spec (a file path, or a spec id looked up under the
     repository) recorded in git, newest first. Empty when there is no repository
@@ -170,7 +180,9 @@ def spec_history(
     ``memo`` (the build cache) keeps each version's validated spec by its
     bytes; ``attribution`` is the working tree spec's
     (:func:`specgen.spec.approvals.attribute`) and ``shallow`` whether the
-    repository is a shallow clone, when the caller knows them.
+    repository is a shallow clone, when the caller knows them. With ``memo``
+    and ``log_key`` (:attr:`specgen.git.LogState.key`), the file's list of
+    commits is kept in the memo too.
     """
     path = _spec_path(spec, repo_root)
     root = repo_root.resolve() if repo_root else git.repo_root(path if path else Path.cwd())
@@ -183,7 +195,7 @@ def spec_history(
     try:
         if shallow is None:
             shallow = git.is_shallow(root)
-        commits = _commits(rel, root)
+        commits = _commits(rel, root, memo, log_key)
         blobs = git.read_objects([typing.cast(str, c.blob) for c in commits], root)
     except git.GitError:
         return History(label, label, rel)
@@ -200,15 +212,21 @@ def spec_histories(
     attributions: Sequence[Attribution],
     shallow: bool,
     memo: Memo | None = None,
+    log_key: str | None = None,
+    specs: Sequence[LoadedSpec] | None = None,
 ) -> list[History]:
     """:func:`spec_history` of each spec file of one repository (``root``),
     with the attribution of each as it is, reading the past versions of all
-    of them in one git process rather than one per spec."""
+    of them in one git process rather than one per spec. With ``memo`` and
+    ``log_key`` (:attr:`specgen.git.LogState.key`), each file's list of commits
+    is taken from the memo when the repository is as it was: no git process
+    per spec either. ``specs`` are the files as loaded: a past version with
+    the same bytes as its file is that spec, not parsed or looked up again."""
     rels = [git.relative_to_root(path.resolve(), root) for path in paths]
     logs: list[list[git.Commit] | None] = []
     for rel in rels:
         try:
-            logs.append(_commits(rel, root))
+            logs.append(_commits(rel, root, memo, log_key))
         except git.GitError:
             logs.append(None)
     wanted = sorted({typing.cast(str, c.blob) for log in logs if log for c in log})
@@ -217,22 +235,60 @@ def spec_histories(
     except git.GitError:  # one spec's unreadable version: each spec read on its own, as spec_history does
         contents = None
     histories = []
-    for path, rel, log, attribution in zip(paths, rels, logs, attributions, strict=True):
+    currents: Sequence[LoadedSpec | None] = specs if specs is not None else [None] * len(paths)
+    for path, rel, log, attribution, current in zip(paths, rels, logs, attributions, currents, strict=True):
         label = str(path)
         if log is None:
             histories.append(History(label, label, rel))
         elif contents is None:
-            found = spec_history(path, root, project=project, memo=memo, attribution=attribution, shallow=shallow)
+            found = spec_history(
+                path, root, project=project, memo=memo, attribution=attribution, shallow=shallow, log_key=log_key
+            )
             histories.append(found)
         else:
             blobs = [contents[typing.cast(str, c.blob)] for c in log]
-            histories.append(_history(label, path.resolve(), rel, log, blobs, project, memo, attribution, shallow))
+            found = _history(label, path.resolve(), rel, log, blobs, project, memo, attribution, shallow, current)
+            histories.append(found)
     return histories
 
 
-def _commits(rel: str, root: Path) -> list[git.Commit]:
-    """The commits that hold a version of the file, oldest first."""
-    return [c for c in reversed(git.file_history(rel, root)) if c.blob is not None]
+def _commits(rel: str, root: Path, memo: Memo | None = None, log_key: str | None = None) -> list[git.Commit]:
+    """The commits that hold a version of the file, oldest first; kept in
+    ``memo`` under the repository's ``log_key`` and the file's path."""
+    key = None if memo is None or log_key is None else derived_key("git-log", rel, log_key)
+    if key is not None:
+        kept = _restore_commits(memo.get(key))  # type: ignore[union-attr]
+        if kept is not None:
+            return kept
+    commits = [c for c in reversed(git.file_history(rel, root)) if c.blob is not None]
+    if key is not None:
+        stored = [[c.sha, c.author, c.date.isoformat(), c.subject, c.path, c.blob] for c in commits]
+        try:
+            json.dumps(stored, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:  # a path git gave with bytes that are not UTF-8: not kept
+            return commits
+        memo.put(key, stored)  # type: ignore[union-attr]
+    return commits
+
+
+def _restore_commits(value: Any) -> list[git.Commit] | None:
+    """The commits stored by :func:`_commits`; None for anything else (a
+    damaged or foreign entry is read from git again, never trusted)."""
+    if not isinstance(value, list):
+        return None
+    commits = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 6 and all(isinstance(field, str) for field in item)):
+            return None
+        sha, author, date, subject, path, blob = item
+        if not (git.is_object_id(sha) and git.is_object_id(blob) and path):
+            return None
+        try:
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            return None
+        commits.append(git.Commit(sha, author, day, subject, path, blob))
+    return commits
 
 
 def _history(
@@ -245,16 +301,22 @@ def _history(
     memo: Memo | None,
     attribution: Attribution,
     shallow: bool,
+    current: LoadedSpec | None = None,
 ) -> History:
-    """The history of the spec file ``path`` from its ``commits`` and their ``blobs``."""
+    """The history of the spec file ``path`` from its ``commits`` and their
+    ``blobs``; ``current`` is the file as loaded, if it was."""
     current_approvals = sidecar_approvals(path)
+    current_bytes = current.source.text.encode("utf-8", "surrogatepass") if current is not None else None
     versions: list[Version] = []
     previous: Spec | None = None
     for commit, blob in zip(commits, blobs, strict=True):
-        spec_model = spec_from_bytes(blob, f"{commit.short}:{commit.path}", memo)
+        if current is not None and blob == current_bytes:  # the same bytes validate to the same spec
+            spec_model: Spec | None = current.spec
+        else:
+            spec_model = spec_from_bytes(blob, f"{commit.short}:{commit.path}", memo)
         if spec_model is None:
             continue
-        content = fingerprint(spec_model)
+        content = _fingerprint(spec_model, typing.cast(str, commit.blob), memo)
         if previous is not None and previous.version == spec_model.version and versions[-1].fingerprint == content:
             continue
         approvals = tuple(
@@ -286,6 +348,24 @@ def _history(
         shallow,
         dict(attribution.recorded_by),
     )
+
+
+_FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _fingerprint(spec: Spec, blob: str, memo: Memo | None) -> str:
+    """The fingerprint of a past version, kept in ``memo`` under its object id
+    (git's hash of its bytes): hashing every version's content on every build
+    of the site costs more than validating it."""
+    key = derived_key("version-fingerprint", "", blob) if memo is not None else None
+    if key is not None:
+        kept = memo.get(key)  # type: ignore[union-attr]
+        if isinstance(kept, str) and _FINGERPRINT.fullmatch(kept):
+            return kept
+    content = fingerprint(spec)
+    if key is not None:
+        memo.put(key, content)  # type: ignore[union-attr]
+    return content
 
 
 def _attribution(path: Path, project: Project) -> Attribution:

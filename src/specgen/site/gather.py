@@ -12,6 +12,7 @@ rendering reads nothing but its templates.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from specgen import clock, derivation
 from specgen.spec.approvals import Attribution
-from specgen.spec.loader import Portfolio
+from specgen.spec.loader import LoadedSpec, Portfolio
 from specgen.spec.memo import Memo
 from specgen.spec.schema import SpecApproval
 
@@ -56,15 +57,17 @@ class SiteInputs:
 def gather(portfolio: Portfolio, memo: Memo | None = None) -> SiteInputs:
     """Read the git history and the recorded approvals of every spec (one
     ``git`` call per spec folder to find the repository, then the history);
-    ``memo`` (the build cache) keeps the specs' past versions, validated."""
+    ``memo`` (the build cache) keeps the specs' past versions, validated,
+    and each spec file's list of commits while the repository's
+    :class:`~specgen.git.LogState` stays the same."""
     from specgen.evidence import spec_evidence, store_root
-    from specgen.git import GitError, is_shallow, repo_root
+    from specgen.git import GitError, LogState, log_state, repo_root
     from specgen.review.history import History, spec_histories, spec_history
     from specgen.rules.memo import outcome_key, project_digest
     from specgen.spec.approvals import attribute, sidecar_approvals
 
     roots: dict[Path, Path | None] = {}
-    in_git: dict[Path, list[tuple[str, Path]]] = {}
+    in_git: dict[Path, list[tuple[str, LoadedSpec]]] = {}
     histories: dict[str, History] = {}
     approvals: dict[str, list[SpecApproval]] = {}
     attributions: dict[str, Attribution] = {}
@@ -85,7 +88,7 @@ def gather(portfolio: Portfolio, memo: Memo | None = None) -> SiteInputs:
         if root is None:
             histories[spec_id] = History(spec_id, spec_id, None)
         else:  # read below, with the other specs of the same repository
-            in_git.setdefault(root, []).append((spec_id, path))
+            in_git.setdefault(root, []).append((spec_id, loaded))
         approvals[spec_id] = sidecar_approvals(path, spec_id)
         # the key before the evidence file is read: should it change in between, the key is
         # the older one and the next build, under the newer key, reads it again
@@ -101,20 +104,22 @@ def gather(portfolio: Portfolio, memo: Memo | None = None) -> SiteInputs:
                     artefacts[artefact_page_path(record.artefact.stored)] = stored
     for root, specs in in_git.items():  # one question per repository, and one git process for all past versions
         try:
-            shallow: bool | None = is_shallow(root)
+            state: LogState | None = log_state(root)
         except GitError:
-            shallow = None
-        if shallow is None:
-            for spec_id, path in specs:
-                histories[spec_id] = spec_history(path, root, project=portfolio.project, memo=memo)
+            state = None
+        if state is None:
+            for spec_id, loaded in specs:
+                histories[spec_id] = spec_history(loaded.source.path, root, project=portfolio.project, memo=memo)
             continue
         found = spec_histories(
-            [path for _, path in specs],
+            [typing.cast(Path, loaded.source.path) for _, loaded in specs],
             root,
             project=portfolio.project,
             attributions=[attributions[spec_id] for spec_id, _ in specs],
-            shallow=shallow,
+            shallow=state.shallow,
             memo=memo,
+            log_key=state.key,
+            specs=[loaded for _, loaded in specs],
         )
         histories.update((spec_id, history) for (spec_id, _), history in zip(specs, found, strict=True))
     ordered = {spec_id: histories[spec_id] for spec_id in approvals}  # the specs' order, as the loop saw them
