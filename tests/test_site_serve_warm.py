@@ -204,7 +204,7 @@ def test_a_move_cut_short_is_followed_by_a_full_build(
 
     real = site_build.move_files
 
-    def cut_short(new: Path, target: Path) -> None:
+    def cut_short(new: Path, target: Path, replaced: Path | None = None) -> None:
         victim = sorted(new.rglob("*.html"))[0]
         moved = target / victim.relative_to(new)
         moved.parent.mkdir(parents=True, exist_ok=True)

@@ -104,3 +104,28 @@ def test_swap_in_puts_the_new_folder_in_place(tmp_path: Path, monkeypatch: pytes
     assert (old / "a").read_text() == "new"
     assert (tmp_path / "attic" / "a").read_text() == "old"
     assert not new.exists()
+
+
+def test_move_files_keeps_what_it_replaces_for_the_background_removal(tmp_path: Path) -> None:
+    """The preview moves a build's files into its folder one rename each; the
+    files those renames replace are linked into ``replaced`` first, so the
+    rename frees nothing (the staging folder's ``rm`` does, later)."""
+    target, new, replaced = tmp_path / "site", tmp_path / "new", tmp_path / "staging" / "replaced"
+    (target / "search").mkdir(parents=True)
+    (target / "search" / "index.json").write_text("old index")
+    (target / "kept.html").write_text("kept")
+    (new / "search").mkdir(parents=True)
+    (new / "search" / "index.json").write_text("new index")
+    (new / "workflows" / "w").mkdir(parents=True)
+    (new / "workflows" / "w" / "index.html").write_text("a new page")
+    before = (target / "search" / "index.json").stat().st_ino
+    staging.move_files(new, target, replaced)
+    assert _digest(target) == {
+        "kept.html": hashlib.sha256(b"kept").hexdigest(),
+        "search/index.json": hashlib.sha256(b"new index").hexdigest(),
+        "workflows/w/index.html": hashlib.sha256(b"a new page").hexdigest(),
+    }
+    kept = sorted(replaced.iterdir())
+    assert [p.read_text() for p in kept] == ["old index"], "only the file replaced, not the one added"
+    assert kept[0].stat().st_ino == before, "the replaced file itself, linked, not copied"
+    assert not any(p.is_file() for p in new.rglob("*"))

@@ -254,7 +254,7 @@ def _build_in(
         built = time.perf_counter()
         _check_replaceable(output, MARKER, force)
         if patch:
-            move_files(site, output)
+            move_files(site, output, replaced=staging / "replaced")
         else:
             swap_in(site, output, staging / "previous-site")
         if cache is not None:
