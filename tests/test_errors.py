@@ -19,6 +19,8 @@ INTERNAL_ONLY = {
     "specgen.bundle.verify.NotRegularFileError",
     # carries a worker process's error to the parent, which turns it into a SiteBuildError
     "specgen.parallel.WorkerError",
+    # never leaves versions(): a past version's contents must be read from git
+    "specgen.review.versions._NeedContents",
 }
 
 

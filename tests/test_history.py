@@ -217,17 +217,18 @@ def _history_pages(site: Path) -> dict[str, bytes]:
 
 def test_a_site_build_asks_git_for_each_files_commits_once(repo: GitRepo, run, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each spec file's list of commits is kept in the build cache while the
-    repository is as it was: a second build starts no ``git log`` and hashes
-    no past version's content again, and a new commit is seen at once."""
+    repository is as it was, and what the history needs of each version: a
+    second build starts no ``git log`` and reads, validates or hashes no past
+    version, and a new commit is seen at once."""
     from specgen import git
-    from specgen.review import history
+    from specgen.review import versions
 
     _two_specs(repo)
     first = run("build", "specs", "-o", "site", cwd=repo.root)
     assert first.exit_code == 0, first.output
     logs: list[str] = []
     hashed: list[str] = []
-    real_log, real_fingerprint = git.file_history, history.fingerprint
+    real_log, real_fingerprint = git.file_history, versions.fingerprint
 
     def counted_log(path, root):
         logs.append(path)
@@ -237,11 +238,19 @@ def test_a_site_build_asks_git_for_each_files_commits_once(repo: GitRepo, run, m
         hashed.append(spec.id)
         return real_fingerprint(spec)
 
+    read: list[int] = []
+    real_read = git.read_objects
+
+    def counted_read(oids, root):
+        read.append(len(oids))
+        return real_read(oids, root)
+
     monkeypatch.setattr(git, "file_history", counted_log)
-    monkeypatch.setattr(history, "fingerprint", counted_fingerprint)
+    monkeypatch.setattr(versions, "fingerprint", counted_fingerprint)
+    monkeypatch.setattr(git, "read_objects", counted_read)
     second = run("build", "specs", "-o", "again", cwd=repo.root)
     assert second.exit_code == 0, second.output
-    assert (logs, hashed) == ([], [])
+    assert (logs, hashed, read) == ([], [], []), "no git log, no version read or hashed"
     assert _history_pages(repo.root / "again") == _history_pages(repo.root / "site")
 
     data = credit()
@@ -252,6 +261,7 @@ def test_a_site_build_asks_git_for_each_files_commits_once(repo: GitRepo, run, m
     assert third.exit_code == 0, third.output
     assert sorted(logs) == ["specs/credit.yml", "specs/support.yml"]
     assert hashed == ["credit-decision-assistant"], "only the new version is hashed"
+    assert read == [5], "the versions of the spec with a new one are read, not the other spec's"
     page = (repo.root / "third" / "workflows" / "credit-decision-assistant" / "history.html").read_text("utf-8")
     assert "A version after the cache was filled" in page and "2.6.0" in page
 
@@ -301,8 +311,8 @@ class _DictMemo(dict):
         self[key] = value
 
 
-def _histories(repo: GitRepo, memo: _DictMemo | None = None, specs: list[Any] | None = None) -> list[dict[str, Any]]:
-    """``spec_histories`` of every spec file of ``repo``, as data."""
+def _histories(repo: GitRepo, memo: _DictMemo | None = None, specs: list[Any] | None = None, data: bool = True) -> Any:
+    """``spec_histories`` of every spec file of ``repo``, as data (else as they are)."""
     from specgen import git
     from specgen.review.history import spec_histories
     from specgen.spec.approvals import Attribution
@@ -320,33 +330,39 @@ def _histories(repo: GitRepo, memo: _DictMemo | None = None, specs: list[Any] | 
         log_key=git.log_state(repo.root).key,
         specs=specs,
     )
-    return [h.to_dict() for h in found]
+    return [h.to_dict() for h in found] if data else found
 
 
 def test_damaged_entries_are_read_from_git_again(repo: GitRepo) -> None:
-    """What the cache holds for a file's commits or a version's fingerprint is
-    checked before it is used: anything damaged or foreign is worked out
-    again, and the history is the same."""
+    """What the cache holds of a file's commits, a version (its facts) or the
+    changes between two versions is checked before it is used: anything
+    damaged or foreign is worked out again, and the history is the same."""
     _two_specs(repo)
-    clean = _histories(repo)
+    clean = _histories(repo, data=False)
     memo = _DictMemo()
-    assert _histories(repo, memo) == clean
-    commit_lists = [k for k, v in memo.items() if isinstance(v, list)]
-    fingerprints = [k for k, v in memo.items() if isinstance(v, str) and v.startswith("sha256:")]
-    assert len(commit_lists) == 2 and len(fingerprints) == 5
+    assert _histories(repo, memo, data=False) == clean
+    commit_lists = [k for k, v in memo.items() if isinstance(v, list) and v and isinstance(v[0], list)]
+    facts = [k for k, v in memo.items() if isinstance(v, dict) and "fingerprint" in v]
+    changes = [k for k, v in memo.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    assert (len(commit_lists), len(facts), len(changes)) == (2, 5, 2)
     good = dict(memo)
+    assert _histories(repo, memo, data=False) == clean, "all from the cache"
+    fact = memo[facts[0]]
     damage = [
-        ["not", "a", "commit"],
-        [["0" * 40, "a", "2026-13-01", "s", "specs/credit.yml", "1" * 40]],
-        [["../../etc", "a", "2026-01-01", "s", "specs/credit.yml", "1" * 40]],
-        {"a": 1},
+        (["not", "a", "commit"], {"a": 1}, [{"kind": "nope"}]),
+        ([["0" * 40, "a", "2026-13-01", "s", "specs/credit.yml", "1" * 40]], {**fact, "fingerprint": "sha256:zz"}, [1]),
+        (
+            [["../../etc", "a", "2026-01-01", "s", "specs/credit.yml", "1" * 40]],
+            {**fact, "approvals": [{"role": "ciso"}]},
+            [{**memo[changes[0]][0], "effect": "opens the door"}],
+        ),
+        ({"a": 1}, {**fact, "people": [["only-an-id"]]}, "invalid"),
     ]
-    for bad in damage:
-        for k in commit_lists:
-            memo[k] = bad
-        for k in fingerprints:
-            memo[k] = "sha256:" + "z" * 64
-        assert _histories(repo, memo) == clean, bad
+    for bad_log, bad_facts, bad_changes in damage:
+        memo.update({k: bad_log for k in commit_lists})
+        memo.update({k: bad_facts for k in facts})
+        memo.update({k: bad_changes for k in changes})
+        assert _histories(repo, memo, data=False) == clean, (bad_log, bad_facts, bad_changes)
         assert memo == good, "the damaged entries are replaced by what git says"
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,20 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from specgen import git
-from specgen.review.diff import Change, Effect, diff_specs
+from specgen.review.diff import Change, Effect
 from specgen.review.render import review_environment
+from specgen.review.versions import Entry, versions
 from specgen.spec.approvals import Attribution, approval_key, attribute, sidecar_approvals
-from specgen.spec.fingerprint import fingerprint
 from specgen.spec.loader import (
     LoadedSpec,
     discover_spec_files,
     find_project_file,
     load_project,
     load_spec_text,
-    spec_from_bytes,
 )
 from specgen.spec.memo import Memo, derived_key
-from specgen.spec.schema import Project, Spec, SpecApproval
+from specgen.spec.schema import Project, SpecApproval
 
 __all__ = ["History", "Version", "render_history_page", "spec_histories", "spec_history"]
 
@@ -196,12 +194,15 @@ def spec_history(
         if shallow is None:
             shallow = git.is_shallow(root)
         commits = _commits(rel, root, memo, log_key)
-        blobs = git.read_objects([typing.cast(str, c.blob) for c in commits], root)
+        entries = versions(commits, None, project, memo)
+        if entries is None:
+            blobs = git.read_objects([typing.cast(str, c.blob) for c in commits], root)
+            entries = typing.cast(list[Entry], versions(commits, blobs, project, memo))
     except git.GitError:
         return History(label, label, rel)
     if attribution is None:
         attribution = _attribution(path, project)
-    return _history(label, path, rel, commits, blobs, project, memo, attribution, shallow)
+    return _history(label, path, rel, entries, project, attribution, shallow)
 
 
 def spec_histories(
@@ -222,33 +223,43 @@ def spec_histories(
     is taken from the memo when the repository is as it was: no git process
     per spec either. ``specs`` are the files as loaded: a past version with
     the same bytes as its file is that spec, not parsed or looked up again."""
-    rels = [git.relative_to_root(path.resolve(), root) for path in paths]
+    resolved = [path.resolve() for path in paths]
+    rels = [git.relative_to_root(path, root) for path in resolved]
     logs: list[list[git.Commit] | None] = []
     for rel in rels:
         try:
             logs.append(_commits(rel, root, memo, log_key))
         except git.GitError:
             logs.append(None)
-    wanted = sorted({typing.cast(str, c.blob) for log in logs if log for c in log})
+    kept = [versions(log, None, project, memo) if log is not None else None for log in logs]
+    wanted = sorted(
+        {typing.cast(str, c.blob) for log, ks in zip(logs, kept, strict=True) if log and ks is None for c in log}
+    )
+    contents: dict[str, bytes] | None = {}
     try:
-        contents = dict(zip(wanted, git.read_objects(wanted, root), strict=True))
+        if wanted:
+            contents = dict(zip(wanted, git.read_objects(wanted, root), strict=True))
     except git.GitError:  # one spec's unreadable version: each spec read on its own, as spec_history does
         contents = None
     histories = []
     currents: Sequence[LoadedSpec | None] = specs if specs is not None else [None] * len(paths)
-    for path, rel, log, attribution, current in zip(paths, rels, logs, attributions, currents, strict=True):
+    for path, real, rel, log, entries, attribution, current in zip(
+        paths, resolved, rels, logs, kept, attributions, currents, strict=True
+    ):
         label = str(path)
         if log is None:
             histories.append(History(label, label, rel))
-        elif contents is None:
+            continue
+        if entries is None and contents is None:
             found = spec_history(
                 path, root, project=project, memo=memo, attribution=attribution, shallow=shallow, log_key=log_key
             )
             histories.append(found)
-        else:
-            blobs = [contents[typing.cast(str, c.blob)] for c in log]
-            found = _history(label, path.resolve(), rel, log, blobs, project, memo, attribution, shallow, current)
-            histories.append(found)
+            continue
+        if entries is None:
+            blobs = [typing.cast(dict[str, bytes], contents)[typing.cast(str, c.blob)] for c in log]
+            entries = typing.cast(list[Entry], versions(log, blobs, project, memo, current))
+        histories.append(_history(label, real, rel, entries, project, attribution, shallow))
     return histories
 
 
@@ -295,34 +306,21 @@ def _history(
     label: str,
     path: Path,
     rel: str,
-    commits: Sequence[git.Commit],
-    blobs: Sequence[bytes],
+    entries: Sequence[Entry],
     project: Project,
-    memo: Memo | None,
     attribution: Attribution,
     shallow: bool,
-    current: LoadedSpec | None = None,
 ) -> History:
-    """The history of the spec file ``path`` from its ``commits`` and their
-    ``blobs``; ``current`` is the file as loaded, if it was."""
+    """The history of the spec file ``path`` from its versions."""
     current_approvals = sidecar_approvals(path)
-    current_bytes = current.source.text.encode("utf-8", "surrogatepass") if current is not None else None
-    versions: list[Version] = []
-    previous: Spec | None = None
-    for commit, blob in zip(commits, blobs, strict=True):
-        if current is not None and blob == current_bytes:  # the same bytes validate to the same spec
-            spec_model: Spec | None = current.spec
-        else:
-            spec_model = spec_from_bytes(blob, f"{commit.short}:{commit.path}", memo)
-        if spec_model is None:
-            continue
-        content = _fingerprint(spec_model, typing.cast(str, commit.blob), memo)
-        if previous is not None and previous.version == spec_model.version and versions[-1].fingerprint == content:
-            continue
+    versions = []
+    for entry in entries:
+        commit, facts = entry.commit, entry.facts
         approvals = tuple(
-            a for a in [*spec_model.approvals, *current_approvals] if a.fingerprint == content and attribution.counts(a)
+            a
+            for a in [*facts.approvals, *current_approvals]
+            if a.fingerprint == facts.fingerprint and attribution.counts(a)
         )
-        changes = tuple(diff_specs(previous, spec_model, project)) if previous is not None else ()
         versions.append(
             Version(
                 commit.sha,
@@ -330,42 +328,28 @@ def _history(
                 commit.author,
                 commit.subject,
                 commit.path,
-                spec_model.version,
-                content,
-                changes,
+                facts.version,
+                facts.fingerprint,
+                entry.changes,
                 approvals,
             )
         )
-        previous = spec_model
-    last = previous
+    last = entries[-1].facts if entries else None
+    people = {p.id: p.name for p in project.people}
+    roles = {r.id: r.title for r in project.roles}
+    if last is not None:
+        people.update(last.people)
+        roles.update(last.roles)
     return History(
         last.id if last else label,
         last.title if last else label,
         rel,
         list(reversed(versions)),
-        {p.id: p.name for p in [*project.people, *(last.people if last else [])]},
-        {r.id: r.title for r in [*project.roles, *(last.roles if last else [])]},
+        people,
+        roles,
         shallow,
         dict(attribution.recorded_by),
     )
-
-
-_FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
-
-
-def _fingerprint(spec: Spec, blob: str, memo: Memo | None) -> str:
-    """The fingerprint of a past version, kept in ``memo`` under its object id
-    (git's hash of its bytes): hashing every version's content on every build
-    of the site costs more than validating it."""
-    key = derived_key("version-fingerprint", "", blob) if memo is not None else None
-    if key is not None:
-        kept = memo.get(key)  # type: ignore[union-attr]
-        if isinstance(kept, str) and _FINGERPRINT.fullmatch(kept):
-            return kept
-    content = fingerprint(spec)
-    if key is not None:
-        memo.put(key, content)  # type: ignore[union-attr]
-    return content
 
 
 def _attribution(path: Path, project: Project) -> Attribution:
