@@ -20,6 +20,7 @@ against the same one-second target.
     python bench/bench_incremental.py --sizes 10,100,1000 --runs 5 --serve
     python bench/bench_incremental.py --src /path/to/other/checkout/src   # compare a version
     python bench/bench_incremental.py --git            # the portfolio committed to git, as specs live
+    python bench/bench_incremental.py --git --versions 8   # ... with eight versions of every spec
 
 With ``--src`` the CLI of another checkout is timed; one without a build cache
 (no ``--no-cache`` option) does a full build every time.
@@ -96,9 +97,11 @@ def _edit(path: Path, field: str, round_: int) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
-def commit_portfolio(root: Path) -> None:
-    """Make ``root`` a git repository with the portfolio committed once, as
-    specs live (the site shows each spec's history, read from git)."""
+def commit_portfolio(root: Path, versions: int = 1) -> None:
+    """Make ``root`` a git repository with the portfolio committed, as specs
+    live (the site shows each spec's history, read from git): ``versions``
+    commits, each after the first giving every spec a new version number and
+    summary, so every spec has that many versions in its history."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(
         GIT_AUTHOR_NAME="Bench",
@@ -108,18 +111,32 @@ def commit_portfolio(root: Path) -> None:
         GIT_CONFIG_NOSYSTEM="1",
         GIT_CONFIG_GLOBAL=os.devnull,
     )
-    for args in (["init", "-q"], ["add", "specs", "specgen.yml"], ["commit", "-q", "-m", "Portfolio"]):
+
+    def git(*args: str) -> None:
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
+    git("init", "-q")
+    for version in range(versions):
+        if version:
+            for path in sorted((root / "specs").glob("*.yml")):
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+                data["version"] = f"{version + 1}.0.0"
+                data["summary"] = f"(version {version + 1}) {data['summary']}"
+                path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        git("add", "specs", "specgen.yml")
+        git("commit", "-q", "-m", f"Portfolio, version {version + 1}")
 
-def run_size(count: int, runs: int, env: dict[str, str], git: bool = False) -> dict[str, list[tuple[float, float]]]:
+
+def run_size(
+    count: int, runs: int, env: dict[str, str], git: bool = False, versions: int = 1
+) -> dict[str, list[tuple[float, float]]]:
     cached = _has_cache(env)
     times: dict[str, list[tuple[float, float]]] = {step: [] for step in STEPS}
     with tempfile.TemporaryDirectory(prefix="specgen-bench-inc-") as tmp:
         root = Path(tmp)
         specs = make_portfolio(root, count)
         if git:
-            commit_portfolio(root)
+            commit_portfolio(root, versions)
         paths = sorted(specs.glob("*.yml"))
         build = ["build", "specs", "-o", "site"]
         no_cache = ["--no-cache"] if cached else []
@@ -135,7 +152,7 @@ def run_size(count: int, runs: int, env: dict[str, str], git: bool = False) -> d
     return times
 
 
-def serve_edit_seconds(count: int, runs: int, git: bool = False) -> float:
+def serve_edit_seconds(count: int, runs: int, git: bool = False, versions: int = 1) -> float:
     """Median seconds from saving a spec to the preview serving the new text."""
     import threading
 
@@ -148,7 +165,7 @@ def serve_edit_seconds(count: int, runs: int, git: bool = False) -> float:
         root = Path(tmp)
         specs = make_portfolio(root, count)
         if git:
-            commit_portfolio(root)
+            commit_portfolio(root, versions)
 
         def load(memo=None):  # as specgen serve loads: the specs and their readiness report
             portfolio = load_portfolio([specs], project_file=root / "specgen.yml", memo=memo)
@@ -205,10 +222,13 @@ def main() -> None:
     parser.add_argument("--src", type=Path, help="the src/ folder of the specgen to time (default: the installed one)")
     parser.add_argument("--serve", action="store_true", help="also time the live preview: save → new text served")
     parser.add_argument("--git", action="store_true", help="commit each portfolio to a git repository first")
+    parser.add_argument(
+        "--versions", type=int, default=1, help="with --git: commits giving each spec this many versions (default: 1)"
+    )
     args = parser.parse_args()
     env = _env(args.src.resolve() if args.src else None)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    where = "specs in a git repository" if args.git else "specs not in git"
+    where = f"specs in a git repository, {args.versions} version(s) each" if args.git else "specs not in git"
     cache = "cache" if _has_cache(env) else "no cache"
     print(f"specgen from {args.src or 'the installed package'}; {cache}; {where}")
     print(machine_check())
@@ -216,7 +236,7 @@ def main() -> None:
     print(f"{'specs':>6} " + " ".join(f"{s:>14}" for s in STEPS) + f" {'peak RSS MB':>12} {'edit/full':>10}")
     results = {}
     for size in sizes:
-        times = run_size(size, args.runs, env, args.git)
+        times = run_size(size, args.runs, env, args.git, args.versions)
         med = {step: statistics.median(t for t, _ in times[step]) for step in STEPS}
         peak = max(rss for step in STEPS for _, rss in times[step])
         results[size] = med
@@ -229,7 +249,7 @@ def main() -> None:
         print()
         target = TARGETS["text edit"][0]
         for size in sizes:
-            served = serve_edit_seconds(size, args.runs, args.git)
+            served = serve_edit_seconds(size, args.runs, args.git, args.versions)
             verdict = "meets" if served < target else "misses"
             print(f"serve, {size} specs: save → new text served in {served:.2f} s", end=" ")
             print(f"(median; target under {target:.1f} s: {verdict})")
