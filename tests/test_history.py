@@ -311,7 +311,9 @@ class _DictMemo(dict):
         self[key] = value
 
 
-def _histories(repo: GitRepo, memo: _DictMemo | None = None, specs: list[Any] | None = None, data: bool = True) -> Any:
+def _histories(
+    repo: GitRepo, memo: _DictMemo | None = None, specs: list[Any] | None = None, data: bool = True, jobs: int = 1
+) -> Any:
     """``spec_histories`` of every spec file of ``repo``, as data (else as they are)."""
     from specgen import git
     from specgen.review.history import spec_histories
@@ -329,6 +331,7 @@ def _histories(repo: GitRepo, memo: _DictMemo | None = None, specs: list[Any] | 
         memo=memo,
         log_key=git.log_state(repo.root).key,
         specs=specs,
+        jobs=jobs,
     )
     return [h.to_dict() for h in found] if data else found
 
@@ -383,3 +386,43 @@ def test_only_a_version_with_the_files_bytes_is_taken_from_the_file(repo: GitRep
     assert result.exit_code == 0, result.output
     page = (repo.root / "site" / "workflows" / "credit-decision-assistant" / "history.html").read_text("utf-8")
     assert "Version 2.5.0" in page and "Version 9.9.9" not in page
+
+
+def test_histories_worked_out_in_worker_processes_are_the_same(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build without the cache works out every spec's history from its past
+    versions: once there are enough specs, in worker processes, which send
+    back the entries and what they would have kept. Both are the same as
+    worked out here."""
+    from specgen.review import history
+
+    data = credit()
+    for number in range(50):
+        data["id"] = f"workflow-{number:02d}"
+        repo.write(data, f"workflow-{number:02d}")
+    repo.commit("Fifty workflows")
+    for number in range(0, 50, 2):
+        data["id"], data["version"] = f"workflow-{number:02d}", "2.6.0"
+        _decision(data, "approve-low-risk")["confidence_threshold"] = 0.7
+        repo.write(data, f"workflow-{number:02d}")
+    repo.commit("Half of them loosened")
+    forked: list[int] = []
+    real = history.fork_map
+
+    def counted(count, work, **options):
+        forked.append(count)
+        return real(count, work, **options)
+
+    monkeypatch.setattr(history, "fork_map", counted)
+    here, there = _DictMemo(), _DictMemo()
+    one = _histories(repo, here, data=False)
+    assert forked == []
+    workers = _histories(repo, there, data=False, jobs=2)
+    assert forked == [51], "every spec file (the credit example's too) in the workers"
+    assert workers == one
+    assert sum(len(h) for h in one) > 100 and any(v.loosening for h in one for v in h)
+
+    def kept(memo: _DictMemo) -> dict[str, Any]:  # facts and changes, not validated specs
+        return {k: v for k, v in memo.items() if not isinstance(v, bytes)}
+
+    assert kept(there) == kept(here) and len(kept(here)) > 100
+    assert _histories(repo, there, data=False) == one, "the next build takes them from the cache"

@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from specgen import git
+from specgen.parallel import fork_map, usable_jobs
 from specgen.review.diff import Change, Effect
 from specgen.review.render import review_environment
 from specgen.review.versions import Entry, versions
@@ -215,6 +216,7 @@ def spec_histories(
     memo: Memo | None = None,
     log_key: str | None = None,
     specs: Sequence[LoadedSpec] | None = None,
+    jobs: int | None = 1,
 ) -> list[History]:
     """:func:`spec_history` of each spec file of one repository (``root``),
     with the attribution of each as it is, reading the past versions of all
@@ -222,7 +224,9 @@ def spec_histories(
     ``log_key`` (:attr:`specgen.git.LogState.key`), each file's list of commits
     is taken from the memo when the repository is as it was: no git process
     per spec either. ``specs`` are the files as loaded: a past version with
-    the same bytes as its file is that spec, not parsed or looked up again."""
+    the same bytes as its file is that spec, not parsed or looked up again.
+    The histories to work out from the versions themselves are worked out in
+    ``jobs`` worker processes when there are enough (None: one per processor)."""
     resolved = [path.resolve() for path in paths]
     rels = [git.relative_to_root(path, root) for path in resolved]
     logs: list[list[git.Commit] | None] = []
@@ -241,8 +245,10 @@ def spec_histories(
             contents = dict(zip(wanted, git.read_objects(wanted, root), strict=True))
     except git.GitError:  # one spec's unreadable version: each spec read on its own, as spec_history does
         contents = None
-    histories = []
     currents: Sequence[LoadedSpec | None] = specs if specs is not None else [None] * len(paths)
+    if contents:
+        _in_workers(logs, kept, contents, currents, project, memo, jobs)
+    histories = []
     for path, real, rel, log, entries, attribution, current in zip(
         paths, resolved, rels, logs, kept, attributions, currents, strict=True
     ):
@@ -261,6 +267,52 @@ def spec_histories(
             entries = typing.cast(list[Entry], versions(log, blobs, project, memo, current))
         histories.append(_history(label, real, rel, entries, project, attribution, shallow))
     return histories
+
+
+class _Kept(dict):  # type: ignore[type-arg]
+    """What a worker process would have kept in the build cache, to send back."""
+
+    def put(self, key: str, value: Any) -> None:
+        self[key] = value
+
+
+def _in_workers(
+    logs: Sequence[Sequence[git.Commit] | None],
+    kept: list[list[Entry] | None],
+    contents: Mapping[str, bytes],
+    currents: Sequence[LoadedSpec | None],
+    project: Project,
+    memo: Memo | None,
+    jobs: int | None,
+) -> None:
+    """Fill in ``kept`` for the specs whose versions must be read, when there
+    are enough of them for worker processes (a build without the cache
+    validates every past version of every spec): each worker validates and
+    diffs its specs' versions and sends back their entries and what it would
+    have kept in ``memo``, which is kept here. Not the validated versions
+    themselves, which would cost more to send than to make and be held here
+    all at once."""
+    todo = [i for i, (log, entries) in enumerate(zip(logs, kept, strict=True)) if log and entries is None]
+    if usable_jobs(jobs, len(todo)) <= 1:
+        return  # worked out one by one, with the memo, by the caller
+
+    def work(index: int) -> tuple[list[Entry], dict[str, Any]]:
+        log = typing.cast(Sequence[git.Commit], logs[todo[index]])
+        blobs = [contents[typing.cast(str, c.blob)] for c in log]
+        keep = _Kept()
+        found = typing.cast(list[Entry], versions(log, blobs, project, None, currents[todo[index]], keep))
+        for entry in found:
+            entry.raw = entry.model = None
+        return found, dict(keep)
+
+    suspend, resume = getattr(memo, "suspend", None), getattr(memo, "resume", None)
+    for index, (found, values) in zip(
+        todo, fork_map(len(todo), work, jobs=jobs, before_fork=suspend, after_pool=resume), strict=True
+    ):
+        kept[index] = found
+        if memo is not None:
+            for key, value in values.items():
+                memo.put(key, value)
 
 
 def _commits(rel: str, root: Path, memo: Memo | None = None, log_key: str | None = None) -> list[git.Commit]:

@@ -204,13 +204,16 @@ def versions(
     project: Project,
     memo: Memo | None,
     current: LoadedSpec | None = None,
+    keep: Memo | None = None,
 ) -> list[Entry] | None:
     """The versions among ``commits`` (oldest first): those that validate and
     differ from the one before, each with its changes since. What ``memo``
     keeps of a version is taken from it; the
     rest is worked out from ``blobs``, the contents, and kept. Without
     ``blobs``, None when something is not kept. ``current`` is the file as
-    loaded: a version with its bytes is that spec."""
+    loaded: a version with its bytes is that spec. What is worked out is
+    kept in ``keep`` (default: ``memo``)."""
+    keep = memo if keep is None else keep
     signoff = tuple(project.loosening_signoff)
     current_bytes = current.source.text.encode("utf-8", "surrogatepass") if current is not None else None
 
@@ -231,8 +234,8 @@ def versions(
             if facts is None:
                 model = model_of(commit, raw)
                 facts = VersionFacts.of(model) if model is not None else INVALID
-                if memo is not None:
-                    keep_facts(memo, blob, facts if facts != INVALID else None)
+                if keep is not None:
+                    keep_facts(keep, blob, facts if facts != INVALID else None)
             if facts == INVALID:
                 continue
             last = entries[-1] if entries else None
@@ -246,8 +249,8 @@ def versions(
                     last.model = last.model or model_of(last.commit, last.raw)
                     model = model or model_of(commit, raw)
                     changes = tuple(diff_specs(last.model, model, project))
-                    if memo is not None:
-                        keep_changes(memo, signoff, before, blob, changes)
+                    if keep is not None:
+                        keep_changes(keep, signoff, before, blob, changes)
             entries.append(Entry(commit, typing.cast(VersionFacts, facts), changes, raw, model))
     except _NeedContents:
         return None

@@ -54,12 +54,14 @@ class SiteInputs:
         return found if found is not None else History(spec_id, spec_id, None)
 
 
-def gather(portfolio: Portfolio, memo: Memo | None = None) -> SiteInputs:
+def gather(portfolio: Portfolio, memo: Memo | None = None, jobs: int | None = 1) -> SiteInputs:
     """Read the git history and the recorded approvals of every spec (one
     ``git`` call per spec folder to find the repository, then the history);
     ``memo`` (the build cache) keeps the specs' past versions, validated,
     and each spec file's list of commits while the repository's
-    :class:`~specgen.git.LogState` stays the same."""
+    :class:`~specgen.git.LogState` stays the same. Histories worked out from
+    the past versions themselves are worked out in ``jobs`` worker processes
+    when there are enough."""
     from specgen.evidence import spec_evidence, store_root
     from specgen.git import GitError, LogState, log_state, repo_root
     from specgen.review.history import History, spec_histories, spec_history
@@ -120,6 +122,7 @@ def gather(portfolio: Portfolio, memo: Memo | None = None) -> SiteInputs:
             memo=memo,
             log_key=state.key,
             specs=[loaded for _, loaded in specs],
+            jobs=jobs,
         )
         histories.update((spec_id, history) for (spec_id, _), history in zip(specs, found, strict=True))
     ordered = {spec_id: histories[spec_id] for spec_id in approvals}  # the specs' order, as the loop saw them

@@ -136,7 +136,7 @@ def prepare_sources(
     if user_templates is None:
         user_templates = default_user_templates(portfolio)
     if inputs is None:
-        inputs = gather(portfolio, memo)
+        inputs = gather(portfolio, memo, jobs)
     try:
         rendered = render_texts(
             portfolio,
