@@ -130,6 +130,20 @@ def test_history_command(repo: GitRepo, run: Callable[..., Any]) -> None:
     assert "'no-such-spec' is neither a spec file nor the id of a spec" in unknown.output
 
 
+def _spy(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, note: Callable[..., Any]) -> list[Any]:
+    """Replace ``owner.name`` by a wrapper that calls the real one after
+    appending ``note`` of its arguments to the list returned."""
+    calls: list[Any] = []
+    real = getattr(owner, name)
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(note(*args, **kwargs))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, spy)
+    return calls
+
+
 def test_a_site_build_validates_each_past_version_once(repo: GitRepo, run, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every build shows each spec's history, read from git: the past versions
     are validated once and then taken from the build cache, and the spec as it
@@ -138,14 +152,7 @@ def test_a_site_build_validates_each_past_version_once(repo: GitRepo, run, monke
 
     first = run("build", "specs", "-o", "site", cwd=repo.root)
     assert first.exit_code == 0, first.output
-    parsed: list[str] = []
-    real = loader.parse_source
-
-    def counted(raw, name, path=None):
-        parsed.append(name)
-        return real(raw, name, path)
-
-    monkeypatch.setattr(loader, "parse_source", counted)
+    parsed = _spy(monkeypatch, loader, "parse_source", lambda raw, name, path=None: name)
     second = run("build", "specs", "-o", "again", cwd=repo.root)
     assert second.exit_code == 0, second.output
     specs = [name for name in parsed if name.endswith(".yml") and not name.endswith("specgen.yml")]
@@ -168,14 +175,7 @@ def test_a_site_build_reads_every_past_version_in_one_git_process(
     from specgen import git
 
     _two_specs(repo)
-    asked: list[int] = []
-    real = git.read_objects
-
-    def counted(oids, root):
-        asked.append(len(oids))
-        return real(oids, root)
-
-    monkeypatch.setattr(git, "read_objects", counted)
+    asked = _spy(monkeypatch, git, "read_objects", lambda oids, root: len(oids))
     result = run("build", "specs", "-o", "site", "--no-cache", cwd=repo.root)
     assert result.exit_code == 0, result.output
     assert asked == [5], "one git process for the four versions of one spec and the one of the other"
@@ -226,28 +226,9 @@ def test_a_site_build_asks_git_for_each_files_commits_once(repo: GitRepo, run, m
     _two_specs(repo)
     first = run("build", "specs", "-o", "site", cwd=repo.root)
     assert first.exit_code == 0, first.output
-    logs: list[str] = []
-    hashed: list[str] = []
-    real_log, real_fingerprint = git.file_history, versions.fingerprint
-
-    def counted_log(path, root):
-        logs.append(path)
-        return real_log(path, root)
-
-    def counted_fingerprint(spec):
-        hashed.append(spec.id)
-        return real_fingerprint(spec)
-
-    read: list[int] = []
-    real_read = git.read_objects
-
-    def counted_read(oids, root):
-        read.append(len(oids))
-        return real_read(oids, root)
-
-    monkeypatch.setattr(git, "file_history", counted_log)
-    monkeypatch.setattr(versions, "fingerprint", counted_fingerprint)
-    monkeypatch.setattr(git, "read_objects", counted_read)
+    logs = _spy(monkeypatch, git, "file_history", lambda path, root: path)
+    hashed = _spy(monkeypatch, versions, "fingerprint", lambda spec: spec.id)
+    read = _spy(monkeypatch, git, "read_objects", lambda oids, root: len(oids))
     second = run("build", "specs", "-o", "again", cwd=repo.root)
     assert second.exit_code == 0, second.output
     assert (logs, hashed, read) == ([], [], []), "no git log, no version read or hashed"
@@ -405,14 +386,7 @@ def test_histories_worked_out_in_worker_processes_are_the_same(repo: GitRepo, mo
         _decision(data, "approve-low-risk")["confidence_threshold"] = 0.7
         repo.write(data, f"workflow-{number:02d}")
     repo.commit("Half of them loosened")
-    forked: list[int] = []
-    real = history.fork_map
-
-    def counted(count, work, **options):
-        forked.append(count)
-        return real(count, work, **options)
-
-    monkeypatch.setattr(history, "fork_map", counted)
+    forked = _spy(monkeypatch, history, "fork_map", lambda count, work, **options: count)
     here, there = _DictMemo(), _DictMemo()
     one = _histories(repo, here, data=False)
     assert forked == []
