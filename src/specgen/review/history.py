@@ -14,7 +14,6 @@ says so (the page says it too).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any
 
 from specgen import git
 from specgen.parallel import fork_map, usable_jobs
+from specgen.review.commits import file_commits
 from specgen.review.diff import Change, Effect
 from specgen.review.render import review_environment
 from specgen.review.versions import Entry, versions
@@ -34,7 +34,7 @@ from specgen.spec.loader import (
     load_project,
     load_spec_text,
 )
-from specgen.spec.memo import Memo, derived_key
+from specgen.spec.memo import Memo
 from specgen.spec.schema import Project, SpecApproval
 
 __all__ = ["History", "Version", "render_history_page", "spec_histories", "spec_history"]
@@ -194,7 +194,7 @@ def spec_history(
     try:
         if shallow is None:
             shallow = git.is_shallow(root)
-        commits = _commits(rel, root, memo, log_key)
+        commits = file_commits(rel, root, memo, log_key)
         entries = versions(commits, None, project, memo)
         if entries is None:
             blobs = git.read_objects([typing.cast(str, c.blob) for c in commits], root)
@@ -232,7 +232,7 @@ def spec_histories(
     logs: list[list[git.Commit] | None] = []
     for rel in rels:
         try:
-            logs.append(_commits(rel, root, memo, log_key))
+            logs.append(file_commits(rel, root, memo, log_key))
         except git.GitError:
             logs.append(None)
     kept = [versions(log, None, project, memo) if log is not None else None for log in logs]
@@ -313,45 +313,6 @@ def _in_workers(
         if memo is not None:
             for key, value in values.items():
                 memo.put(key, value)
-
-
-def _commits(rel: str, root: Path, memo: Memo | None = None, log_key: str | None = None) -> list[git.Commit]:
-    """The commits that hold a version of the file, oldest first; kept in
-    ``memo`` under the repository's ``log_key`` and the file's path."""
-    key = None if memo is None or log_key is None else derived_key("git-log", rel, log_key)
-    if key is not None:
-        kept = _restore_commits(memo.get(key))  # type: ignore[union-attr]
-        if kept is not None:
-            return kept
-    commits = [c for c in reversed(git.file_history(rel, root)) if c.blob is not None]
-    if key is not None:
-        stored = [[c.sha, c.author, c.date.isoformat(), c.subject, c.path, c.blob] for c in commits]
-        try:
-            json.dumps(stored, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:  # a path git gave with bytes that are not UTF-8: not kept
-            return commits
-        memo.put(key, stored)  # type: ignore[union-attr]
-    return commits
-
-
-def _restore_commits(value: Any) -> list[git.Commit] | None:
-    """The commits stored by :func:`_commits`; None for anything else (a
-    damaged or foreign entry is read from git again, never trusted)."""
-    if not isinstance(value, list):
-        return None
-    commits = []
-    for item in value:
-        if not (isinstance(item, list) and len(item) == 6 and all(isinstance(field, str) for field in item)):
-            return None
-        sha, author, date, subject, path, blob = item
-        if not (git.is_object_id(sha) and git.is_object_id(blob) and path):
-            return None
-        try:
-            day = dt.date.fromisoformat(date)
-        except ValueError:
-            return None
-        commits.append(git.Commit(sha, author, day, subject, path, blob))
-    return commits
 
 
 def _history(
