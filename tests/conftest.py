@@ -28,6 +28,7 @@ SLOW_MODULES = (
     "test_sow_pdf",
     "test_review_hostile",
     "test_history",
+    "test_history_incremental",
     "test_serve",
     "test_git_env",
     "test_approvals_git",
