@@ -287,6 +287,25 @@ def test_the_log_state_changes_with_what_changes_a_files_history(repo: GitRepo, 
     assert git.log_state(unborn.root) == git.LogState(False, None)
 
 
+def test_the_state_paths_of_a_work_tree_and_a_linked_one(repo: GitRepo, tmp_path: Path) -> None:
+    """What the preview watches: HEAD of the work tree itself, the refs and
+    settings the work trees share."""
+    from specgen import git
+
+    main = git.state_paths(repo.specs)
+    assert main is not None
+    dot_git = (repo.root / ".git").resolve()
+    assert main.folders == (dot_git,)
+    assert main.files[:2] == (dot_git / "HEAD", dot_git / "config") and main.refs == dot_git / "refs"
+    repo.git("worktree", "add", "-q", str(tmp_path / "linked"), "-b", "linked")
+    linked = git.state_paths(tmp_path / "linked")
+    assert linked is not None
+    assert linked.folders == ((dot_git / "worktrees" / "linked").resolve(), dot_git)
+    assert linked.files[0] == dot_git / "worktrees" / "linked" / "HEAD", "its own HEAD"
+    assert linked.files[1] == dot_git / "config" and linked.refs == dot_git / "refs", "shared"
+    assert git.state_paths(tmp_path) is None, "outside git"
+
+
 class _DictMemo(dict):
     def put(self, key: str, value: Any) -> None:
         self[key] = value

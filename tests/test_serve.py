@@ -195,3 +195,53 @@ def test_allowed_hosts_for_other_bindings(header: str, bound: str, allowed: bool
     from specgen.site.serve import allowed_host
 
     assert allowed_host(header, bound, 8000) is allowed
+
+
+def _lines_within(server: Server, seconds: float) -> list[str]:
+    """What the preview says in the next ``seconds``."""
+    said, deadline = [], time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            said.append(server.lines.get(timeout=left))
+        except queue.Empty:
+            break
+    server.seen.extend(said)
+    return said
+
+
+@pytest.mark.parametrize("watched", ["specs", "."], ids=["specs folder", "whole work tree"])
+def test_a_commit_rebuilds_the_history_but_gits_own_writes_do_not(tmp_path: Path, watched: str) -> None:
+    """Committing a saved spec changes no spec file, but the history page now
+    shows the version: the preview watches the repository's HEAD, refs and
+    settings. git's other writes (an editor refreshing the index, new objects)
+    are not changes, even with the whole work tree watched."""
+    from tests.review_helpers import GitRepo, credit
+
+    repo = GitRepo(tmp_path / "repo")
+    data = credit()
+    repo.write(data)
+    repo.commit("First version")
+    server = Server(repo.root, watched)  # started: the first build is done
+    try:
+        history = "/workflows/credit-decision-assistant/history.html"
+        assert "2.9.0" not in server.get(history)[1]
+        data["version"] = "2.9.0"
+        repo.write(data)
+        server.wait_for("built ")
+        assert "2.9.0" not in server.get(history)[1], "saved, not yet a version"
+        repo.commit("Version 2.9.0 for the <b>review</b>")
+        server.wait_for("built ")
+        page = server.get(history)[1]
+        assert "2.9.0" in page and "Version 2.9.0 for the &#60;b&#62;review" in page and "<b>review" not in page
+        index = repo.root / ".git" / "index"
+        os.utime(index, ns=(index.stat().st_atime_ns, index.stat().st_mtime_ns + 10**9))
+        blob = tmp_path / "blob.txt"
+        blob.write_text("a new object, as git writes them\n", encoding="utf-8")
+        repo.git("hash-object", "-w", str(blob))
+        said = _lines_within(server, 2.0)
+        assert not [line for line in said if "built " in line], said
+        repo.git("checkout", "-q", "-b", "other", "HEAD~1")
+        server.wait_for("built ")
+        assert "2.9.0" not in server.get(history)[1], "another branch, another history"
+    finally:
+        server.stop()

@@ -179,7 +179,9 @@ def serve(
 ) -> None:
     """Preview the handover site, rebuilding it when a spec or template changes.
 
-    Serves on http://HOST:PORT until Ctrl-C (port 0: a free port). A change
+    Serves on http://HOST:PORT until Ctrl-C (port 0: a free port). A commit
+    or checkout in the specs' git repository rebuilds it too (the history
+    pages change); git's other writes do not. A change
     that makes a spec invalid prints the problems, shows them in the browser
     and keeps the last good site. Requests whose Host header is not localhost
     or HOST:PORT are refused. Exits 2 on a usage error or when the port
@@ -215,8 +217,11 @@ def serve(
             else:
                 _emit(f"build failed: {terminal(outcome.error)}; {kept}", err=True)
 
+    repositories = _repositories(chosen)
+
     def on_ready(url: str) -> None:
-        _emit(f"serving the handover site on {url} (Ctrl-C to stop); watching {_names(watch)}", err=True)
+        git_state = "".join(f", the commits of {root}" for root in repositories)
+        _emit(f"serving the handover site on {url} (Ctrl-C to stop); watching {_names(watch)}{git_state}", err=True)
 
     previous = signal.signal(signal.SIGTERM, _interrupt)  # stop cleanly on kill, as on Ctrl-C
     try:
@@ -229,11 +234,20 @@ def serve(
             on_build=on_build,
             on_ready=on_ready,
             cache=None if no_cache else default_cache(first),
+            repositories=repositories,
         )
     except KeyboardInterrupt:
         _emit("stopped", err=True)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _repositories(paths: list[Path]) -> list[Path]:
+    """The git repositories holding ``paths`` (their commits change the history pages)."""
+    from specgen import git
+
+    found = {git.repo_root(path.resolve()) for path in paths}
+    return sorted(root for root in found if root is not None)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -17,10 +17,12 @@ from specgen.git.log import (
     BlameLine,
     Commit,
     LogState,
+    StatePaths,
     blame,
     file_history,
     log_state,
     newest_commit,
+    state_paths,
     verify_commit,
 )
 from specgen.git.objects import TreeEntry, list_files, list_tree, read_blob, read_objects
@@ -42,6 +44,7 @@ __all__ = [
     "GitError",
     "LogState",
     "RevisionError",
+    "StatePaths",
     "TreeEntry",
     "blame",
     "file_history",
@@ -58,5 +61,6 @@ __all__ = [
     "relative_to_root",
     "repo_root",
     "resolve_revision",
+    "state_paths",
     "verify_commit",
 ]

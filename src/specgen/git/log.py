@@ -15,10 +15,12 @@ __all__ = [
     "BlameLine",
     "Commit",
     "LogState",
+    "StatePaths",
     "blame",
     "file_history",
     "log_state",
     "newest_commit",
+    "state_paths",
     "verify_commit",
 ]
 
@@ -78,6 +80,36 @@ def log_state(root: Path) -> LogState:
     ]:
         hashed.update(len(part).to_bytes(8, "big") + part)
     return LogState(shallow, hashed.hexdigest())
+
+
+@dataclass(frozen=True)
+class StatePaths:
+    """Where a repository keeps what :func:`log_state` reads, for a watcher."""
+
+    folders: tuple[Path, ...]
+    """The git folders (that of the work tree and, for a linked work tree, the
+    common one): changes under them are git's own business (objects, the index
+    an editor refreshes) unless they are one of the paths below."""
+    files: tuple[Path, ...]
+    """HEAD, the configuration, the packed refs, the shallow cut-off, the grafts."""
+    refs: Path
+    """The folder of the loose refs (a commit moves the branch's ref there)."""
+
+
+def state_paths(root: Path) -> StatePaths | None:
+    """The :class:`StatePaths` of the repository at ``root``; None outside git."""
+    names = ["HEAD", "config", "packed-refs", "shallow", "info/grafts", "refs"]
+    asked = [part for name in names for part in ("--git-path", name)]
+    try:
+        done = run(["rev-parse", "--git-dir", "--git-common-dir", *asked], root, check=False)
+    except GitError:
+        return None
+    lines = done.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if done.returncode != 0 or len(lines) != 2 + len(names):
+        return None
+    paths = [(root / line).resolve() for line in lines]  # relative answers are relative to root
+    *files, refs = paths[2:]
+    return StatePaths(tuple(dict.fromkeys(paths[:2])), tuple(files), refs)
 
 
 def _file_or_none(path: Path) -> bytes:

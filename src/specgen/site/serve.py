@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from specgen import git
 from specgen.diagnostics import Diagnostic, format_diagnostics
 from specgen.errors import UsageError
 from specgen.gcpause import frozen_heap
@@ -168,13 +169,16 @@ def _server_class() -> type:
                 self._active = True
 
         ignored: tuple[str, ...] = ()
-        """Folders under a watched path whose changes are the preview's own (its build cache)."""
+        """Folders under a watched path whose changes are no change of the site
+        (the preview's build cache, git's own folders)."""
+        kept: tuple[str, ...] = ()
+        """Files and folders inside ``ignored`` whose changes are (git's HEAD, refs and settings)."""
 
         def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
             schedule = self.observer.schedule
 
             def schedule_unignored(handler: Any, where: str, **options: Any) -> Any:
-                return schedule(_unignored(handler, self.ignored), where, **options)
+                return schedule(_unignored(handler, self.ignored, self.kept), where, **options)
 
             self.observer.schedule = schedule_unignored  # the handler mkdocs makes, behind a filter
             try:
@@ -217,13 +221,17 @@ def _server_class() -> type:
     return _Server
 
 
-def _unignored(handler: Any, ignored: tuple[str, ...]) -> Any:
-    """``handler``, passed only the events about a path outside the ``ignored`` folders."""
+def _unignored(handler: Any, ignored: tuple[str, ...], kept: tuple[str, ...] = ()) -> Any:
+    """``handler``, passed only the events about a path outside the ``ignored``
+    folders, or at or under one of the ``kept`` paths."""
     from watchdog.events import FileSystemEventHandler
+
+    def under(where: str, folder: str) -> bool:
+        return where == folder or where.startswith(folder + os.sep)
 
     def outside(path: str | bytes) -> bool:
         where = os.path.abspath(os.fsdecode(path))
-        return not any(where == folder or where.startswith(folder + os.sep) for folder in ignored)
+        return any(under(where, path) for path in kept) or not any(under(where, folder) for folder in ignored)
 
     class Unignored(FileSystemEventHandler):  # type: ignore[misc]
         def dispatch(self, event: Any) -> None:
@@ -236,8 +244,12 @@ def _unignored(handler: Any, ignored: tuple[str, ...]) -> Any:
 
 class Preview:
     """A live preview: builds the site, serves it on ``host:port`` and rebuilds
-    when anything under ``watch`` changes. A failed rebuild keeps the last good
-    site, shows its problems over it and reports through ``on_build``.
+    when anything under ``watch`` changes, or the state of one of the git
+    ``repositories`` the specs are in (a commit, a checkout, a deepened
+    shallow clone, a setting: what the history pages show; git's other
+    writes, such as an editor refreshing the index, are no change). A failed
+    rebuild keeps the last good site, shows its problems over it and reports
+    through ``on_build``.
 
     The port is bound here: :class:`ServeError` when it cannot be (port 0
     picks a free one; :attr:`url` says which)."""
@@ -252,6 +264,7 @@ class Preview:
         port: int = 8000,
         on_build: Callable[[PreviewBuild], None] | None = None,
         cache: Path | None = None,
+        repositories: Sequence[Path] = (),
     ) -> None:
         self._load = load
         self._cache = cache
@@ -282,9 +295,21 @@ class Preview:
         self.server.error_handler = self._error_page
         self.watched = sorted({Path(p).resolve() for p in watch if Path(p).exists()})
         # the build cache beside the project file may sit in a watched folder: its writes are no change
-        self.server.ignored = (str(Path(cache).resolve()),) if cache is not None else ()
+        ignored = [str(Path(cache).resolve())] if cache is not None else []
+        states = [state for root in repositories if (state := git.state_paths(root)) is not None]
+        # git's folders change whenever git runs (an editor refreshing the index): only a
+        # commit, a checkout, a fetch into a shallow clone or a setting changes the history pages
+        ignored += [str(folder) for state in states for folder in state.folders]
+        kept = [str(path) for state in states for path in (*state.files, state.refs)]
+        self.server.ignored, self.server.kept = tuple(ignored), tuple(kept)
         for path in self.watched:
             self.server.watch(str(path))
+        for folder in sorted({Path(path).parent for path in kept} - set(self.watched)):
+            if folder.is_dir():
+                self.server.watch(str(folder), recursive=False)
+        for state in states:
+            if state.refs.is_dir():
+                self.server.watch(str(state.refs))
         self.server.start_watching()  # before the first build: a save during it is built next
 
     @property
@@ -355,12 +380,22 @@ def serve(
     on_build: Callable[[PreviewBuild], None] | None = None,
     on_ready: Callable[[str], None] | None = None,
     cache: Path | None = None,
+    repositories: Sequence[Path] = (),
 ) -> None:
     """Bind, build, serve and rebuild on change until interrupted (blocks).
     :class:`ServeError` (before anything is built) when the port cannot be bound;
-    ``cache`` is the build cache's folder (see :func:`specgen.site.build.build_site`)."""
+    ``cache`` is the build cache's folder (see :func:`specgen.site.build.build_site`);
+    ``repositories``: the git repositories the specs are in, whose commits,
+    checkouts and settings change the history pages (:class:`Preview`)."""
     preview = Preview(
-        load, watch=watch, user_templates=user_templates, host=host, port=port, on_build=on_build, cache=cache
+        load,
+        watch=watch,
+        user_templates=user_templates,
+        host=host,
+        port=port,
+        on_build=on_build,
+        cache=cache,
+        repositories=repositories,
     )
     try:
         preview.build()
