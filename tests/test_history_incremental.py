@@ -26,6 +26,7 @@ from tests.review_helpers import GitRepo
 
 SEED = 20261206
 STEPS = 32
+PREVIEW_STEPS = 16
 SUPPORT = EXAMPLES / "support-ticket-triage.yml"
 
 
@@ -214,6 +215,38 @@ def test_builds_in_git_equal_clean_builds_over_random_steps(
     assert {"version", "renamed", "amended", "reset", "reverted", "switched", "approval"} <= kinds, done
     histories = [p.read_text("utf-8") for p in (repo.root / "site").glob("workflows/*/history.html")]
     assert sum(page.count("Version ") for page in histories) > 5, "the pages show real histories"
+
+
+def test_preview_builds_in_git_equal_clean_builds_over_random_steps(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same through one live preview, which keeps what it restored from
+    the cache between builds (:mod:`specgen.site.warm`)."""
+    from tests.test_site_serve_warm import _preview
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    repo = GitRepo(tmp_path / "repo")
+    for source in (EXAMPLES / "credit-decision-assistant.yml", SUPPORT):
+        (repo.specs / source.name).write_bytes(source.read_bytes())
+    repo.commit("First versions")
+    monkeypatch.chdir(repo.root)
+    rng = random.Random(SEED + 1)
+    story = Story(repo, rng)
+    steps = ["commit_text", "commit_version", "commit_approval", "rename", "amend", "reset", "revert", "switch"]
+    preview = _preview(repo.root, [])
+    done: list[str] = []
+    try:
+        assert preview.build().ok
+        for step in range(PREVIEW_STEPS):
+            done.append(getattr(story, rng.choice([*steps, "add", "invalid_version", "uncommitted"]))())
+            built = preview.build()
+            assert built.ok, (done, built.lines())
+            clean = run("build", "specs", "-o", "clean", "--no-cache", cwd=repo.root)
+            assert clean.exit_code == 0, (done, clean.output)
+            assert _digest(preview.site_dir) == _digest(repo.root / "clean"), (step, done)
+    finally:
+        preview.shutdown()
+    assert len({d.split(" ")[0] for d in done}) >= 6, done
 
 
 def test_a_reverted_version_shows_what_the_revert_changed(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
