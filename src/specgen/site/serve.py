@@ -231,7 +231,7 @@ def _unignored(handler: Any, ignored: tuple[str, ...], kept: tuple[str, ...] = (
 
     def outside(path: str | bytes) -> bool:
         where = os.path.abspath(os.fsdecode(path))
-        return any(under(where, path) for path in kept) or not any(under(where, folder) for folder in ignored)
+        return any(under(where, keep) for keep in kept) or not any(under(where, folder) for folder in ignored)
 
     class Unignored(FileSystemEventHandler):  # type: ignore[misc]
         def dispatch(self, event: Any) -> None:
