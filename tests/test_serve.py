@@ -245,3 +245,19 @@ def test_a_commit_rebuilds_the_history_but_gits_own_writes_do_not(tmp_path: Path
         assert "2.9.0" not in server.get(history)[1], "another branch, another history"
     finally:
         server.stop()
+
+
+def test_hidden_folders_are_not_watched(example_tree: Path, start: Callable[..., Server]) -> None:
+    """No build reads a hidden folder (the loader leaves them out), so the
+    preview does not walk one: ``specgen serve .`` beside a ``.venv`` of
+    50,000 files walked them four times a second."""
+    venv = example_tree / ".venv" / "lib"
+    venv.mkdir(parents=True)
+    (venv / "module.py").write_text("x = 1\n", encoding="utf-8")
+    server = start(".")  # started: the first build is done
+    (venv / "module.py").write_text("x = 2\n", encoding="utf-8")
+    (venv / "new.py").write_text("y = 1\n", encoding="utf-8")
+    said = _lines_within(server, 2.0)
+    assert not [line for line in said if "built " in line], said
+    _set_stage(example_tree, "limited_rollout")
+    server.wait_for("built ")
