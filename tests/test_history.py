@@ -296,13 +296,14 @@ def test_the_state_paths_of_a_work_tree_and_a_linked_one(repo: GitRepo, tmp_path
     assert main is not None
     dot_git = (repo.root / ".git").resolve()
     assert main.folders == (dot_git,)
-    assert main.files[:2] == (dot_git / "HEAD", dot_git / "config") and main.refs == dot_git / "refs"
+    assert main.files[:2] == (dot_git / "HEAD", dot_git / "config")
+    assert main.refs == (dot_git / "refs", dot_git / "reftable"), "loose refs, or a reftable's tables"
     repo.git("worktree", "add", "-q", str(tmp_path / "linked"), "-b", "linked")
     linked = git.state_paths(tmp_path / "linked")
     assert linked is not None
     assert linked.folders == ((dot_git / "worktrees" / "linked").resolve(), dot_git)
     assert linked.files[0] == dot_git / "worktrees" / "linked" / "HEAD", "its own HEAD"
-    assert linked.files[1] == dot_git / "config" and linked.refs == dot_git / "refs", "shared"
+    assert linked.files[1] == dot_git / "config" and linked.refs[0] == dot_git / "refs", "shared"
     assert git.state_paths(tmp_path) is None, "outside git"
 
 

@@ -92,24 +92,28 @@ class StatePaths:
     an editor refreshes) unless they are one of the paths below."""
     files: tuple[Path, ...]
     """HEAD, the configuration, the packed refs, the shallow cut-off, the grafts."""
-    refs: Path
-    """The folder of the loose refs (a commit moves the branch's ref there)."""
+    refs: tuple[Path, ...]
+    """The folders of the refs: the loose refs (a commit moves the branch's ref
+    there) and, in a repository that keeps its refs in a reftable, its tables."""
+
+
+_STATE_FILES = ("HEAD", "config", "packed-refs", "shallow", "info/grafts")
+_REF_FOLDERS = ("refs", "reftable")
 
 
 def state_paths(root: Path) -> StatePaths | None:
     """The :class:`StatePaths` of the repository at ``root``; None outside git."""
-    names = ["HEAD", "config", "packed-refs", "shallow", "info/grafts", "refs"]
-    asked = [part for name in names for part in ("--git-path", name)]
+    asked = [part for name in (*_STATE_FILES, *_REF_FOLDERS) for part in ("--git-path", name)]
     try:
         done = run(["rev-parse", "--git-dir", "--git-common-dir", *asked], root, check=False)
     except GitError:
         return None
     lines = done.stdout.decode("utf-8", "surrogateescape").splitlines()
-    if done.returncode != 0 or len(lines) != 2 + len(names):
+    if done.returncode != 0 or len(lines) != 2 + len(asked) // 2:
         return None
     paths = [(root / line).resolve() for line in lines]  # relative answers are relative to root
-    *files, refs = paths[2:]
-    return StatePaths(tuple(dict.fromkeys(paths[:2])), tuple(files), refs)
+    files, refs = paths[2 : 2 + len(_STATE_FILES)], paths[2 + len(_STATE_FILES) :]
+    return StatePaths(tuple(dict.fromkeys(paths[:2])), tuple(files), tuple(refs))
 
 
 def _file_or_none(path: Path) -> bytes:

@@ -316,16 +316,15 @@ class Preview:
         # git's folders change whenever git runs (an editor refreshing the index): only a
         # commit, a checkout, a fetch into a shallow clone or a setting changes the history pages
         ignored += [str(folder) for state in states for folder in state.folders]
-        kept = [str(path) for state in states for path in (*state.files, state.refs)]
+        kept = [str(path) for state in states for path in (*state.files, *state.refs)]
         self.server.ignored, self.server.kept = tuple(ignored), tuple(kept)
         for path in self.watched:
             self.server.watch(str(path))
         for folder in sorted({Path(path).parent for path in kept} - set(self.watched)):
             if folder.is_dir():
                 self.server.watch(str(folder), recursive=False)
-        for state in states:
-            if state.refs.is_dir():
-                self.server.watch(str(state.refs))
+        for folder in sorted({folder for state in states for folder in state.refs if folder.is_dir()}):
+            self.server.watch(str(folder))
         self.server.start_watching()  # before the first build: a save during it is built next
 
     @property
