@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from specgen import git
 from specgen.diagnostics import Diagnostic, format_diagnostics
 from specgen.errors import UsageError
 from specgen.gcpause import frozen_heap
@@ -35,6 +34,7 @@ from specgen.site.cache import SiteCache
 from specgen.site.errors import SiteError
 from specgen.site.mkdocs import mkdocs_log
 from specgen.site.warm import Warm
+from specgen.site.watch import repository_states, state_watches, unignored, visible_entries, watch_filter
 from specgen.spec.loader import Portfolio
 from specgen.text import html_text
 
@@ -163,7 +163,7 @@ def _server_class() -> type:
 
             super().__init__(*args, **kwargs)
             interval = self.observer.timeout
-            self.observer = PollingObserverVFS(os.stat, _visible_entries, polling_interval=interval)
+            self.observer = PollingObserverVFS(os.stat, visible_entries, polling_interval=interval)
 
         def server_bind(self) -> None:
             if not getattr(self, "_bound", False):
@@ -185,7 +185,7 @@ def _server_class() -> type:
             schedule = self.observer.schedule
 
             def schedule_unignored(handler: Any, where: str, **options: Any) -> Any:
-                return schedule(_unignored(handler, self.ignored, self.kept), where, **options)
+                return schedule(unignored(handler, self.ignored, self.kept), where, **options)
 
             self.observer.schedule = schedule_unignored  # the handler mkdocs makes, behind a filter
             try:
@@ -226,36 +226,6 @@ def _server_class() -> type:
             return content[:end] + error_banner(failed).encode("utf-8") + content[end:]
 
     return _Server
-
-
-def _visible_entries(folder: str | None) -> list[os.DirEntry[str]]:
-    """The entries of ``folder`` the watcher looks at: not hidden ones, which
-    no build reads (the loader leaves hidden folders and files out). Polling
-    walks every watched folder four times a second; with ``specgen serve .``
-    that was also ``.git`` and a ``.venv`` (50,000 files, 0.6 s a walk)."""
-    with os.scandir(folder) as entries:
-        return [entry for entry in entries if not entry.name.startswith(".")]
-
-
-def _unignored(handler: Any, ignored: tuple[str, ...], kept: tuple[str, ...] = ()) -> Any:
-    """``handler``, passed only the events about a path outside the ``ignored``
-    folders, or at or under one of the ``kept`` paths."""
-    from watchdog.events import FileSystemEventHandler
-
-    def under(where: str, folder: str) -> bool:
-        return where == folder or where.startswith(folder + os.sep)
-
-    def outside(path: str | bytes) -> bool:
-        where = os.path.abspath(os.fsdecode(path))
-        return any(under(where, keep) for keep in kept) or not any(under(where, folder) for folder in ignored)
-
-    class Unignored(FileSystemEventHandler):  # type: ignore[misc]
-        def dispatch(self, event: Any) -> None:
-            paths = [event.src_path, getattr(event, "dest_path", "")]
-            if any(outside(path) for path in paths if path):
-                handler.dispatch(event)
-
-    return Unignored()
 
 
 class Preview:
@@ -310,21 +280,12 @@ class Preview:
         self.server.url = f"http://{shown}:{bound_port}/"
         self.server.error_handler = self._error_page
         self.watched = sorted({Path(p).resolve() for p in watch if Path(p).exists()})
-        # the build cache beside the project file may sit in a watched folder: its writes are no change
-        ignored = [str(Path(cache).resolve())] if cache is not None else []
-        states = [state for root in repositories if (state := git.state_paths(root)) is not None]
-        # git's folders change whenever git runs (an editor refreshing the index): only a
-        # commit, a checkout, a fetch into a shallow clone or a setting changes the history pages
-        ignored += [str(folder) for state in states for folder in state.folders]
-        kept = [str(path) for state in states for path in (*state.files, *state.refs)]
-        self.server.ignored, self.server.kept = tuple(ignored), tuple(kept)
+        states = repository_states(repositories)  # a commit or checkout changes the history pages
+        self.server.ignored, self.server.kept = watch_filter(cache, states)
         for path in self.watched:
             self.server.watch(str(path))
-        for folder in sorted({Path(path).parent for path in kept} - set(self.watched)):
-            if folder.is_dir():
-                self.server.watch(str(folder), recursive=False)
-        for folder in sorted({folder for state in states for folder in state.refs if folder.is_dir()}):
-            self.server.watch(str(folder))
+        for folder, recursive in state_watches(states, self.watched):
+            self.server.watch(str(folder), recursive=recursive)
         self.server.start_watching()  # before the first build: a save during it is built next
 
     @property
