@@ -173,6 +173,7 @@ def test_incremental_builds_equal_clean_builds_over_random_edits(
 def test_an_unchanged_site_is_taken_from_the_cache(run, example_tree: Path) -> None:
     first = run("build", "specs", "-o", "site", cwd=example_tree)
     assert first.exit_code == 0, first.output
+    assert " pages rebuilt" in first.output and "reused" not in first.output, "nothing to reuse yet"
     assert (example_tree / CACHE_DIR / CACHE_FILE).is_file()
     assert (example_tree / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
     again = run("build", "specs", "-o", "site", cwd=example_tree)
@@ -180,6 +181,7 @@ def test_an_unchanged_site_is_taken_from_the_cache(run, example_tree: Path) -> N
     rebuilt = again.output.split("; ")[1].split(" pages rebuilt")[0]
     count, total = (int(n) for n in rebuilt.split(" of "))
     assert count == 0 and total > 20, again.output
+    assert "the rest reused from the cache" in again.output
 
 
 @pytest.mark.parametrize("damage", ["garbage", "foreign", "entry", "spec entry"])

@@ -151,7 +151,8 @@ def _build(
         _emit(note, err=True)
     kept = f"; mkdocs project kept in {result.sources}" if result.sources else ""
     if result.reused or result.computed:
-        kept += f"; {result.pages - result.kept_pages} of {result.pages} pages rebuilt, the rest reused from the cache"
+        kept += f"; {result.pages - result.kept_pages} of {result.pages} pages rebuilt"
+        kept += ", the rest reused from the cache" if result.kept_pages else ""
     noun = "workflow" if len(portfolio.specs) == 1 else "workflows"
     _emit(
         f"built {output}: {result.pages} pages for {len(portfolio.specs)} {noun} "
