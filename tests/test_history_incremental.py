@@ -38,6 +38,15 @@ def _digest(folder: Path) -> dict[str, str]:
     }
 
 
+def _repository(tmp_path: Path, *specs: Path) -> GitRepo:
+    """A repository with ``specs`` committed as their first versions."""
+    repo = GitRepo(tmp_path / "repo")
+    for source in specs:
+        (repo.specs / source.name).write_bytes(source.read_bytes())
+    repo.commit("First versions")
+    return repo
+
+
 class Story:
     """A repository and the steps the sequence draws from; each step returns what it did."""
 
@@ -70,11 +79,19 @@ class Story:
         major, minor, _ = (int(n) for n in str(data["version"]).split("."))
         data["version"] = f"{major}.{minor + 1}.0"
 
-    def commit_text(self) -> str:
+    def _reword(self, note: str = "{words}", bump: bool = False) -> Path:
+        """A spec picked at random, its summary extended by ``note`` (``{words}``:
+        random words, drawn after the pick) and its version bumped if asked."""
         path = self._pick()
         data = self._load(path)
-        data["summary"] = f"{data['summary']} {self._words()}"
+        if bump:
+            self._bump(data)
+        data["summary"] = f"{data['summary']} {note.format(words=self._words()) if '{words}' in note else note}"
         self._write(path, data)
+        return path
+
+    def commit_text(self) -> str:
+        path = self._reword()
         self.repo.commit(f"Reword {path.stem}")
         return f"text of {path.name}, committed"
 
@@ -108,10 +125,7 @@ class Story:
         return f"renamed {path.name} to {target.name}"
 
     def amend(self) -> str:
-        path = self._pick()
-        data = self._load(path)
-        data["summary"] = f"{data['summary']} (amended {self._words()})"
-        self._write(path, data)
+        path = self._reword("(amended {words})")
         self.repo.git("add", "-A")
         self.repo.git("commit", "-q", "--amend", "-m", f"Amended: {path.stem}")
         return f"amended the last commit with {path.name}"
@@ -136,11 +150,7 @@ class Story:
             self.repo.git("checkout", "-q", "main")
         else:
             self.repo.git("checkout", "-q", "-B", "other")
-            path = self._pick()
-            data = self._load(path)
-            self._bump(data)
-            data["summary"] = f"{data['summary']} (on a branch)"
-            self._write(path, data)
+            path = self._reword("(on a branch)", bump=True)
             self.repo.commit(f"On a branch: {path.stem}")
         self.other_branch = not self.other_branch
         return "switched to " + ("the other branch" if self.other_branch else "main")
@@ -177,10 +187,7 @@ class Story:
         return f"an invalid version of {path.name} in its history"
 
     def uncommitted(self) -> str:
-        path = self._pick()
-        data = self._load(path)
-        data["summary"] = f"{data['summary']} (not committed {self._words()})"
-        self._write(path, data)
+        path = self._reword("(not committed {words})")
         return f"uncommitted edit of {path.name}"
 
 
@@ -188,11 +195,7 @@ def test_builds_in_git_equal_clean_builds_over_random_steps(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    repo = GitRepo(tmp_path / "repo")
-    credit = repo.specs / "credit-decision-assistant.yml"
-    credit.write_bytes((EXAMPLES / credit.name).read_bytes())
-    (repo.specs / SUPPORT.name).write_bytes(SUPPORT.read_bytes())
-    repo.commit("First versions")
+    repo = _repository(tmp_path, EXAMPLES / "credit-decision-assistant.yml", SUPPORT)
     rng = random.Random(SEED)
     story = Story(repo, rng)
     first = run("build", "specs", "-o", "site", cwd=repo.root)
@@ -225,10 +228,7 @@ def test_preview_builds_in_git_equal_clean_builds_over_random_steps(
     from tests.test_site_serve_warm import _preview
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    repo = GitRepo(tmp_path / "repo")
-    for source in (EXAMPLES / "credit-decision-assistant.yml", SUPPORT):
-        (repo.specs / source.name).write_bytes(source.read_bytes())
-    repo.commit("First versions")
+    repo = _repository(tmp_path, EXAMPLES / "credit-decision-assistant.yml", SUPPORT)
     monkeypatch.chdir(repo.root)
     rng = random.Random(SEED + 1)
     story = Story(repo, rng)
@@ -254,11 +254,9 @@ def test_a_reverted_version_shows_what_the_revert_changed(run, tmp_path: Path, m
     them: what changed is worked out for the new pair, not taken from the
     pair those bytes were first in."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    repo = GitRepo(tmp_path / "repo")
+    repo = _repository(tmp_path, EXAMPLES / "credit-decision-assistant.yml")
     story = Story(repo, random.Random(SEED))
     path = repo.specs / "credit-decision-assistant.yml"
-    path.write_bytes((EXAMPLES / path.name).read_bytes())
-    repo.commit("First version")
     story.commit_text()
     assert run("build", "specs", "-o", "site", cwd=repo.root).exit_code == 0
     data = load_yaml(path.read_text(encoding="utf-8"))
