@@ -25,7 +25,7 @@ from specgen.parallel import fork_map, usable_jobs
 from specgen.review.commits import file_commits
 from specgen.review.diff import Change, Effect
 from specgen.review.render import review_environment
-from specgen.review.versions import Entry, versions
+from specgen.review.versions import Entry, this_workflow, versions
 from specgen.spec.approvals import Attribution, approval_key, attribute, sidecar_approvals
 from specgen.spec.loader import (
     LoadedSpec,
@@ -111,6 +111,9 @@ class History:
     recorded_by: dict[str, str] = field(default_factory=dict)
     """Approval key (:func:`specgen.spec.approvals.approval_key`) → the author of the
     commit that recorded the approval, where that is not the approver."""
+    other_workflow: str | None = None
+    """The id of the workflow that older commits of the file hold (it was copied
+    from another spec, or its id was changed): those versions are not listed."""
 
     def recorder(self, approval: SpecApproval) -> str | None:
         """Who recorded an approval, when git says it was not the approver."""
@@ -131,6 +134,7 @@ class History:
             "title": self.title,
             "path": self.path,
             "shallow": self.shallow,
+            "other_workflow": self.other_workflow,
             "versions": [{**v.to_dict(), "approvals": v.approvals_dicts(self.recorded_by)} for v in self.versions],
         }
 
@@ -168,6 +172,7 @@ def spec_history(
     attribution: Attribution | None = None,
     shallow: bool | None = None,
     log_key: str | None = None,
+    current: LoadedSpec | None = None,
 ) -> History:
     """The versions of a spec (a file path, or a spec id looked up under the
     repository) recorded in git, newest first. Empty when there is no repository
@@ -181,7 +186,8 @@ def spec_history(
     (:func:`specgen.spec.approvals.attribute`) and ``shallow`` whether the
     repository is a shallow clone, when the caller knows them. With ``memo``
     and ``log_key`` (:attr:`specgen.git.LogState.key`), the file's list of
-    commits is kept in the memo too.
+    commits is kept in the memo too. ``current`` is the file as loaded, when
+    the caller has it: its id is the workflow whose versions are listed.
     """
     path = _spec_path(spec, repo_root)
     root = repo_root.resolve() if repo_root else git.repo_root(path if path else Path.cwd())
@@ -201,9 +207,10 @@ def spec_history(
             entries = typing.cast(list[Entry], versions(commits, blobs, project, memo))
     except git.GitError:
         return History(label, label, rel)
+    current = current if current is not None else _current(path)
     if attribution is None:
-        attribution = _attribution(path, project)
-    return _history(label, path, rel, entries, project, attribution, shallow)
+        attribution = attribute(current, project) if current is not None else Attribution()
+    return _history(label, path, rel, entries, project, attribution, shallow, current)
 
 
 def spec_histories(
@@ -258,14 +265,21 @@ def spec_histories(
             continue
         if entries is None and contents is None:
             found = spec_history(
-                path, root, project=project, memo=memo, attribution=attribution, shallow=shallow, log_key=log_key
+                path,
+                root,
+                project=project,
+                memo=memo,
+                attribution=attribution,
+                shallow=shallow,
+                log_key=log_key,
+                current=current,
             )
             histories.append(found)
             continue
         if entries is None:
             blobs = [typing.cast(dict[str, bytes], contents)[typing.cast(str, c.blob)] for c in log]
             entries = typing.cast(list[Entry], versions(log, blobs, project, memo, current))
-        histories.append(_history(label, real, rel, entries, project, attribution, shallow))
+        histories.append(_history(label, real, rel, entries, project, attribution, shallow, current))
     return histories
 
 
@@ -323,8 +337,11 @@ def _history(
     project: Project,
     attribution: Attribution,
     shallow: bool,
+    current: LoadedSpec | None = None,
 ) -> History:
-    """The history of the spec file ``path`` from its versions."""
+    """The history of the spec file ``path`` from its versions: those of the
+    workflow it holds (:func:`_this_workflow`)."""
+    entries, other = this_workflow(entries, current.spec.id if current is not None else None)
     current_approvals = sidecar_approvals(path)
     versions = []
     for entry in entries:
@@ -353,23 +370,24 @@ def _history(
     if last is not None:
         people.update(last.people)
         roles.update(last.roles)
+    spec = current.spec if current is not None else None
     return History(
-        last.id if last else label,
-        last.title if last else label,
+        last.id if last else spec.id if spec else label,
+        last.title if last else spec.title if spec else label,
         rel,
         list(reversed(versions)),
         people,
         roles,
         shallow,
         dict(attribution.recorded_by),
+        other,
     )
 
 
-def _attribution(path: Path, project: Project) -> Attribution:
-    """Who recorded the approvals of the spec as it is in the working tree (and,
-    under the signed-commit policy, which do not count)."""
+def _current(path: Path) -> LoadedSpec | None:
+    """The spec as it is in the working tree (None if it does not validate)."""
     loaded, _ = load_spec_text(path.read_bytes(), str(path), path)
-    return attribute(loaded, project) if loaded is not None else Attribution()
+    return loaded
 
 
 def render_history_page(history: History, *, user_dirs: Sequence[Path] = ()) -> str:
