@@ -136,6 +136,31 @@ def test_a_user_template_changes_the_site(run, example_tree: Path) -> None:
     assert (example_tree / "site/assets/stylesheets/specgen.css").read_text(encoding="utf-8") == "/* ours */\n"
 
 
+def test_hidden_files_and_folders_among_the_templates_are_not_published(run, example_tree: Path) -> None:
+    """An editor's swap file or a tool's cache beside a template is not part of
+    the site (and the preview, which does not watch hidden folders, would not
+    notice it change)."""
+    site = example_tree / "templates" / "site"
+    for hidden in ["assets/.sass-cache/specgen.css", "assets/stylesheets/.specgen.css.swp", "theme/.idea/main.html"]:
+        (site / hidden).parent.mkdir(parents=True, exist_ok=True)
+        (site / hidden).write_text("/* not for the site */\n", encoding="utf-8")
+    (site / "assets/stylesheets").mkdir(parents=True, exist_ok=True)
+    (site / "assets/stylesheets/ours.css").write_text("/* ours */\n", encoding="utf-8")
+    result = run("build", "specs", "-o", "site", "--keep-sources", "sources", cwd=example_tree)
+    assert result.exit_code == 0, result.output
+    built = example_tree / "site"
+    assert (built / "assets/stylesheets/ours.css").is_file()
+    published = [
+        p for p in [*built.rglob("*"), *(example_tree / "sources").rglob("*")] if "not for the site" in _text(p)
+    ]
+    assert published == []
+    assert not list(built.rglob(".sass-cache")) and not list((example_tree / "sources").rglob(".idea"))
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+
+
 def test_a_folder_specgen_did_not_build_is_not_replaced(run, example_tree: Path) -> None:
     mine = example_tree / "docs"
     mine.mkdir()

@@ -67,7 +67,9 @@ class Sources:
 
 
 def _layered_files(subdir: str, user_templates: Path | None) -> dict[str, Path]:
-    """Files under ``subdir`` of the bundled templates, the user's replacing them by name."""
+    """Files under ``subdir`` of the bundled templates, the user's replacing them
+    by name. Hidden files and folders (an editor's swap file, a tool's cache)
+    are not the site's, and the preview does not watch them."""
     found: dict[str, Path] = {}
     roots = [bundled_templates()] + ([user_templates] if user_templates and user_templates.is_dir() else [])
     for root in roots:
@@ -75,9 +77,10 @@ def _layered_files(subdir: str, user_templates: Path | None) -> dict[str, Path]:
         if not base.is_dir():
             continue
         for path in sorted(base.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
+            name = path.relative_to(base).as_posix()
+            if path.is_file() and not any(part.startswith(".") for part in name.split("/")):
                 check_within(path, [root])  # a link to a file outside the project is refused
-                found[path.relative_to(base).as_posix()] = path
+                found[name] = path
     return found
 
 
