@@ -1,9 +1,10 @@
-"""A spec's history lists the versions of its own workflow only.
+"""A spec file's history ends where the file was made as a copy of another.
 
-``git log --follow`` follows a file into the file it was copied from, and
-through a change of the spec's id. Those older versions are another
-workflow's: their approvals must not show as approvals of this one, and
-their changes are not this workflow's changes.
+``git log --follow`` follows a new file into the file it was copied from:
+that file's versions, changes and approvals are not this one's. A renamed
+file, and a file whose spec changed its id, keep their whole history (as
+``specgen diff`` compares a file whose id changed as one spec, so that a
+change of id cannot hide a loosening).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 import pytest
 
 from specgen.review.approve import approve
-from specgen.review.history import render_history_page, spec_history
+from specgen.review.commits import file_commits, restore_commits
+from specgen.review.diff import Effect
+from specgen.review.history import spec_history
 from tests.review_helpers import GitRepo, credit
 
 ORIGINAL = "credit-decision-assistant"
@@ -25,9 +28,9 @@ ORIGINAL = "credit-decision-assistant"
 
 @pytest.fixture
 def copied(tmp_path) -> GitRepo:
-    """The credit spec at 2.3.0 approved by the CISO; then copied with its
-    approvals file to ``business-credit.yml`` and, a commit later, given its
-    own id and title (the usual way to start a workflow from another's spec)."""
+    """The credit spec approved by the CISO; then copied with its approvals
+    file to ``business-credit.yml`` and, a commit later, given its own id and
+    title (the usual way to start a workflow from another's spec)."""
     r = GitRepo(tmp_path / "repo")
     r.write(credit())
     approve(r.specs / f"{ORIGINAL}.yml", "ciso", "marcus-lee", date=dt.date(2026, 1, 2))
@@ -42,78 +45,76 @@ def copied(tmp_path) -> GitRepo:
     return r
 
 
-def test_a_copied_spec_does_not_inherit_the_originals_versions_or_approvals(copied: GitRepo) -> None:
+def test_a_copy_does_not_inherit_the_originals_versions_or_approvals(copied: GitRepo) -> None:
     git_follows = copied.git("log", "--follow", "--format=%s", "--", "specs/business-credit.yml").splitlines()
     assert "First version, approved" in git_follows  # what git gives: the original's commits too
 
     history = spec_history(copied.specs / "business-credit.yml", copied.root)
 
     assert history.spec_id == "business-credit"
-    assert [(v.version, v.subject) for v in history] == [("0.1.0", "Business credit gets its own id")]
-    assert history[0].changes == ()  # the first version of this workflow: no changes "since" another's
-    assert history[0].approvals == ()
-    assert history.other_workflow == ORIGINAL
+    assert [v.subject for v in history] == [
+        "Business credit gets its own id",
+        "Start the business-credit workflow from the personal-loan one",
+    ]
+    assert history.copied_from == f"specs/{ORIGINAL}.yml"
+    assert [v.approvals for v in history] == [(), ()]  # the copied approvals file is the original's
 
-    # the original keeps its own history and its approval
     original = spec_history(copied.specs / f"{ORIGINAL}.yml", copied.root)
-    assert original.other_workflow is None
+    assert original.copied_from is None
     assert [[(a.role, a.by) for a in v.approvals] for v in original] == [[("ciso", "marcus-lee")]]
 
 
-def test_the_history_page_and_json_say_which_workflow_the_older_commits_hold(
-    copied: GitRepo, run: Callable[..., Any]
-) -> None:
+def test_the_page_json_and_site_say_what_the_file_was_copied_from(copied: GitRepo, run: Callable[..., Any]) -> None:
     page = run("history", "specs/business-credit.yml", cwd=copied.root)
     assert page.exit_code == 0, page.output
-    assert f"**Older commits of `specs/business-credit.yml` hold another workflow**, `{ORIGINAL}`" in page.output
-    assert "Marcus Lee" not in page.output and "2.3.0" not in page.output
-    assert "| 0.1.0 | 2026-01-03 |" in page.output
+    assert f"`specs/business-credit.yml` was made as a copy of `specs/{ORIGINAL}.yml`" in page.output
+    assert "Marcus Lee" not in page.output and "First version, approved" not in page.output
 
     data = json.loads(run("history", "business-credit", "--format", "json", cwd=copied.root).output)
-    assert data["other_workflow"] == ORIGINAL
-    assert [v["version"] for v in data["versions"]] == ["0.1.0"]
+    assert data["copied_from"] == f"specs/{ORIGINAL}.yml"
+    assert [v["version"] for v in data["versions"]] == ["0.1.0", "2.3.0"]
 
-    (copied.specs / "business-credit.approvals.yml").unlink()  # approvals of another spec: validate refuses them
+    (copied.specs / "business-credit.approvals.yml").unlink()  # another spec's approvals: validate refuses them
     copied.commit("Drop the approvals copied with the spec")
     built = run("build", "specs", "-o", "site", cwd=copied.root)
     assert built.exit_code == 0, built.output
     html = (copied.root / "site/workflows/business-credit/history.html").read_text(encoding="utf-8")
-    assert "hold another workflow" in html and "2.3.0" not in html
+    assert "was made as a copy of" in html and "First version, approved" not in html
     mine = (copied.root / f"site/workflows/{ORIGINAL}/history.html").read_text(encoding="utf-8")
-    assert "hold another workflow" not in mine and "Marcus Lee" in mine
+    assert "was made as a copy of" not in mine and "Marcus Lee" in mine
 
 
-def test_a_change_of_id_starts_a_new_history_and_a_rename_does_not(tmp_path) -> None:
+def test_a_change_of_id_in_the_same_file_keeps_the_history_and_shows_its_loosening(tmp_path) -> None:
     r = GitRepo(tmp_path / "repo")
     data = credit()
     r.write(data)
     r.commit("First version")
-    r.git("mv", f"specs/{ORIGINAL}.yml", "specs/loans.yml")
-    data["version"] = "2.4.0"
-    r.write(data, "loans")
-    r.commit("Rename the file, same workflow")
-    assert [v.version for v in spec_history(r.specs / "loans.yml", r.root)] == ["2.4.0", "2.3.0"]
-
     data.update(id="loans", version="3.0.0")
-    r.write(data, "loans")
-    r.commit("The workflow is now called loans")
-    data["version"] = "3.1.0"
-    r.write(data, "loans")
-    r.commit("Next version")
-    history = spec_history(r.specs / "loans.yml", r.root)
-    assert [v.version for v in history] == ["3.1.0", "3.0.0"]
-    assert history.other_workflow == ORIGINAL
-    assert history[0].changes and history[1].changes == ()
+    next(d for d in data["decisions"] if d["id"] == "approve-low-risk")["confidence_threshold"] = 0.5
+    r.write(data)
+    r.commit("Rename the workflow and lower its threshold")
+
+    history = spec_history(r.specs / f"{ORIGINAL}.yml", r.root)
+
+    assert history.copied_from is None
+    assert [v.version for v in history] == ["3.0.0", "2.3.0"]
+    assert [(c.path, c.effect) for c in history[0].loosening] == [
+        ("decisions[approve-low-risk].confidence_threshold", Effect.loosens)
+    ]
 
 
-def test_an_id_changed_but_not_committed_has_no_committed_version(copied: GitRepo) -> None:
-    data = credit()
-    data.update(id="sme-credit", title="SME credit decisions", version="0.2.0")
-    copied.write(data, "business-credit")
+def test_the_copy_is_kept_in_the_build_cache_and_checked(copied: GitRepo) -> None:
+    class Memo(dict):  # type: ignore[type-arg]
+        def put(self, key: str, value: Any) -> None:
+            self[key] = value
 
-    history = spec_history(copied.specs / "business-credit.yml", copied.root)
-
-    assert (history.spec_id, list(history), history.other_workflow) == ("sme-credit", [], "business-credit")
-    page = render_history_page(history)
-    assert "No version of this workflow is committed yet." in page
-    assert "hold another workflow**, `business-credit`" in page
+    kept = Memo()
+    first = file_commits("specs/business-credit.yml", copied.root, kept, "state")
+    assert [c.copied_from for c in first] == [f"specs/{ORIGINAL}.yml", None]
+    (stored,) = kept.values()
+    assert restore_commits(stored) == first
+    assert file_commits("specs/business-credit.yml", copied.root, kept, "state") == first
+    assert restore_commits([stored[1], stored[0]]) is None  # a copy that is not the first commit
+    assert restore_commits([[*stored[0][:6], ""], stored[1]]) is None
+    assert restore_commits([[*stored[0][:6], 7], stored[1]]) is None
+    assert restore_commits([stored[0][:6]]) is None  # kept before copies were: read from git again

@@ -36,6 +36,8 @@ class Commit:
     path: str
     blob: str | None = None
     """The object id of the file's content in this commit (None when the commit deleted it)."""
+    copied_from: str | None = None
+    """The file this commit made the file as a copy of (the file's first commit)."""
 
     @property
     def short(self) -> str:
@@ -131,6 +133,9 @@ def file_history(path: str, root: Path) -> list[Commit]:
     """Commits that changed ``path`` (following renames), newest first, each with
     the file's path and blob id in that commit.
 
+    ``--follow`` also follows a file into the one it was copied from, whose
+    commits are that file's, not this one's: the list ends at the copy.
+
     Read with ``--raw -z``: every commit is a header of four NUL-separated
     fields (id, date, author, subject), then its raw diff entries, each a
     status record followed by one path (two for a rename or copy). Nothing in
@@ -155,7 +160,7 @@ def file_history(path: str, root: Path) -> list[Commit]:
         if not is_object_id(sha):
             raise GitError(f"git log gave a commit id that cannot be read: {sha[:80]!r}")
         i += 4
-        file_path, blob = path, None
+        file_path, blob, source = path, None, None
         while i < len(tokens) and tokens[i].lstrip(b"\n").startswith(b":"):
             fields = tokens[i].lstrip(b"\n")[1:].decode("ascii", "replace").split(" ")
             if len(fields) != 5 or not fields[4]:
@@ -164,10 +169,13 @@ def file_history(path: str, root: Path) -> list[Commit]:
             if i + paths >= len(tokens):
                 raise GitError("git log output ended inside a raw diff entry")
             file_path = decode_name(tokens[i + paths])
+            source = decode_name(tokens[i + 1]) if fields[4][0] == "C" else None
             new = fields[3]
             blob = None if set(new) <= _ZERO or not is_object_id(new) else new
             i += 1 + paths
-        commits.append(Commit(sha, author, dt.date.fromisoformat(date[:10]), subject, file_path, blob))
+        commits.append(Commit(sha, author, dt.date.fromisoformat(date[:10]), subject, file_path, blob, source))
+        if source is not None:
+            break
     return commits
 
 

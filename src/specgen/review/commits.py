@@ -31,7 +31,7 @@ def file_commits(rel: str, root: Path, memo: Memo | None = None, log_key: str | 
             return kept
     commits = [c for c in reversed(git.file_history(rel, root)) if c.blob is not None]
     if key is not None:
-        stored = [[c.sha, c.author, c.date.isoformat(), c.subject, c.path, c.blob] for c in commits]
+        stored = [[c.sha, c.author, c.date.isoformat(), c.subject, c.path, c.blob, c.copied_from] for c in commits]
         try:
             json.dumps(stored, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:  # a path git gave with bytes that are not UTF-8: not kept
@@ -47,14 +47,16 @@ def restore_commits(value: Any) -> list[git.Commit] | None:
         return None
     commits = []
     for item in value:
-        if not (isinstance(item, list) and len(item) == 6 and all(isinstance(field, str) for field in item)):
+        if not (isinstance(item, list) and len(item) == 7 and all(isinstance(field, str) for field in item[:6])):
             return None
-        sha, author, date, subject, path, blob = item
+        sha, author, date, subject, path, blob, source = item
         if not (git.is_object_id(sha) and git.is_object_id(blob) and path):
             return None
+        if source is not None and not (isinstance(source, str) and source and not commits):
+            return None  # a copy's source is a path, and a copy is the file's first commit (oldest first)
         try:
             day = dt.date.fromisoformat(date)
         except ValueError:
             return None
-        commits.append(git.Commit(sha, author, day, subject, path, blob))
+        commits.append(git.Commit(sha, author, day, subject, path, blob, source))
     return commits

@@ -1,6 +1,7 @@
 """Change history of a spec from git: versions, dates, governance changes, approvals.
 
-:func:`spec_history` walks ``git log --follow`` of a spec file. Every commit in
+:func:`spec_history` walks ``git log --follow`` of a spec file, up to the
+copy it was made as, if it was (:func:`specgen.git.file_history`). Every commit in
 which the spec validates and its ``version`` or content fingerprint changed is
 a :class:`Version`, with the governance-relevant changes since the previous
 version (from :mod:`specgen.review.diff`) and the approvals whose fingerprint matches
@@ -25,7 +26,7 @@ from specgen.parallel import fork_map, usable_jobs
 from specgen.review.commits import file_commits
 from specgen.review.diff import Change, Effect
 from specgen.review.render import review_environment
-from specgen.review.versions import Entry, this_workflow, versions
+from specgen.review.versions import Entry, versions
 from specgen.spec.approvals import Attribution, approval_key, attribute, sidecar_approvals
 from specgen.spec.loader import (
     LoadedSpec,
@@ -111,9 +112,9 @@ class History:
     recorded_by: dict[str, str] = field(default_factory=dict)
     """Approval key (:func:`specgen.spec.approvals.approval_key`) → the author of the
     commit that recorded the approval, where that is not the approver."""
-    other_workflow: str | None = None
-    """The id of the workflow that older commits of the file hold (it was copied
-    from another spec, or its id was changed): those versions are not listed."""
+    copied_from: str | None = None
+    """The file this one was made as a copy of (its path then): that file's
+    versions before the copy are not this one's, and are not listed."""
 
     def recorder(self, approval: SpecApproval) -> str | None:
         """Who recorded an approval, when git says it was not the approver."""
@@ -134,7 +135,7 @@ class History:
             "title": self.title,
             "path": self.path,
             "shallow": self.shallow,
-            "other_workflow": self.other_workflow,
+            "copied_from": self.copied_from,
             "versions": [{**v.to_dict(), "approvals": v.approvals_dicts(self.recorded_by)} for v in self.versions],
         }
 
@@ -172,7 +173,6 @@ def spec_history(
     attribution: Attribution | None = None,
     shallow: bool | None = None,
     log_key: str | None = None,
-    current: LoadedSpec | None = None,
 ) -> History:
     """The versions of a spec (a file path, or a spec id looked up under the
     repository) recorded in git, newest first. Empty when there is no repository
@@ -186,8 +186,7 @@ def spec_history(
     (:func:`specgen.spec.approvals.attribute`) and ``shallow`` whether the
     repository is a shallow clone, when the caller knows them. With ``memo``
     and ``log_key`` (:attr:`specgen.git.LogState.key`), the file's list of
-    commits is kept in the memo too. ``current`` is the file as loaded, when
-    the caller has it: its id is the workflow whose versions are listed.
+    commits is kept in the memo too.
     """
     path = _spec_path(spec, repo_root)
     root = repo_root.resolve() if repo_root else git.repo_root(path if path else Path.cwd())
@@ -207,10 +206,11 @@ def spec_history(
             entries = typing.cast(list[Entry], versions(commits, blobs, project, memo))
     except git.GitError:
         return History(label, label, rel)
-    current = current if current is not None else _current(path)
     if attribution is None:
-        attribution = attribute(current, project) if current is not None else Attribution()
-    return _history(label, path, rel, entries, project, attribution, shallow, current)
+        attribution = _attribution(path, project)
+    return _history(
+        label, path, rel, entries, project, attribution, shallow, commits[0].copied_from if commits else None
+    )
 
 
 def spec_histories(
@@ -265,21 +265,15 @@ def spec_histories(
             continue
         if entries is None and contents is None:
             found = spec_history(
-                path,
-                root,
-                project=project,
-                memo=memo,
-                attribution=attribution,
-                shallow=shallow,
-                log_key=log_key,
-                current=current,
+                path, root, project=project, memo=memo, attribution=attribution, shallow=shallow, log_key=log_key
             )
             histories.append(found)
             continue
         if entries is None:
             blobs = [typing.cast(dict[str, bytes], contents)[typing.cast(str, c.blob)] for c in log]
             entries = typing.cast(list[Entry], versions(log, blobs, project, memo, current))
-        histories.append(_history(label, real, rel, entries, project, attribution, shallow, current))
+        copied = log[0].copied_from if log else None
+        histories.append(_history(label, real, rel, entries, project, attribution, shallow, copied))
     return histories
 
 
@@ -337,12 +331,11 @@ def _history(
     project: Project,
     attribution: Attribution,
     shallow: bool,
-    current: LoadedSpec | None = None,
+    copied_from: str | None = None,
 ) -> History:
-    """The history of the spec file ``path`` from its versions: those of the
-    workflow it holds (:func:`_this_workflow`)."""
-    entries, other = this_workflow(entries, current.spec.id if current is not None else None)
-    current_approvals = sidecar_approvals(path)
+    """The history of the spec file ``path`` from its versions."""
+    # the approvals file as it is, if it is this spec's (a copied one is the other spec's: validate says so)
+    current_approvals = sidecar_approvals(path, entries[-1].facts.id if entries else None)
     versions = []
     for entry in entries:
         commit, facts = entry.commit, entry.facts
@@ -370,24 +363,24 @@ def _history(
     if last is not None:
         people.update(last.people)
         roles.update(last.roles)
-    spec = current.spec if current is not None else None
     return History(
-        last.id if last else spec.id if spec else label,
-        last.title if last else spec.title if spec else label,
+        last.id if last else label,
+        last.title if last else label,
         rel,
         list(reversed(versions)),
         people,
         roles,
         shallow,
         dict(attribution.recorded_by),
-        other,
+        copied_from,
     )
 
 
-def _current(path: Path) -> LoadedSpec | None:
-    """The spec as it is in the working tree (None if it does not validate)."""
+def _attribution(path: Path, project: Project) -> Attribution:
+    """Who recorded the approvals of the spec as it is in the working tree (and,
+    under the signed-commit policy, which do not count)."""
     loaded, _ = load_spec_text(path.read_bytes(), str(path), path)
-    return loaded
+    return attribute(loaded, project) if loaded is not None else Attribution()
 
 
 def render_history_page(history: History, *, user_dirs: Sequence[Path] = ()) -> str:

@@ -16,7 +16,6 @@ does not check is worked out again, never trusted.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import typing
 from collections.abc import Sequence
@@ -34,17 +33,7 @@ from specgen.spec.loader import LoadedSpec, spec_from_bytes
 from specgen.spec.memo import Memo, derived_key
 from specgen.spec.schema import Project, Spec, SpecApproval
 
-__all__ = [
-    "INVALID",
-    "Entry",
-    "VersionFacts",
-    "keep_changes",
-    "keep_facts",
-    "kept_changes",
-    "kept_facts",
-    "this_workflow",
-    "versions",
-]
+__all__ = ["INVALID", "Entry", "VersionFacts", "keep_changes", "keep_facts", "kept_changes", "kept_facts", "versions"]
 
 INVALID: Literal["invalid"] = "invalid"
 """What is kept for a version that does not validate (it is no version of the history)."""
@@ -266,25 +255,3 @@ def versions(
     except _NeedContents:
         return None
     return entries
-
-
-def this_workflow(entries: Sequence[Entry], spec_id: str | None) -> tuple[list[Entry], str | None]:
-    """The versions that are the workflow ``spec_id``'s (None: the newest
-    version's), and the id of the other workflow the file held before them.
-
-    ``git log --follow`` follows a file into the one it was copied from, and
-    through a change of its id: versions of another workflow, whose
-    approvals and changes are not this one's. The history starts after the
-    newest version with another id, and its first version has no changes."""
-    if not entries:
-        return [], None
-    spec_id = spec_id if spec_id is not None else entries[-1].facts.id
-    start = len(entries)
-    while start > 0 and entries[start - 1].facts.id == spec_id:
-        start -= 1
-    if start == 0:
-        return list(entries), None
-    ours = list(entries[start:])
-    if ours:
-        ours[0] = dataclasses.replace(ours[0], changes=())
-    return ours, entries[start - 1].facts.id

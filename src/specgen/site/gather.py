@@ -111,9 +111,7 @@ def gather(portfolio: Portfolio, memo: Memo | None = None, jobs: int | None = 1)
             state = None
         if state is None:
             for spec_id, loaded in specs:
-                histories[spec_id] = spec_history(
-                    loaded.source.path, root, project=portfolio.project, memo=memo, current=loaded
-                )
+                histories[spec_id] = spec_history(loaded.source.path, root, project=portfolio.project, memo=memo)
             continue
         found = spec_histories(
             [typing.cast(Path, loaded.source.path) for _, loaded in specs],
