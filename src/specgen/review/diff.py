@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from specgen import git
+from specgen.diagnostics import Diagnostic
 from specgen.errors import ExitCode
 from specgen.review.classify import (
     PROJECT_RULES,
@@ -166,13 +167,40 @@ def _by_id(side: Side) -> tuple[dict[str, SideFile], list[str]]:
 
 
 def _problem_text(side: Side, f: SideFile) -> str:
-    first = f.problems[0] if f.problems else None
+    return _problems_text(f.name, side.label, f.problems)
+
+
+def _problems_text(name: str, label: str, problems: Sequence[Diagnostic]) -> str:
+    first = problems[0] if problems else None
     if first is not None and first.code == "name":
-        return f"{f.name} is refused in {side.label}: {first.message}"
+        return f"{name} is refused in {label}: {first.message}"
     where = f"line {first.line}: " if first and first.line > 0 else ""
     detail = f" ({where}{first.path + ': ' if first.path else ''}{first.message})" if first else ""
-    more = f" and {len(f.problems) - 1} more problem(s)" if len(f.problems) > 1 else ""
-    return f"{f.name} does not validate in {side.label}{detail}{more}"
+    more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
+    return f"{name} does not validate in {label}{detail}{more}"
+
+
+_PROJECT = "specgen.yml"
+
+
+def _project_diff(base: Side, head: Side, signoff: Sequence[str]) -> SpecDiff | None:
+    """The project file's changes; fails closed: a side whose project file
+    does not validate cannot be compared, and a project file added or removed
+    is compared with the defaults a missing one means."""
+    base_file, head_file = (_PROJECT if s.has_project else None for s in (base, head))
+    problems = [_problems_text(_PROJECT, s.label, s.project_problems) for s in (base, head) if s.project_problems]
+    if problems:
+        return SpecDiff(_PROJECT, "Project file", SpecStatus.invalid, base_file, head_file, problems=problems)
+    if base.project is None and head.project is None:
+        return None
+    changes = diff_project(base.project or schema.Project(), head.project or schema.Project(), signoff)
+    if base.project is None:
+        status = SpecStatus.added
+    elif head.project is None:
+        status = SpecStatus.removed
+    else:
+        status = SpecStatus.modified if changes else SpecStatus.unchanged
+    return SpecDiff(_PROJECT, "Project file", status, base_file, head_file, changes)
 
 
 def compare_sides(base: Side, head: Side, *, single: bool = False) -> DiffReport:
@@ -261,18 +289,7 @@ def compare_sides(base: Side, head: Side, *, single: bool = False) -> DiffReport
     results.sort(key=lambda s: (s.id, s.base_file or "", s.head_file or ""))
     for note in base_notes + head_notes:
         results.append(SpecDiff("(duplicate id)", note, SpecStatus.invalid, None, None, problems=[note]))
-    project = None
-    if base.project is not None and head.project is not None:
-        project_changes = diff_project(base.project, head.project, signoff)
-        project = SpecDiff(
-            "specgen.yml",
-            "Project file",
-            SpecStatus.modified if project_changes else SpecStatus.unchanged,
-            "specgen.yml",
-            "specgen.yml",
-            project_changes,
-        )
-    return DiffReport(base.label, head.label, results, project, signoff, titles)
+    return DiffReport(base.label, head.label, results, _project_diff(base, head, signoff), signoff, titles)
 
 
 # ---------------------------------------------------------------- entry points

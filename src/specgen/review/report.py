@@ -107,8 +107,9 @@ class DiffReport:
 
     @property
     def all(self) -> list[SpecDiff]:
-        """The spec diffs, then the project file's when it changed."""
-        return [*self.specs, *([self.project] if self.project and self.project.changes else [])]
+        """The spec diffs, then the project file's when it changed or could not be compared."""
+        shown = self.project is not None and bool(self.project.changes or self.project.problems)
+        return [*self.specs, *([self.project] if shown and self.project else [])]
 
     @property
     def changed(self) -> list[SpecDiff]:
@@ -120,7 +121,12 @@ class DiffReport:
 
     @property
     def invalid(self) -> list[SpecDiff]:
-        return [s for s in self.specs if s.status is SpecStatus.invalid]
+        """The specs, and the project file, that could not be compared."""
+        return [s for s in self.all if s.status is SpecStatus.invalid]
+
+    @property
+    def project_invalid(self) -> bool:
+        return self.project is not None and self.project.status is SpecStatus.invalid
 
     @property
     def failed(self) -> bool:

@@ -57,18 +57,25 @@ class Side:
     label: str
     files: list[SideFile]
     project: schema.Project | None = None
+    """The project file, when this side has one that validates."""
+    project_problems: list[Diagnostic] = field(default_factory=list)
+    """Why this side's project file does not validate (the comparison fails:
+    its policy and sign-off roles cannot be compared)."""
+    has_project: bool = False
+    """This side has a project file, valid or not."""
 
 
-def _project_from(raw: bytes | None, name: str) -> schema.Project | None:
+def _project_side(label: str, files: list[SideFile], raw: bytes | None, name: str) -> Side:
+    """A side with the project file ``raw`` (None: there is none)."""
     if raw is None:
-        return None
-    source, _ = parse_source(raw, name)
+        return Side(label, files)
+    source, problems = parse_source(raw, name)
     if source is None:
-        return None
+        return Side(label, files, None, problems, True)
     try:
-        return schema.Project.model_validate(source.data)
-    except ValidationError:
-        return None
+        return Side(label, files, schema.Project.model_validate(source.data), [], True)
+    except ValidationError as exc:
+        return Side(label, files, None, validation_diagnostics(schema.Project, exc, source), True)
 
 
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
@@ -161,10 +168,8 @@ def revision_side(rev: str, root: Path, prefixes: Sequence[str] = ("specs",), pr
     for f in files:
         f.evidence = evidence.get(evidence_path(Path(f.name)).as_posix())
     files.sort(key=lambda f: f.name)
-    project = None
-    if project_path:
-        project = _project_from(git.read_blob(commit, project_path, root), project_path)
-    return Side(rev, files, project)
+    raw = git.read_blob(commit, project_path, root) if project_path else None
+    return _project_side(rev, files, raw, f"{rev}:{project_path}")
 
 
 def worktree_side(
@@ -192,10 +197,8 @@ def worktree_side(
         except ValidationError as exc:
             files.append(SideFile(name, None, validation_diagnostics(schema.Spec, exc, source)))
     files.sort(key=lambda f: f.name)
-    project = None
-    if project_file is not None and project_file.is_file():
-        project = _project_from(project_file.read_bytes(), str(project_file))
-    return Side(label, files, project)
+    raw = project_file.read_bytes() if project_file is not None and project_file.is_file() else None
+    return _project_side(label, files, raw, str(project_file))
 
 
 def file_side(path: Path, project_file: Path | None = None) -> Side:

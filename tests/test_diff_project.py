@@ -1,0 +1,90 @@
+"""`specgen diff` fails closed on the project file.
+
+The project file holds what every spec is checked against (the policy's
+thresholds, rules and waivers) and who must sign off a loosening. A pull
+request that breaks it, adds it or deletes it must not pass as "no spec
+changed".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from specgen.review.diff import Effect, SpecStatus, diff_revisions
+from tests.review_helpers import GitRepo, credit
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    r = GitRepo(tmp_path / "repo")
+    r.write(credit())
+    r.commit("credit v1")
+    return r
+
+
+def _project(repo: GitRepo) -> dict[str, Any]:
+    return yaml.safe_load((repo.root / "specgen.yml").read_text(encoding="utf-8"))
+
+
+def _write_project(repo: GitRepo, data: dict[str, Any]) -> None:
+    (repo.root / "specgen.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def test_a_project_file_that_does_not_validate_fails_the_diff(repo: GitRepo, run: Callable[..., Any]) -> None:
+    data = _project(repo)
+    data["policy"]["thresholds"]["golden_set_min"] = 5  # a loosening, hidden behind a broken file
+    data["policy"]["waivers"] = [{"rule": "ORG-001", "spec": "credit-decision-assistant", "reason": "not needed"}]
+    _write_project(repo, data)
+
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert report.project is not None and report.project.status is SpecStatus.invalid
+    (problem,) = report.project.problems
+    assert problem.startswith("specgen.yml does not validate in working tree (line ")
+    assert "policy.waivers[0].approved_by: required field" in problem and problem.endswith("and 2 more problem(s)")
+    assert report.failed and report.invalid == [report.project]
+
+    text = run("diff", "HEAD", cwd=repo.root)
+    assert text.exit_code == 1, text.output
+    assert text.output.startswith("specgen diff: 1 file could not be compared")
+    assert "ERROR     specgen.yml does not validate in working tree" in text.output
+    markdown = run("diff", "HEAD", "--format", "markdown", cwd=repo.root)
+    assert markdown.exit_code == 1 and "**⛔ specgen: 1 file could not be compared" in markdown.output
+    as_json = run("diff", "HEAD", "--format", "json", cwd=repo.root)
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.output)["project"]["status"] == "invalid"
+
+    repo.commit("broken project file")  # and between two revisions, either side
+    assert diff_revisions("HEAD~1", "HEAD", ["specs"], cwd=repo.root).failed
+    assert run("diff", "HEAD", "HEAD~1", cwd=repo.root).exit_code == 1
+
+
+def test_a_project_file_that_does_not_parse_fails_the_diff(repo: GitRepo, run: Callable[..., Any]) -> None:
+    (repo.root / "specgen.yml").write_text("policy: [unclosed\n", encoding="utf-8")
+    result = run("diff", "HEAD", cwd=repo.root)
+    assert result.exit_code == 1, result.output
+    assert "specgen.yml does not validate in working tree" in result.output
+
+
+def test_deleting_the_project_file_is_compared_with_the_defaults(repo: GitRepo, run: Callable[..., Any]) -> None:
+    (repo.root / "specgen.yml").unlink()
+
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+
+    assert report.project is not None and report.project.status is SpecStatus.removed
+    loosened = {c.path for c in report.project.changes if c.effect is Effect.loosens}
+    assert {"loosening_signoff[ciso]", "loosening_signoff[model-risk-lead]", "policy.rules[ORG-001]"} <= loosened
+    result = run("diff", "HEAD", cwd=repo.root)
+    assert result.exit_code == 1
+    assert "specgen.yml — Project file: removed (was specgen.yml)" in result.output
+
+
+def test_an_unchanged_valid_project_file_is_no_change(repo: GitRepo, run: Callable[..., Any]) -> None:
+    result = run("diff", "HEAD", cwd=repo.root)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("specgen diff: no spec changed")
