@@ -248,5 +248,6 @@ def check_portfolio(
                 memo_key=outcome_key(loaded, project, day) if memo is not None else None,
             )
             for loaded in portfolio.specs
+            if portfolio.project_valid  # no verdicts against the defaults standing in for a broken project file
         ]
     return PortfolioReport(specs=specs, diagnostics=diagnostics, rules=rules)

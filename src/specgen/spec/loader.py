@@ -104,6 +104,10 @@ class Portfolio:
     files: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     """The files and folders the specs were looked for in, as given."""
+    project_valid: bool = True
+    """False when the project file was found but does not parse or validate:
+    its defaults stand in for it, so the people and roles the specs refer to
+    are not known and the specs' cross-references are not checked."""
 
     @property
     def ok(self) -> bool:
@@ -272,6 +276,14 @@ def _read_portfolio(
     unreadable: list[str] = []
     files, missing = discover_spec_files(as_paths, unreadable)
     portfolio = Portfolio(project, project_source, diagnostics=list(diagnostics), paths=[str(p) for p in as_paths])
+    if diagnostics:  # one broken project file, not one error per reference to a person or role it defines
+        portfolio.project_valid = False
+        first = diagnostics[0]
+        note = (
+            "the specs are checked against this file once it validates: their references "
+            "to people, roles and each other, and the readiness rules"
+        )
+        portfolio.diagnostics.append(Diagnostic(first.file, 1, 1, "", note, Level.info, code="reference"))
     if not files and not missing and not unreadable:
         where = str(as_paths[0]) if as_paths else "specs"
         message = "no spec found here (a spec is a .yml or .yaml file); build and bundle will refuse to run"

@@ -271,6 +271,8 @@ def reference_diagnostics(portfolio: Portfolio, memo: Memo | None = None) -> lis
     (the build cache), a spec file's own diagnostics are reused while its
     text and the ids the project defines stay the same."""
     out: list[Diagnostic] = []
+    if not portfolio.project_valid:  # its people and roles are unknown (the loader says so)
+        return out
     if portfolio.project_source is not None:
         out.extend(check_project(portfolio.project, portfolio.project_source))
     project_entities = list(iter_entities(portfolio.project))
