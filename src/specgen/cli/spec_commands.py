@@ -18,7 +18,7 @@ from specgen.cli.app import (
     templates_option,
     user_templates,
 )
-from specgen.diagnostics import FORMATS, format_diagnostics
+from specgen.diagnostics import FORMATS, Diagnostic, Level, format_diagnostics
 
 
 @cli.command()
@@ -35,18 +35,22 @@ from specgen.diagnostics import FORMATS, format_diagnostics
 def validate(paths: tuple[Path, ...], project_file: Path | None, fmt: str) -> None:
     """Check specs against the schema and their cross-references.
 
-    PATHS are spec files or folders (default: specs/). Exits 0 when every spec
-    is valid, 1 when any is not, 2 on a usage error.
+    PATHS are spec files or folders (default: specs/). Each spec's approvals
+    and evidence files are checked too. Exits 0 when every spec is valid, 1
+    when any is not, 2 on a usage error.
     """
+    from specgen.evidence.store import evidence_diagnostics
+
     portfolio = _load(paths, project_file)
-    diagnostics = portfolio.diagnostics
+    diagnostics = sorted([*portfolio.diagnostics, *evidence_diagnostics(portfolio.specs)], key=Diagnostic.sort_key)
     if fmt == "json":
         _emit(format_diagnostics(diagnostics, "json"))
     else:
         _emit(format_diagnostics(diagnostics, fmt))
         if fmt == "text":
             _emit(_summary(portfolio, diagnostics))
-    sys.exit(ExitCode.OK if portfolio.ok else ExitCode.FAILED)
+    failed = any(d.level is Level.error for d in diagnostics)
+    sys.exit(ExitCode.FAILED if failed else ExitCode.OK)
 
 
 @cli.command()

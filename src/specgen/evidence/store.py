@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,13 @@ import yaml
 from pydantic import ValidationError
 
 from specgen import clock
+from specgen.diagnostics import Diagnostic
 from specgen.evidence.errors import EvidenceError, EvidenceUsageError
 from specgen.evidence.model import Artefact, EvidenceFile, EvidenceRecord, ReadResult, wilson_interval
 from specgen.evidence.readers import read_result_file
 from specgen.git import head_commit, repo_root
 from specgen.reproducible import write_atomic
+from specgen.spec.files import display_name
 from specgen.spec.fingerprint import fingerprint, normalised
 from specgen.spec.loader import LoadedSpec, find_project_file, read_source, validation_diagnostics
 from specgen.spec.schema import Spec
@@ -39,6 +42,7 @@ __all__ = [
     "ImportOutcome",
     "add_evidence",
     "dependency_fingerprints",
+    "evidence_diagnostics",
     "evidence_path",
     "is_evidence_file",
     "load_evidence",
@@ -111,17 +115,37 @@ def load_evidence(spec_file: Path, spec_id: str | None = None) -> EvidenceFile |
     return model
 
 
-def parse_evidence(raw: bytes, name: str) -> EvidenceFile | None:
-    """An evidence file's content (from git, say) as a model; None when it is not valid."""
+def evidence_diagnostics(specs: Sequence[LoadedSpec]) -> list[Diagnostic]:
+    """The problems of the specs' evidence files, located where they can be:
+    one that cannot be read, does not validate, or is another spec's. Nothing
+    uses such a file's records (``check`` finds no evidence and says why)."""
+    out: list[Diagnostic] = []
+    for loaded in specs:
+        if loaded.source.path is None:
+            continue
+        try:
+            load_evidence(loaded.source.path, loaded.spec.id)
+        except EvidenceError as exc:
+            if exc.diagnostics:
+                out.extend(exc.diagnostics)
+            else:  # another spec's evidence
+                sidecar = evidence_path(loaded.source.path)
+                message = exc.message.removeprefix(f"{sidecar}: ")
+                out.append(Diagnostic(display_name(sidecar), 1, 1, "spec", message, code="evidence"))
+    return out
+
+
+def parse_evidence(raw: bytes, name: str) -> tuple[EvidenceFile | None, list[Diagnostic]]:
+    """An evidence file's content (from git, say) as a model, or why it is not valid."""
     from specgen.spec.loader import parse_source
 
-    source, _ = parse_source(raw, name)
+    source, problems = parse_source(raw, name)
     if source is None:
-        return None
+        return None, problems
     try:
-        return EvidenceFile.model_validate(source.data)
-    except ValidationError:
-        return None
+        return EvidenceFile.model_validate(source.data), []
+    except ValidationError as exc:
+        return None, validation_diagnostics(EvidenceFile, exc, source)
 
 
 @dataclass

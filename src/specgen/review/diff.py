@@ -29,6 +29,7 @@ from pydantic_core import to_jsonable_python
 from specgen import git
 from specgen.diagnostics import Diagnostic
 from specgen.errors import ExitCode
+from specgen.evidence.store import evidence_path
 from specgen.review.classify import (
     PROJECT_RULES,
     SPEC_RULES,
@@ -180,6 +181,17 @@ def _problems_text(name: str, label: str, problems: Sequence[Diagnostic]) -> str
     return f"{name} does not validate in {label}{detail}{more}"
 
 
+def _evidence_problems(side: Side, f: SideFile) -> list[str]:
+    """Why the evidence file beside ``f`` cannot be compared: it does not
+    validate, or it is another spec's."""
+    name = evidence_path(Path(f.name)).as_posix()
+    if f.evidence_problems:
+        return [_problems_text(name, side.label, f.evidence_problems)]
+    if f.evidence is not None and f.loaded is not None and f.evidence.spec != f.loaded.spec.id:
+        return [f"{name} in {side.label} is the evidence of spec '{f.evidence.spec}', not '{f.loaded.spec.id}'"]
+    return []
+
+
 _PROJECT = "specgen.yml"
 
 
@@ -225,16 +237,20 @@ def compare_sides(base: Side, head: Side, *, single: bool = False) -> DiffReport
         old = b.loaded.spec if b and b.loaded else None
         new = h.loaded.spec if h and h.loaded else None
         changes = _spec_changes(old, new, signoff)
-        if old and new and b is not None and h is not None and not single:  # evidence: new runs, verdict flips
-            changes += evidence_changes((old, b.evidence), (new, h.evidence), signoff_project, signoff)
+        # an evidence file that does not validate, or is another spec's: what it proves cannot be compared
+        problems = [p for side, f in ((base, b), (head, h)) if f is not None for p in _evidence_problems(side, f)]
+        if old and new and b is not None and h is not None and not single and not problems:
+            changes += evidence_changes((old, b.evidence), (new, h.evidence), signoff_project, signoff)  # new runs...
         present = typing.cast(schema.Spec, new or old)
-        if old and new:
+        if problems:
+            status = SpecStatus.invalid
+        elif old and new:
             moved = b is not None and h is not None and b.name != h.name and not single
             status = SpecStatus.renamed if moved else SpecStatus.modified if changes else SpecStatus.unchanged
         else:
             status = SpecStatus.added if new else SpecStatus.removed
         results.append(
-            SpecDiff(present.id, present.title, status, b.name if b else None, h.name if h else None, changes)
+            SpecDiff(present.id, present.title, status, b.name if b else None, h.name if h else None, changes, problems)
         )
 
     for ident, b in base_ids.items():

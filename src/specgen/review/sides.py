@@ -48,6 +48,8 @@ class SideFile:
     problems: list[Diagnostic] = field(default_factory=list)
     evidence: EvidenceFile | None = None
     """The evidence file beside the spec on this side, when there is a valid one."""
+    evidence_problems: list[Diagnostic] = field(default_factory=list)
+    """Why the evidence file beside the spec does not validate, when it does not."""
 
 
 @dataclass
@@ -166,7 +168,7 @@ def revision_side(rev: str, root: Path, prefixes: Sequence[str] = ("specs",), pr
         for e, blob in zip(sidecars, git.read_objects([e.oid for e in sidecars], root), strict=True)
     }
     for f in files:
-        f.evidence = evidence.get(evidence_path(Path(f.name)).as_posix())
+        f.evidence, f.evidence_problems = evidence.get(evidence_path(Path(f.name)).as_posix(), (None, []))
     files.sort(key=lambda f: f.name)
     raw = git.read_blob(commit, project_path, root) if project_path else None
     return _project_side(rev, files, raw, f"{rev}:{project_path}")
@@ -191,9 +193,12 @@ def worktree_side(
             files.append(SideFile(name, None, problems))
             continue
         sidecar = evidence_path(path)
-        evidence = parse_evidence(sidecar.read_bytes(), str(sidecar)) if sidecar.is_file() else None
+        evidence, evidence_problems = (
+            parse_evidence(sidecar.read_bytes(), str(sidecar)) if sidecar.is_file() else (None, [])
+        )
         try:
-            files.append(SideFile(name, LoadedSpec(schema.Spec.model_validate(source.data), source), evidence=evidence))
+            spec = LoadedSpec(schema.Spec.model_validate(source.data), source)
+            files.append(SideFile(name, spec, evidence=evidence, evidence_problems=evidence_problems))
         except ValidationError as exc:
             files.append(SideFile(name, None, validation_diagnostics(schema.Spec, exc, source)))
     files.sort(key=lambda f: f.name)
