@@ -16,12 +16,14 @@ import pytest
 
 import specgen.spec.loader as loader_module
 import specgen.spec.memo as memo_module
+import specgen.spec.packedpos as packedpos_module
 import specgen.spec.xref as xref_module
 from specgen import load_portfolio, parallel
 from specgen.rules import check_portfolio
 from specgen.site.cache import open_cache
 from specgen.spec.loader import Portfolio, read_portfolio
-from specgen.spec.memo import LazyData, compute_salt, memo_key, shaping_files
+from specgen.spec.memo import compute_salt, memo_key, shaping_files
+from specgen.spec.packedpos import LazyData
 from specgen.spec.yamlsrc import _as_mark
 from tests.paths import EXAMPLES, PROJECT_FILE, REPO, bench_build, dump_yaml, load_yaml, spec_files
 
@@ -84,7 +86,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[bytes | str]:
         return real(source, **kwargs)
 
     monkeypatch.setattr(loader_module, "load_yaml", counting)
-    monkeypatch.setattr(memo_module, "load_yaml", counting)
+    monkeypatch.setattr(packedpos_module, "load_yaml", counting)
     return seen
 
 
@@ -329,7 +331,7 @@ def test_the_salt_covers_the_modules_that_shape_a_value(tmp_path: Path, monkeypa
     names = {p.name for p in files}
     schema = loader_module.Path(memo_module.__file__).parent / "schema"
     assert {p.name for p in schema.glob("*.py")} <= names
-    assert {"yamlsrc.py", "loader.py", "values.py", "memo.py"} <= names
+    assert {"yamlsrc.py", "loader.py", "values.py", "memo.py", "packedpos.py"} <= names
     assert all(p.is_file() for p in files)
 
     copies = []

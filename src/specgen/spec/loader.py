@@ -22,18 +22,9 @@ from specgen.errors import SpecgenError
 from specgen.gcpause import paused_gc
 from specgen.parallel import fork_map, usable_jobs
 from specgen.spec.files import PROJECT_FILENAMES, SPEC_SUFFIXES, discover_spec_files, display_name, find_project_file
-from specgen.spec.memo import (
-    LazyData,
-    Memo,
-    PackedSourceMap,
-    memo_key,
-    pack,
-    packed_positions,
-    recall,
-    remember,
-    salt,
-)
+from specgen.spec.memo import Memo, memo_key, pack, recall, remember, salt
 from specgen.spec.messages import describe, validation_diagnostics
+from specgen.spec.packedpos import LazyData, PackedSourceMap, packed_positions
 from specgen.spec.schema import Project, Spec
 from specgen.spec.yamlsrc import Path_, SourceMap, YamlError, load_yaml
 
