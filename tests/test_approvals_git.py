@@ -290,3 +290,87 @@ def test_a_shallow_clone_cannot_vouch_for_an_approval_older_than_its_cut_off(
     assert result.exit_code == 1, result.output
     assert "is older than this shallow clone's history, so its signature cannot be checked" in result.output
     assert "recorded by" not in run("history", SPEC, cwd=clone).output
+
+
+# ---------------------------------------------------------------- whose signature
+#
+# Under the policy an approval counts only if the approver signed it: git
+# verify-commit says a key is trusted, not whose it is.
+
+
+@pytest.fixture
+def keys(repo: GitRepo, tmp_path: Path) -> dict[str, Path]:
+    """Throwaway SSH keys of Hannah and Sara, each listed under their own
+    e-mail in one allowed-signers file: both verify, as any trusted key does."""
+    if shutil.which("ssh-keygen") is None:
+        pytest.skip("ssh-keygen is not installed (Debian package openssh-client)")
+    made = {}
+    lines = []
+    for who, email in (("hannah", HANNAH[1]), ("sara", SARA[1])):
+        key = tmp_path / f"{who}-key"
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", who, "-f", str(key)], check=True)
+        lines.append(f'{email} namespaces="git" {key.with_suffix(".pub").read_text().strip()}')
+        made[who] = key
+    allowed = tmp_path / "allowed_signers"
+    allowed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    repo.git("config", "gpg.format", "ssh")
+    repo.git("config", "gpg.ssh.allowedSignersFile", str(allowed))
+    return made
+
+
+def _sign_with(repo: GitRepo, key: Path) -> None:
+    repo.git("config", "user.signingkey", str(key))
+
+
+def test_an_approval_signed_by_someone_else_does_not_count(
+    repo: GitRepo,
+    keys: dict[str, Path],
+    run: Callable[..., Any],
+) -> None:
+    _require_signed(repo)
+    _approve(run, repo)  # Hannah's approval, written and signed by Sara
+    _sign_with(repo, keys["sara"])
+    sha = commit_as(repo, "approve for Hannah", SARA, sign=True)
+    assert subprocess.run(["git", "verify-commit", sha], cwd=repo.root, capture_output=True).returncode == 0
+
+    result = run("validate", cwd=repo.root)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"is not counted: the commit that recorded it, {sha[:7]} by Sara Nilsson <{SARA[1]}>, is signed by "
+        f"{SARA[1]}, and the signature must be the approver's, with the approver's e-mail, {HANNAH[1]}"
+    ) in result.output
+    history = json.loads(run("history", SPEC, "--format", "json", cwd=repo.root).output)
+    assert history["versions"][0]["approvals"] == [], "the site and history leave it out"
+
+
+def test_the_approvers_own_signature_counts(
+    repo: GitRepo,
+    keys: dict[str, Path],
+    run: Callable[..., Any],
+) -> None:
+    _require_signed(repo)
+    _approve(run, repo)
+    _sign_with(repo, keys["hannah"])
+    commit_as(repo, "approve", HANNAH, sign=True)
+    result = run("validate", cwd=repo.root)
+    assert result.exit_code == 0, result.output
+    assert "Model Risk Management Lead: Hannah Schmidt (2026-01-02)" in run("history", SPEC, cwd=repo.root).output
+
+
+def test_a_signed_edit_by_someone_else_of_a_signed_approval_does_not_count(
+    repo: GitRepo,
+    keys: dict[str, Path],
+    run: Callable[..., Any],
+) -> None:
+    _require_signed(repo)
+    _approve(run, repo)
+    _sign_with(repo, keys["hannah"])
+    commit_as(repo, "approve", HANNAH, sign=True)
+    sidecar = repo.root / SIDECAR
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("2026-01-02", "2026-01-03"), encoding="utf-8")
+    _sign_with(repo, keys["sara"])
+    commit_as(repo, "move the date", SARA, sign=True)
+
+    result = run("validate", cwd=repo.root)
+    assert result.exit_code == 1, result.output
+    assert f"is signed by {SARA[1]}, {HANNAH[1]}, and the signature must be the approver's" in result.output

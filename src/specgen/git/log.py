@@ -17,6 +17,7 @@ __all__ = [
     "LogState",
     "StatePaths",
     "blame",
+    "commit_signer",
     "file_history",
     "log_state",
     "newest_commit",
@@ -243,6 +244,20 @@ def verify_commit(sha: str, root: Path) -> bool:
     if not is_object_id(sha):
         raise GitError(f"'{sha}' is not a commit id")
     return run(["verify-commit", sha], root, check=False).returncode == 0
+
+
+def commit_signer(sha: str, root: Path) -> str | None:
+    """Who signed commit ``sha``, when ``git verify-commit`` finds its signature
+    good: the signer git names (``%GS``: the principal an SSH key is listed
+    under in ``gpg.ssh.allowedSignersFile``, the user id of an OpenPGP key).
+    None for a commit without a good signature, or whose signer has no name.
+    A good signature says the key is trusted, not whose it is: the caller
+    compares the signer with the person the commit speaks for."""
+    if not verify_commit(sha, root):
+        return None
+    done = run(["log", "-1", "--format=%GS", sha, "--"], root)
+    signer = done.stdout.decode("utf-8", "replace").strip()
+    return signer or None
 
 
 def newest_commit(shas: Sequence[str], root: Path) -> str:

@@ -183,8 +183,21 @@ def _signed_only(recorded: list[RecordedApproval], roster: Roster, out: list[Dia
     for item, commit in zip(recorded, approval_commits(recorded, verify=True), strict=True):
         a = item.approval
         what = f"approval by {a.role}, given by {a.by} on {a.date.isoformat()}, is not counted"
-        if commit is not None and commit.sha is not None and commit.signed:
+        person = roster.person(a.by)
+        email = person.email if person else None
+        if commit is not None and commit.sha is not None and commit.signed_by(email):
             kept.append(item)
+        elif commit is not None and commit.sha is not None and commit.signed:
+            signers = ", ".join(sorted({s for s in commit.signers if s}))
+            whose = f"the approver's e-mail, {email}" if email else f"an e-mail for {a.by} (none is recorded)"
+            out.append(
+                item.diagnostic(
+                    f"{what}: {_unsigned(commit)} is signed by {signers}, and the signature must be the "
+                    f"approver's, with {whose}: a key another person holds does not vouch for the approver "
+                    f"({_POLICY})",
+                    Level.error,
+                )
+            )
         elif commit is not None and commit.cut_off:
             out.append(
                 item.diagnostic(
@@ -316,6 +329,6 @@ def attribute(loaded: LoadedSpec, project: Project) -> Attribution:
         author = commit.recorded_by(person.email if person else None) if commit is not None else None
         if author:
             recorded_by[key] = author
-        if commit is not None and commit.signed:
+        if commit is not None and commit.signed_by(person.email if person else None):
             signed.add(key)
     return Attribution(recorded_by, policy, frozenset(signed))

@@ -7,10 +7,11 @@ claim's lines. The newest of them is the commit that recorded the approval as
 it stands: its author is who recorded it, which the site and ``history`` show
 when that author's e-mail is not the approver's. Where the project's policy
 asks for signed commits (``policy.approvals.signed_commits``), every commit
-that wrote a line of the claim must pass ``git verify-commit``.
+that wrote a line of the claim must pass ``git verify-commit`` with a
+signature by the approver (the signer git names has the approver's e-mail).
 
 Everything runs through :mod:`specgen.git`, one ``git blame`` per file and one
-``git verify-commit`` per distinct commit.
+``git verify-commit`` (and one ``git log`` for its signer) per distinct commit.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class ApprovalCommit:
     """Every commit that wrote one of its lines."""
     signed: bool | None = None
     """Whether every one of ``commits`` has a good signature (None: not checked, or not committed)."""
+    signers: tuple[str | None, ...] = ()
+    """Who signed each of ``commits`` (:func:`specgen.git.commit_signer`), when checked."""
     cut_off: bool = False
     """The repository is a shallow clone and the lines are older than its cut-off:
     git blames the cut-off commit for them, so which commit wrote them is unknown."""
@@ -59,6 +62,15 @@ class ApprovalCommit:
     @property
     def short(self) -> str:
         return self.sha[:7] if self.sha else "uncommitted"
+
+    def signed_by(self, email: str | None) -> bool:
+        """Whether every commit that wrote the approval has a good signature
+        by ``email`` (the approver's): a key any other trusted signer holds
+        does not vouch for the approver. Never for an approver without one."""
+        if not (self.signed and email and self.signers):
+            return False
+        wanted = email.strip().casefold()
+        return all(signer is not None and _email_of(signer) == wanted for signer in self.signers)
 
     def recorded_by(self, approver_email: str | None) -> str | None:
         """The author who recorded the approval, when it is not the approver
@@ -69,6 +81,14 @@ class ApprovalCommit:
         if approver_email and approver_email.strip().casefold() == self.email.strip().casefold():
             return None
         return self.author or self.email
+
+
+def _email_of(signer: str) -> str:
+    """The e-mail of a signer as git names it: ``Name <e-mail>`` for an OpenPGP
+    user id, the principal itself for an SSH key (an e-mail, by convention)."""
+    start, end = signer.rfind("<"), signer.rfind(">")
+    address = signer[start + 1 : end] if 0 <= start < end else signer
+    return address.strip().casefold()
 
 
 def _line_range(source: Source, path: Path_) -> range:
@@ -102,7 +122,7 @@ def approval_commits(recorded: Sequence[Located], *, verify: bool = False) -> li
     (or git cannot be run). ``verify`` checks the signatures."""
     out: list[ApprovalCommit | None] = [None] * len(recorded)
     blames: dict[int, list[git.BlameLine] | None] = {}
-    verified: dict[str, bool] = {}
+    verified: dict[str, str | None] = {}
     shallow: dict[Path, bool] = {}
     for index, item in enumerate(recorded):
         source = item.source
@@ -136,12 +156,14 @@ def approval_commits(recorded: Sequence[Located], *, verify: bool = False) -> li
             newest_sha = git.newest_commit(commits, root)
             newest = next(line for line in lines if line.sha == newest_sha)
             signed = None
+            signers: tuple[str | None, ...] = ()
             if verify:
                 for sha in commits:
                     if sha not in verified:
-                        verified[sha] = git.verify_commit(sha, root)
-                signed = all(verified[sha] for sha in commits)
-            out[index] = ApprovalCommit(newest.sha, newest.author, newest.email, commits, signed)
+                        verified[sha] = git.commit_signer(sha, root)
+                signers = tuple(verified[sha] for sha in commits)
+                signed = all(signer is not None for signer in signers)
+            out[index] = ApprovalCommit(newest.sha, newest.author, newest.email, commits, signed, signers)
         except git.GitError:
             out[index] = None
     return out
