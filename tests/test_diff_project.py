@@ -88,3 +88,53 @@ def test_an_unchanged_valid_project_file_is_no_change(repo: GitRepo, run: Callab
     result = run("diff", "HEAD", cwd=repo.root)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("specgen diff: no spec changed")
+
+
+def _role(data: dict[str, Any], ident: str) -> dict[str, Any]:
+    return next(r for r in data["roles"] if r["id"] == ident)
+
+
+def _person(data: dict[str, Any], ident: str) -> dict[str, Any]:
+    return next(p for p in data["people"] if p["id"] == ident)
+
+
+def test_handing_someone_the_sign_off_loosens(repo: GitRepo, run: Callable[..., Any]) -> None:
+    """Who holds a sign-off role, and whose e-mail a signature must carry,
+    decide who can sign off: a pull request that changes them needs the
+    sign-off it would otherwise let its author give."""
+    data = _project(repo)
+    _role(data, "ciso")["holder"] = "david-chen"  # a sign-off role, given to the vendor
+    _role(data, "finance-partner")["holder"] = "david-chen"  # not a sign-off role
+    _person(data, "hannah-schmidt")["email"] = "sara.nilsson@meridian.example"
+    _write_project(repo, data)
+
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+
+    assert report.project is not None
+    effects = {c.path: (c.effect, c.label) for c in report.project.changes}
+    assert effects["roles[ciso].holder"] == (Effect.loosens, "holder of a sign-off role changed")
+    assert effects["roles[finance-partner].holder"] == (Effect.neutral, "role holder changed")
+    assert effects["people[hannah-schmidt].email"][0] is Effect.loosens
+    assert {c.path for c in report.loosening} == {"roles[ciso].holder", "people[hannah-schmidt].email"}
+    assert all(c.signoff == ("model-risk-lead", "ciso") for c in report.loosening)
+    assert run("diff", "HEAD", cwd=repo.root).exit_code == 1
+
+
+def test_removing_an_email_does_not_hand_anyone_the_sign_off(repo: GitRepo) -> None:
+    data = _project(repo)
+    del _person(data, "hannah-schmidt")["email"]
+    _write_project(repo, data)
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert report.project is not None and report.loosening == []
+    assert [c.path for c in report.project.changes] == ["people[hannah-schmidt].email"]
+
+
+def test_an_email_of_a_person_a_spec_defines_counts_too(repo: GitRepo) -> None:
+    data = credit()
+    data["people"] = [{"id": "ana-lopez", "name": "Ana Lopez", "email": "ana@northbank.example"}]
+    repo.write(data)
+    repo.commit("a person of the spec's own")
+    data["people"][0]["email"] = "ana@vendor.example"
+    repo.write(data)
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert [(c.path, c.effect) for c in report.loosening] == [("people[ana-lopez].email", Effect.loosens)]

@@ -18,6 +18,7 @@ name this module exported before the split is still importable from it.
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -133,7 +134,9 @@ def _spec_changes(before: schema.Spec | None, after: schema.Spec | None, signoff
         title = present.title
         removed = _whole_spec(present.id, ChangeKind.removed, title, None, Effect.loosens, "spec removed", signoff)
         return [removed]
-    return _changes(after.id, structural_diff(before, after), SPEC_RULES, signoff)
+    raw = structural_diff(before, after)
+    changes = _changes(after.id, raw, SPEC_RULES, signoff)
+    return [_who_signs_off(change, item, signoff) for change, item in zip(changes, raw, strict=True)]
 
 
 def diff_specs(
@@ -145,9 +148,32 @@ def diff_specs(
 
 
 def diff_project(before: schema.Project, after: schema.Project, signoff: Sequence[str] = ()) -> list[Change]:
-    """Classified changes of the project file (policy, sign-off roles, role holders)."""
+    """Classified changes of the project file (policy, sign-off roles, role holders).
+
+    Two changes decide who can give the sign-off itself, so they loosen
+    whatever the general rule says: a new holder of a role in ``signoff``
+    (the base's sign-off roles), and a person's e-mail changed or added (it
+    decides whose signed approvals count as theirs)."""
     raw = structural_diff(before, after, exclude=frozenset({"site", "schema_version", "organisation", "vendor"}))
-    return _changes("specgen.yml", raw, PROJECT_RULES, signoff)
+    changes = _changes("specgen.yml", raw, PROJECT_RULES, signoff)
+    return [_who_signs_off(change, item, signoff) for change, item in zip(changes, raw, strict=True)]
+
+
+def _who_signs_off(change: Change, item: RawChange, signoff: Sequence[str]) -> Change:
+    """``change``, loosening when it hands someone the sign-off (see
+    :func:`diff_project`; a spec's own people have e-mails too)."""
+    if item.kind is ChangeKind.removed or change.effect is Effect.loosens:
+        return change
+    parent = item.parent_after or item.parent_before
+    if item.pattern == "roles[*].holder" and getattr(parent, "id", None) in signoff:
+        label = (
+            "holder of a sign-off role changed" if item.kind is ChangeKind.changed else "sign-off role given a holder"
+        )
+    elif item.pattern == "people[*].email":
+        label = "e-mail changed: it decides whose signed approvals count as this person's"
+    else:
+        return change
+    return dataclasses.replace(change, effect=Effect.loosens, label=label, signoff=tuple(signoff))
 
 
 # ---------------------------------------------------------------- comparing sides
