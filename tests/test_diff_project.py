@@ -138,3 +138,43 @@ def test_an_email_of_a_person_a_spec_defines_counts_too(repo: GitRepo) -> None:
     repo.write(data)
     report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
     assert [(c.path, c.effect) for c in report.loosening] == [("people[ana-lopez].email", Effect.loosens)]
+
+
+def test_every_policy_threshold_and_approval_setting_has_a_direction() -> None:
+    """A policy setting no rule speaks for would be a neutral change: a new
+    threshold must say which way loosens."""
+    from specgen.review.classify import PROJECT_RULES
+    from specgen.spec.schema import ApprovalPolicy, Thresholds
+
+    fields = [f"policy.thresholds.{name}" for name in Thresholds.model_fields]
+    fields += [f"policy.approvals.{name}" for name in ApprovalPolicy.model_fields]
+    assert [f for f in fields if f not in PROJECT_RULES] == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "before", "after"),
+    [
+        (("thresholds", "evidence_max_age_days"), 90, 3650),
+        (("thresholds", "evidence_min_cases"), 30, 5),
+        (("thresholds", "evidence_interval_bound"), True, False),
+        (("approvals", "signed_commits"), True, False),
+    ],
+)
+def test_relaxing_what_counts_as_evidence_or_approval_loosens(
+    repo: GitRepo, setting: tuple[str, str], before: Any, after: Any
+) -> None:
+    group, name = setting
+    data = _project(repo)
+    data["policy"].setdefault(group, {})[name] = before
+    _write_project(repo, data)
+    repo.commit("stricter policy")
+    data["policy"][group][name] = after
+    _write_project(repo, data)
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert [(c.path, c.effect) for c in report.loosening] == [(f"policy.{group}.{name}", Effect.loosens)]
+    repo.commit("relaxed")
+    data["policy"][group][name] = before  # and back: it tightens
+    _write_project(repo, data)
+    back = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert back.project is not None and back.loosening == []
+    assert [(c.path, c.effect) for c in back.project.changes] == [(f"policy.{group}.{name}", Effect.tightens)]

@@ -525,6 +525,16 @@ PROJECT_RULES: Mapping[str, Classifier] = {
     "policy.thresholds.audit_retention_min": ordered(
         Impact.policy, "minimum audit retention", looser="lower", up="lengthened", down="shortened"
     ),
+    "policy.thresholds.evidence_max_age_days": ordered(
+        Impact.policy, "maximum age of evidence", looser="higher", up="extended", down="shortened"
+    ),
+    "policy.thresholds.evidence_min_cases": ordered(Impact.policy, "minimum cases of evidence", looser="lower"),
+    "policy.thresholds.evidence_interval_bound": flag(
+        Impact.policy, "interval bound of evidence no longer required", "interval bound of evidence required"
+    ),
+    "policy.approvals.signed_commits": flag(
+        Impact.policy, "approvals in signed commits no longer required", "approvals in signed commits required"
+    ),
     "policy.waivers[*]": presence(Impact.policy, "waiver removed", "waiver added", removal=_T),
     "policy.waivers[*].expires": ordered(
         Impact.policy, "waiver expiry", looser="higher", up="extended", down="brought forward"
