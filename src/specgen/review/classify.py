@@ -238,6 +238,21 @@ def flag(impact: Impact, off: str, on: str, *, off_effect: Effect = _L) -> Class
     return rule
 
 
+def redefined(impact: Impact, removed: str, added: str, changed: str) -> Classifier:
+    """What a bar measures (its metric, slice, comparator, the evidence bound to
+    it): any change may let a weaker measurement pass, so changing or
+    removing it loosens; adding one tightens."""
+
+    def rule(c: RawChange) -> Verdict | None:
+        if c.kind is ChangeKind.removed:
+            return Verdict(impact, _L, removed)
+        if c.kind is ChangeKind.added:
+            return Verdict(impact, _T, added)
+        return Verdict(impact, _L, changed)
+
+    return rule
+
+
 def owner(noun: str) -> Classifier:
     """Who owns, approves or is called: a change needs review; removing it loosens."""
     return presence(Impact.ownership, f"{noun} removed", f"{noun} named", f"{noun} changed")
@@ -404,7 +419,27 @@ SPEC_RULES: Mapping[str, Classifier] = {
         Impact.acceptance, "acceptance condition removed", "acceptance condition added"
     ),
     "acceptance.conditions[*].threshold": bar(Impact.acceptance, "acceptance bar"),
-    "acceptance.conditions[*].comparator": review(Impact.acceptance, "acceptance comparator"),
+    "acceptance.conditions[*].comparator": redefined(
+        Impact.acceptance, "acceptance comparator removed", "acceptance comparator set", "acceptance comparator changed"
+    ),
+    "acceptance.conditions[*].metric": redefined(
+        Impact.acceptance, "measured metric removed", "measured metric set", "measured metric changed"
+    ),
+    "acceptance.conditions[*].slice": redefined(
+        Impact.acceptance, "measured slice removed", "measured slice set", "measured slice changed"
+    ),
+    "acceptance.conditions[*].measured_by": redefined(
+        Impact.acceptance,
+        "condition no longer bound to evidence",
+        "condition bound to evidence",
+        "evidence bound to the condition changed",
+    ),
+    "acceptance.conditions[*].measured_by.metric": redefined(
+        Impact.acceptance, "evidence metric removed", "evidence metric set", "evidence bound to the condition changed"
+    ),
+    "acceptance.conditions[*].measured_by.slice": redefined(
+        Impact.acceptance, "evidence slice removed", "evidence slice set", "evidence bound to the condition changed"
+    ),
     "acceptance.conditions[*].decisions[*]": presence(
         Impact.acceptance, "condition no longer covers the decision", "condition now covers the decision"
     ),
@@ -426,6 +461,27 @@ SPEC_RULES: Mapping[str, Classifier] = {
         Impact.evaluation, "evaluation metric removed", "evaluation metric added"
     ),
     "acceptance.evaluation.metrics[*].threshold": bar(Impact.evaluation, "evaluation pass mark"),
+    "acceptance.evaluation.metrics[*].comparator": redefined(
+        Impact.evaluation, "pass-mark comparator removed", "pass-mark comparator set", "pass-mark comparator changed"
+    ),
+    "acceptance.evaluation.metrics[*].measured_by": redefined(
+        Impact.evaluation,
+        "metric no longer bound to evidence",
+        "metric bound to evidence",
+        "evidence bound to the metric changed",
+    ),
+    "acceptance.evaluation.metrics[*].measured_by.metric": redefined(
+        Impact.evaluation, "evidence metric removed", "evidence metric set", "evidence bound to the metric changed"
+    ),
+    "acceptance.evaluation.metrics[*].measured_by.slice": redefined(
+        Impact.evaluation, "evidence slice removed", "evidence slice set", "evidence bound to the metric changed"
+    ),
+    "acceptance.evaluation.results[*].passed": flag(
+        Impact.evaluation,
+        "evaluation result marked failed",
+        "evaluation result marked passed (typed by hand)",
+        off_effect=_T,
+    ),
     "acceptance.red_team": presence(Impact.red_team, "red-team harness removed", "red-team harness added"),
     "acceptance.red_team.probe_sets[*]": presence(Impact.red_team, "attack class dropped", "attack class added"),
     "acceptance.red_team.probe_sets[*].probes": ordered(
