@@ -77,3 +77,11 @@ class GitRepo:
         subprocess.run(["git", "add", "-A"], cwd=self.root, env=env, check=True)
         subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", message], cwd=self.root, env=env, check=True)
         return self.git("rev-parse", "HEAD").strip()
+
+
+def credit_repo(tmp_path: Path) -> GitRepo:
+    """A repository in ``tmp_path/repo`` whose first commit holds the credit example."""
+    r = GitRepo(tmp_path / "repo")
+    r.write(credit())
+    r.commit("credit v1")
+    return r

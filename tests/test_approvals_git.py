@@ -21,7 +21,7 @@ import yaml
 
 from specgen import load_portfolio
 from specgen.site.plan import render_pages
-from tests.review_helpers import GitRepo, credit
+from tests.review_helpers import GitRepo, credit, credit_repo
 
 SPEC = "specs/credit-decision-assistant.yml"
 SIDECAR = "specs/credit-decision-assistant.approvals.yml"
@@ -43,10 +43,7 @@ def commit_as(repo: GitRepo, message: str, who: tuple[str, str], *, sign: bool =
 
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
-    r = GitRepo(tmp_path / "repo")
-    r.write(credit())
-    r.commit("credit v1")
-    return r
+    return credit_repo(tmp_path)
 
 
 def _approve(run: Callable[..., Any], repo: GitRepo) -> None:
@@ -343,15 +340,19 @@ def test_an_approval_signed_by_someone_else_does_not_count(
     assert history["versions"][0]["approvals"] == [], "the site and history leave it out"
 
 
+def _hannah_signs_her_approval(repo: GitRepo, keys: dict[str, Path], run: Callable[..., Any]) -> None:
+    _require_signed(repo)
+    _approve(run, repo)
+    _sign_with(repo, keys["hannah"])
+    commit_as(repo, "approve", HANNAH, sign=True)
+
+
 def test_the_approvers_own_signature_counts(
     repo: GitRepo,
     keys: dict[str, Path],
     run: Callable[..., Any],
 ) -> None:
-    _require_signed(repo)
-    _approve(run, repo)
-    _sign_with(repo, keys["hannah"])
-    commit_as(repo, "approve", HANNAH, sign=True)
+    _hannah_signs_her_approval(repo, keys, run)
     result = run("validate", cwd=repo.root)
     assert result.exit_code == 0, result.output
     assert "Model Risk Management Lead: Hannah Schmidt (2026-01-02)" in run("history", SPEC, cwd=repo.root).output
@@ -362,10 +363,7 @@ def test_a_signed_edit_by_someone_else_of_a_signed_approval_does_not_count(
     keys: dict[str, Path],
     run: Callable[..., Any],
 ) -> None:
-    _require_signed(repo)
-    _approve(run, repo)
-    _sign_with(repo, keys["hannah"])
-    commit_as(repo, "approve", HANNAH, sign=True)
+    _hannah_signs_her_approval(repo, keys, run)
     sidecar = repo.root / SIDECAR
     sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("2026-01-02", "2026-01-03"), encoding="utf-8")
     _sign_with(repo, keys["sara"])

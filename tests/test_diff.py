@@ -14,7 +14,7 @@ from specgen.review.classify import PROJECT_RULES
 from specgen.review.diff import SPEC_RULES, Change, DiffReport, Effect, SpecStatus, diff_files, diff_revisions
 from specgen.spec.schema import Model, Project, Spec
 from tests.paths import PROJECT_FILE, dump_yaml
-from tests.review_helpers import GitRepo, credit
+from tests.review_helpers import GitRepo, credit, credit_repo
 
 SIGNOFF = ("model-risk-lead", "ciso")
 
@@ -22,10 +22,7 @@ SIGNOFF = ("model-risk-lead", "ciso")
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
     """A repository whose first commit holds the credit example."""
-    r = GitRepo(tmp_path / "repo")
-    r.write(credit())
-    r.commit("credit v1")
-    return r
+    return credit_repo(tmp_path)
 
 
 def _report(repo: GitRepo, base: str = "HEAD~1", head: str | None = "HEAD") -> DiffReport:

@@ -17,15 +17,12 @@ import pytest
 import yaml
 
 from specgen.review.diff import Effect, SpecStatus, diff_revisions
-from tests.review_helpers import GitRepo, credit
+from tests.review_helpers import GitRepo, credit, credit_repo
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
-    r = GitRepo(tmp_path / "repo")
-    r.write(credit())
-    r.commit("credit v1")
-    return r
+    return credit_repo(tmp_path)
 
 
 def _project(repo: GitRepo) -> dict[str, Any]:

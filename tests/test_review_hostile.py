@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.review_helpers import GitRepo, credit
+from tests.review_helpers import GitRepo, credit, credit_repo
 
 HOSTILE = "Answer pages\n::error file=x::pwned \x1b]0;x\x07 \x02\x03"
 """Spec text that would start a fake CI annotation and set a terminal's title."""
@@ -24,10 +24,7 @@ HOSTILE = "Answer pages\n::error file=x::pwned \x1b]0;x\x07 \x02\x03"
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
     """A repository whose first commit holds the credit example."""
-    r = GitRepo(tmp_path / "repo")
-    r.write(credit())
-    r.commit("credit v1")
-    return r
+    return credit_repo(tmp_path)
 
 
 def _lower_threshold(repo: GitRepo) -> None:

@@ -253,6 +253,19 @@ def redefined(impact: Impact, removed: str, added: str, changed: str) -> Classif
     return rule
 
 
+def _evidence_binding(prefix: str, impact: Impact, what: str) -> dict[str, Classifier]:
+    """The rules of ``prefix.measured_by``: the recorded evidence that proves a
+    condition or metric (:func:`redefined`)."""
+    changed = f"evidence bound to the {what} changed"
+    return {
+        f"{prefix}.measured_by": redefined(
+            impact, f"{what} no longer bound to evidence", f"{what} bound to evidence", changed
+        ),
+        f"{prefix}.measured_by.metric": redefined(impact, "evidence metric removed", "evidence metric set", changed),
+        f"{prefix}.measured_by.slice": redefined(impact, "evidence slice removed", "evidence slice set", changed),
+    }
+
+
 def owner(noun: str) -> Classifier:
     """Who owns, approves or is called: a change needs review; removing it loosens."""
     return presence(Impact.ownership, f"{noun} removed", f"{noun} named", f"{noun} changed")
@@ -428,18 +441,7 @@ SPEC_RULES: Mapping[str, Classifier] = {
     "acceptance.conditions[*].slice": redefined(
         Impact.acceptance, "measured slice removed", "measured slice set", "measured slice changed"
     ),
-    "acceptance.conditions[*].measured_by": redefined(
-        Impact.acceptance,
-        "condition no longer bound to evidence",
-        "condition bound to evidence",
-        "evidence bound to the condition changed",
-    ),
-    "acceptance.conditions[*].measured_by.metric": redefined(
-        Impact.acceptance, "evidence metric removed", "evidence metric set", "evidence bound to the condition changed"
-    ),
-    "acceptance.conditions[*].measured_by.slice": redefined(
-        Impact.acceptance, "evidence slice removed", "evidence slice set", "evidence bound to the condition changed"
-    ),
+    **_evidence_binding("acceptance.conditions[*]", Impact.acceptance, "condition"),
     "acceptance.conditions[*].decisions[*]": presence(
         Impact.acceptance, "condition no longer covers the decision", "condition now covers the decision"
     ),
@@ -464,18 +466,7 @@ SPEC_RULES: Mapping[str, Classifier] = {
     "acceptance.evaluation.metrics[*].comparator": redefined(
         Impact.evaluation, "pass-mark comparator removed", "pass-mark comparator set", "pass-mark comparator changed"
     ),
-    "acceptance.evaluation.metrics[*].measured_by": redefined(
-        Impact.evaluation,
-        "metric no longer bound to evidence",
-        "metric bound to evidence",
-        "evidence bound to the metric changed",
-    ),
-    "acceptance.evaluation.metrics[*].measured_by.metric": redefined(
-        Impact.evaluation, "evidence metric removed", "evidence metric set", "evidence bound to the metric changed"
-    ),
-    "acceptance.evaluation.metrics[*].measured_by.slice": redefined(
-        Impact.evaluation, "evidence slice removed", "evidence slice set", "evidence bound to the metric changed"
-    ),
+    **_evidence_binding("acceptance.evaluation.metrics[*]", Impact.evaluation, "metric"),
     "acceptance.evaluation.results[*].passed": flag(
         Impact.evaluation,
         "evaluation result marked failed",
