@@ -192,7 +192,7 @@ def _signed_only(recorded: list[RecordedApproval], roster: Roster, out: list[Dia
             whose = f"the approver's e-mail, {email}" if email else f"an e-mail for {a.by} (none is recorded)"
             out.append(
                 item.diagnostic(
-                    f"{what}: {_unsigned(commit)} is signed by {signers}, and the signature must be the "
+                    f"{what}: {_which_commits(commit)} is signed by {signers}, and the signature must be the "
                     f"approver's, with {whose}: a key another person holds does not vouch for the approver "
                     f"({_POLICY})",
                     Level.error,
@@ -211,7 +211,7 @@ def _signed_only(recorded: list[RecordedApproval], roster: Roster, out: list[Dia
             required = f"the project requires signed commits ({_POLICY})"
             out.append(item.diagnostic(f"{what}: it is not {where}, and {required}"))
         else:
-            unsigned = _unsigned(commit)
+            unsigned = _which_commits(commit)
             out.append(
                 item.diagnostic(
                     f"{what}: {unsigned} has no good signature (git verify-commit), "
@@ -222,7 +222,8 @@ def _signed_only(recorded: list[RecordedApproval], roster: Roster, out: list[Dia
     return kept
 
 
-def _unsigned(commit: ApprovalCommit) -> str:
+def _which_commits(commit: ApprovalCommit) -> str:
+    """The commit(s) that wrote an approval, for a message."""
     who = f"{commit.author} <{commit.email}>"
     if len(commit.commits) == 1:
         return f"the commit that recorded it, {commit.short} by {who},"
