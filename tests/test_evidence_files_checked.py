@@ -5,6 +5,7 @@ reading it as "evidence file removed"."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,19 @@ def test_validate_names_another_specs_evidence(example_tree: Path, run: Callable
     result = run("validate", "specs", "--format", "json", cwd=example_tree)
     assert result.exit_code == 1
     assert "this evidence is for spec 'support-ticket-triage', not 'credit-decision-assistant'" in result.output
+
+
+def test_check_says_why_a_condition_has_no_evidence(example_tree: Path, run: Callable[..., Any]) -> None:
+    """Not "no recorded run": the file is there, and check says what is wrong with it."""
+    _break(example_tree / "specs" / SIDECAR)
+    result = run("check", "specs", "--format", "json", cwd=example_tree)
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    (credit_report,) = [s for s in data["specs"] if s["spec_id"] == "credit-decision-assistant"]
+    messages = [f["message"] for f in credit_report["findings"] if f["rule_id"] == "EVID-001"]
+    assert messages and all("the evidence file cannot be used" in m for m in messages), messages
+    assert f"{SIDECAR} is not a valid evidence file: line 4: bogus: unknown field 'bogus'" in messages[0]
+    assert not any("no recorded run" in m for m in messages)
 
 
 @pytest.fixture

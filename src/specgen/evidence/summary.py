@@ -107,7 +107,9 @@ def spec_evidence(
         try:
             found = load_evidence(loaded.source.path, spec.id)
         except EvidenceError as exc:
-            problem = exc.message
+            first = exc.diagnostics[0] if exc.diagnostics else None
+            where = f": line {first.line}: {first.path + ': ' if first.path else ''}{first.message}" if first else ""
+            problem = exc.message + where
             found = None
         records = list(found.records) if found else []
     require = require_bound

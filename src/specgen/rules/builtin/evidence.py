@@ -45,6 +45,7 @@ def _conditions_proven(ctx: RuleContext) -> Outcomes:
     if not conditions:
         yield NotApplicable("there are no acceptance conditions")
         return
+    problem = ctx.evidence.problem if ctx.evidence is not None else None
     for item in conditions:
         kind = item.verdict.kind
         if kind in (VerdictKind.holds, VerdictKind.fails):  # fails: EVID-002
@@ -54,7 +55,10 @@ def _conditions_proven(ctx: RuleContext) -> Outcomes:
             if item.target.measured_by and kind is not VerdictKind.no_evidence
             else item.path
         )
-        yield Gap(path, f"condition '{item.label}': {kind.value}: {item.verdict.reason}")
+        reason = item.verdict.reason
+        if kind is VerdictKind.no_evidence and problem:  # not "no recorded run": the file is there, but unusable
+            reason = f"the evidence file cannot be used ({problem})"
+        yield Gap(path, f"condition '{item.label}': {kind.value}: {reason}")
 
 
 @rule(
