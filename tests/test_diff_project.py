@@ -175,3 +175,17 @@ def test_relaxing_what_counts_as_evidence_or_approval_loosens(
     back = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
     assert back.project is not None and back.loosening == []
     assert [(c.path, c.effect) for c in back.project.changes] == [(f"policy.{group}.{name}", Effect.tightens)]
+
+
+def test_the_summary_counts_specs_and_the_project_file_apart(repo: GitRepo, run: Callable[..., Any]) -> None:
+    data = _project(repo)
+    data["policy"]["thresholds"]["golden_set_min"] = 5
+    _write_project(repo, data)
+    only_project = run("diff", "HEAD", cwd=repo.root).output.splitlines()[0]
+    assert only_project.endswith("(the project file changed between HEAD and working tree).")
+
+    spec = credit()
+    spec["version"] = "2.3.1"
+    repo.write(spec)
+    both = run("diff", "HEAD", "--format", "markdown", cwd=repo.root).output
+    assert "(1 spec and the project file changed between `HEAD` and `working tree`)" in both

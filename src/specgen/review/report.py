@@ -116,6 +116,16 @@ class DiffReport:
         return [s for s in self.all if s.status is not SpecStatus.unchanged]
 
     @property
+    def changed_specs(self) -> list[SpecDiff]:
+        """The specs (not the project file) that changed or could not be compared."""
+        return [s for s in self.specs if s.status is not SpecStatus.unchanged]
+
+    @property
+    def project_changed(self) -> bool:
+        """The project file changed, or could not be compared."""
+        return any(s is self.project for s in self.changed)
+
+    @property
     def needs_signoff(self) -> bool:
         return any(s.needs_signoff for s in self.all)
 
