@@ -12,30 +12,27 @@ roles the project file names in ``loosening_signoff``.
 Sides are loaded (:mod:`.sides`) from git revisions (:func:`revision_side`),
 the working tree (:func:`worktree_side`) or single files (:func:`file_side`),
 and compared here with :func:`compare_sides` into a :class:`DiffReport`
-(:mod:`.report`); :func:`diff_revisions` and :func:`diff_files` do both. Every
+(:mod:`.report`); :func:`diff_revisions` and :func:`diff_files` do both. The
+changes of one spec or of the project file are classified in
+:mod:`.changes`. Every
 name this module exported before the split is still importable from it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel
-from pydantic_core import to_jsonable_python
 
 from specgen import git
 from specgen.diagnostics import Diagnostic
 from specgen.errors import ExitCode
 from specgen.evidence.store import evidence_path
+from specgen.review.changes import diff_project, diff_specs, spec_changes
 from specgen.review.classify import (
     PROJECT_RULES,
     SPEC_RULES,
     ChangeKind,
-    Classifier,
     Effect,
     Impact,
     Key,
@@ -51,7 +48,6 @@ from specgen.review.sides import Side, SideFile, file_side, revision_side, workt
 from specgen.review.structural import structural_diff
 from specgen.spec import schema
 from specgen.spec.loader import PROJECT_FILENAMES, find_project_file
-from specgen.spec.values import Duration, Percent
 from specgen.text import terminal
 
 __all__ = [
@@ -83,97 +79,6 @@ __all__ = [
     "structural_diff",
     "worktree_side",
 ]
-
-
-# ---------------------------------------------------------------- changes
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", exclude_defaults=True)
-    if isinstance(value, (Duration, Percent)):
-        return str(value)
-    return to_jsonable_python(value)
-
-
-def _changes(
-    spec_id: str, raw: Sequence[RawChange], rules: Mapping[str, Classifier], signoff: Sequence[str]
-) -> list[Change]:
-    out = []
-    for item in raw:
-        verdict = classify(item, rules)
-        out.append(
-            Change(
-                spec_id,
-                path_text(item.path),
-                item.kind,
-                _json(item.before),
-                _json(item.after),
-                verdict.impact,
-                verdict.effect,
-                verdict.label,
-                tuple(signoff) if verdict.effect is Effect.loosens else (),
-            )
-        )
-    return out
-
-
-def _whole_spec(
-    spec_id: str, kind: ChangeKind, before: Any, after: Any, effect: Effect, label: str, signoff: tuple[str, ...]
-) -> Change:
-    return Change(spec_id, "", kind, before, after, Impact.identity, effect, label, signoff)
-
-
-def _spec_changes(before: schema.Spec | None, after: schema.Spec | None, signoff: tuple[str, ...]) -> list[Change]:
-    if before is None and after is None:
-        return []
-    if before is None or after is None:
-        present = typing.cast(schema.Spec, after or before)
-        if before is None:
-            return [_whole_spec(present.id, ChangeKind.added, None, present.title, Effect.neutral, "spec added", ())]
-        title = present.title
-        removed = _whole_spec(present.id, ChangeKind.removed, title, None, Effect.loosens, "spec removed", signoff)
-        return [removed]
-    raw = structural_diff(before, after)
-    changes = _changes(after.id, raw, SPEC_RULES, signoff)
-    return [_who_signs_off(change, item, signoff) for change, item in zip(changes, raw, strict=True)]
-
-
-def diff_specs(
-    before: schema.Spec | None, after: schema.Spec | None, project: schema.Project | None = None
-) -> list[Change]:
-    """Classified changes from ``before`` to ``after`` (either may be None: an added
-    or removed spec); changes that loosen name the project's ``loosening_signoff`` roles."""
-    return _spec_changes(before, after, tuple(project.loosening_signoff) if project else ())
-
-
-def diff_project(before: schema.Project, after: schema.Project, signoff: Sequence[str] = ()) -> list[Change]:
-    """Classified changes of the project file (policy, sign-off roles, role holders).
-
-    Two changes decide who can give the sign-off itself, so they loosen
-    whatever the general rule says: a new holder of a role in ``signoff``
-    (the base's sign-off roles), and a person's e-mail changed or added (it
-    decides whose signed approvals count as theirs)."""
-    raw = structural_diff(before, after, exclude=frozenset({"site", "schema_version", "organisation", "vendor"}))
-    changes = _changes("specgen.yml", raw, PROJECT_RULES, signoff)
-    return [_who_signs_off(change, item, signoff) for change, item in zip(changes, raw, strict=True)]
-
-
-def _who_signs_off(change: Change, item: RawChange, signoff: Sequence[str]) -> Change:
-    """``change``, loosening when it hands someone the sign-off (see
-    :func:`diff_project`; a spec's own people have e-mails too)."""
-    if item.kind is ChangeKind.removed or change.effect is Effect.loosens:
-        return change
-    parent = item.parent_after or item.parent_before
-    if item.pattern == "roles[*].holder" and getattr(parent, "id", None) in signoff:
-        label = (
-            "holder of a sign-off role changed" if item.kind is ChangeKind.changed else "sign-off role given a holder"
-        )
-    elif item.pattern == "people[*].email":
-        label = "e-mail changed: it decides whose signed approvals count as this person's"
-    else:
-        return change
-    return dataclasses.replace(change, effect=Effect.loosens, label=label, signoff=tuple(signoff))
 
 
 # ---------------------------------------------------------------- comparing sides
@@ -262,7 +167,7 @@ def compare_sides(base: Side, head: Side, *, single: bool = False) -> DiffReport
     def add(b: SideFile | None, h: SideFile | None) -> None:
         old = b.loaded.spec if b and b.loaded else None
         new = h.loaded.spec if h and h.loaded else None
-        changes = _spec_changes(old, new, signoff)
+        changes = spec_changes(old, new, signoff)
         # an evidence file that does not validate, or is another spec's: what it proves cannot be compared
         problems = [p for side, f in ((base, b), (head, h)) if f is not None for p in _evidence_problems(side, f)]
         if old and new and b is not None and h is not None and not single and not problems:
