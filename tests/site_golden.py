@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from specgen import load_portfolio
-from specgen.site.plan import render_pages
+from specgen.site.render import render_pages
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "data" / "site"

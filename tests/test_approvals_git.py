@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from specgen import load_portfolio
-from specgen.site.plan import render_pages
+from specgen.site.render import render_pages
 from tests.review_helpers import GitRepo, credit, credit_repo
 
 SPEC = "specs/credit-decision-assistant.yml"

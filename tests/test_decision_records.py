@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from specgen import load_portfolio
-from specgen.site.plan import render_pages
+from specgen.site.render import render_pages
 from specgen.sow import definitions
 from specgen.spec.fieldref import render_field_reference
 from tests.paths import EXAMPLES, PROJECT_FILE

@@ -12,7 +12,7 @@ import pytest
 
 from specgen import load_portfolio
 from specgen.evidence import wilson_interval
-from specgen.site.plan import render_pages
+from specgen.site.render import render_pages
 from tests.evidence_support import (
     SPEC,
     evidence_state,

@@ -1,7 +1,7 @@
 """Rendering the handover site's pages: escaping, the page set, templates, golden pages.
 
 No mkdocs build here (see test_site_build.py): these tests render Markdown
-through :mod:`specgen.site.plan` and, for escaping, convert it with Python-Markdown
+through :mod:`specgen.site.render` and, for escaping, convert it with Python-Markdown
 configured like the site.
 """
 
@@ -22,7 +22,8 @@ from specgen.rules import check_portfolio
 from specgen.site.environment import RenderError, make_site_environment
 from specgen.site.gather import gather
 from specgen.site.pages import WORKFLOW_PAGES, PageDef
-from specgen.site.plan import plan_pages, render_pages
+from specgen.site.plan import plan_pages
+from specgen.site.render import render_pages
 from specgen.site.views import WorkflowView
 from specgen.spec.schema import Autonomy
 from specgen.text import mermaid_label

@@ -1,7 +1,7 @@
 """Pages of sections are converted section by section (:mod:`specgen.site.sections`).
 
 The printable page of a workflow repeats the section pages: it includes
-their Markdown as rendered just before (:mod:`specgen.site.plan`), and the
+their Markdown as rendered just before (:mod:`specgen.site.recent`), and the
 extension converts it between page-break lines, taking a section's HTML from
 a page converted just before when the Markdown is the same. Reused or made
 afresh, the site must be the same.
@@ -17,7 +17,7 @@ import pytest
 
 from specgen import load_portfolio
 from specgen.rules import check_portfolio
-from specgen.site import plan, sections
+from specgen.site import recent, sections
 from specgen.site.build import build_site
 from specgen.site.mkdocs import mkdocs_config
 from specgen.spec.schema import Project
@@ -96,7 +96,7 @@ def test_the_site_is_the_same_whether_sections_are_reused_or_not(
     build_site(portfolio, tmp_path / "reused", report=report, jobs=1)
     # nothing kept: every section's template rendered and its Markdown converted afresh
     monkeypatch.setattr(sections, "KEEP", 0)
-    monkeypatch.setattr(plan._RecentTexts, "KEEP", 0)
+    monkeypatch.setattr(recent.RecentTexts, "KEEP", 0)
     build_site(portfolio, tmp_path / "fresh", report=report, jobs=1)
     reused = {p.relative_to(tmp_path / "reused") for p in (tmp_path / "reused").rglob("*") if p.is_file()}
     fresh = {p.relative_to(tmp_path / "fresh") for p in (tmp_path / "fresh").rglob("*") if p.is_file()}

@@ -3,7 +3,7 @@
 Modules: :mod:`~specgen.site.pages` (the pages as data), :mod:`~specgen.site.views`
 (the specs as the templates see them), :mod:`~specgen.site.flows` (Mermaid flows),
 :mod:`~specgen.site.links`, :mod:`~specgen.site.environment` (the Jinja
-environment), :mod:`~specgen.site.plan` (planning and rendering the pages),
+environment), :mod:`~specgen.site.plan` and :mod:`~specgen.site.render` (planning and rendering the pages),
 :mod:`~specgen.site.mkdocs` (configuration and the mkdocs build),
 :mod:`~specgen.site.build` (sources, :func:`build_site`),
 :mod:`~specgen.site.staging` (staging folders, the atomic swap),
@@ -19,7 +19,7 @@ from specgen.site.build import MARKER, BuildResult, build_site
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError, SiteError
 from specgen.site.gather import SiteInputs, gather
 from specgen.site.mkdocs import run_mkdocs
-from specgen.site.plan import render_pages
+from specgen.site.render import render_pages
 from specgen.site.serve import Preview, PreviewBuild, serve
 
 __all__ = [

@@ -1,6 +1,6 @@
 """The site as an mkdocs project: its pages rendered, its other files listed.
 
-:func:`prepare_sources` renders every page (:mod:`specgen.site.plan`) and
+:func:`prepare_sources` renders every page (:mod:`specgen.site.render`) and
 lists the other files of ``docs/`` (the assets, the logo, evidence result
 files) and of ``theme/`` (overrides of the material theme), with the mkdocs
 configuration (:mod:`specgen.site.mkdocs`), all in memory: the build hands
@@ -26,7 +26,7 @@ from specgen.site.gather import SiteInputs, gather
 from specgen.site.mkdocs import mkdocs_config, mkdocs_yaml
 from specgen.site.pagememo import Memo
 from specgen.site.pages import PORTFOLIO_PAGES, Page, PageDef, PortfolioPageDef
-from specgen.site.plan import render_texts
+from specgen.site.render import render_texts
 from specgen.spec.loader import Portfolio
 from specgen.spec.schema import Project
 
