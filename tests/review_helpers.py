@@ -7,6 +7,7 @@ no global git configuration is read or written.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 import os
 import shutil
@@ -44,7 +45,8 @@ class GitRepo:
         env = dict(os.environ)
         for key in [k for k in env if k.startswith("GIT_")]:
             del env[key]
-        date = f"2026-01-{max(self._day, 1):02d}T12:00:00+00:00"
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=max(self._day, 1) - 1)  # one day a commit, past January too
+        date = f"{day.isoformat()}T12:00:00+00:00"
         env.update(
             GIT_AUTHOR_NAME=author,
             GIT_AUTHOR_EMAIL="author@example.invalid",

@@ -59,6 +59,9 @@ class Story:
     def _specs(self) -> list[Path]:
         return sorted(p for p in self.repo.specs.glob("*.yml") if not p.name.endswith(".approvals.yml"))
 
+    def _subject(self, rev: str) -> str:
+        return self.repo.git("log", "-1", "--format=%s", rev).strip()
+
     def _pick(self) -> Path:
         return self.rng.choice(self._specs())
 
@@ -133,13 +136,14 @@ class Story:
     def reset(self) -> str:
         if int(self.repo.git("rev-list", "--count", "HEAD")) < 3:
             return self.commit_text()
-        self.repo.git("reset", "-q", "--hard", "HEAD~1")
+        back = "HEAD~2" if self._subject("HEAD~1").startswith("Broken ") else "HEAD~1"  # never onto a broken version
+        self.repo.git("reset", "-q", "--hard", back)
         return "reset to the commit before"
 
     def revert(self) -> str:
         """The last commit undone by a new one: a file's bytes come back with another version before them."""
-        if int(self.repo.git("rev-list", "--count", "HEAD")) < 3:
-            return self.commit_version()
+        if int(self.repo.git("rev-list", "--count", "HEAD")) < 3 or self._subject("HEAD").startswith("Mend "):
+            return self.commit_version()  # reverting a mend would bring the broken version back
         self._drop_edits()
         self.repo.git("revert", "--no-edit", "HEAD")
         return "reverted the last commit"
