@@ -189,3 +189,89 @@ def test_the_summary_counts_specs_and_the_project_file_apart(repo: GitRepo, run:
     repo.write(spec)
     both = run("diff", "HEAD", "--format", "markdown", cwd=repo.root).output
     assert "(1 spec and the project file changed between `HEAD` and `working tree`)" in both
+
+
+def _fails_ops_003(run: Callable[..., Any], repo: GitRepo) -> bool:
+    report = json.loads(run("check", "specs", "--format", "json", cwd=repo.root).output)
+    return any(f["rule_id"] == "OPS-003" for spec in report["specs"] for f in spec["findings"])
+
+
+def test_who_counts_as_the_vendors_staff_is_a_loosening_to_change(repo: GitRepo, run: Callable[..., Any]) -> None:
+    """OPS-003 fails a system of record whose on-call rotation is all the
+    vendor's people, and it decides who they are by the project's ``vendor``
+    and each person's ``organisation``. Renaming the vendor by one word once
+    passed that check and showed as "no spec changed", exit 0."""
+    spec = credit()
+    spec["ownership"]["on_call"]["rotation"] = ["david-chen", "sara-nilsson"]  # both Meridian's
+    repo.write(spec)
+    repo.commit("the vendor alone on call")
+    assert _fails_ops_003(run, repo)
+
+    data = _project(repo)
+    data["vendor"] = "Meridian AI Delivery GmbH"
+    _write_project(repo, data)
+    assert not _fails_ops_003(run, repo), "the check passes on the new name alone"
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert [(c.path, c.effect) for c in report.loosening] == [("vendor", Effect.loosens)]
+    assert "who counts as the vendor's staff" in report.loosening[0].label
+    text = run("diff", "HEAD", cwd=repo.root)
+    assert text.exit_code == 1 and "vendor" in text.output, text.output
+
+    repo.git("checkout", "--", "specgen.yml")  # the vendor as it was; one person moved to the buyer instead
+    data = _project(repo)
+    _person(data, "sara-nilsson")["organisation"] = "Northbank"
+    _write_project(repo, data)
+    assert not _fails_ops_003(run, repo)
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert [(c.path, c.effect) for c in report.loosening] == [("people[sara-nilsson].organisation", Effect.loosens)]
+
+    del data["vendor"]  # no vendor at all: every person counts as the buyer's own
+    _write_project(repo, data)
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert {c.path for c in report.loosening} == {"vendor", "people[sara-nilsson].organisation"}
+
+
+def test_naming_a_vendor_tightens_and_the_buyer_is_shown(repo: GitRepo) -> None:
+    data = _project(repo)
+    del data["vendor"]
+    _write_project(repo, data)
+    repo.commit("no vendor named")
+    data = _project(repo)
+    data["vendor"] = "Meridian AI Delivery"
+    data["organisation"] = "Northbank Retail Banking plc"
+    _write_project(repo, data)
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert report.project is not None and report.loosening == []
+    effects = {c.path: c.effect for c in report.project.changes}
+    assert effects == {"vendor": Effect.tightens, "organisation": Effect.neutral}
+
+
+def test_marking_someone_a_builder_loosens(repo: GitRepo) -> None:
+    """OPS-002 wants someone on call who built the system; the flag is typed
+    by hand, so setting it needs sign-off and clearing it does not."""
+    data = _project(repo)
+    _person(data, "hannah-schmidt")["built_system"] = True
+    _person(data, "sara-nilsson")["built_system"] = False
+    _write_project(repo, data)
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert report.project is not None
+    effects = {c.path: c.effect for c in report.project.changes}
+    assert effects == {
+        "people[hannah-schmidt].built_system": Effect.loosens,
+        "people[sara-nilsson].built_system": Effect.tightens,
+    }
+
+
+def test_a_spec_s_own_people_are_read_the_same_way(repo: GitRepo) -> None:
+    data = credit()
+    data["people"] = [{"id": "ana-lopez", "name": "Ana Lopez", "organisation": "Meridian AI Delivery"}]
+    repo.write(data)
+    repo.commit("a person of the spec's own")
+    data["people"][0]["organisation"] = "Northbank"
+    data["people"][0]["built_system"] = True
+    repo.write(data)
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert {(c.path, c.effect) for c in report.loosening} == {
+        ("people[ana-lopez].organisation", Effect.loosens),
+        ("people[ana-lopez].built_system", Effect.loosens),
+    }

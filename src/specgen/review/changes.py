@@ -97,13 +97,14 @@ def diff_specs(
 
 
 def diff_project(before: schema.Project, after: schema.Project, signoff: Sequence[str] = ()) -> list[Change]:
-    """Classified changes of the project file (policy, sign-off roles, role holders).
+    """Classified changes of the project file (policy, sign-off roles, role
+    holders, people, the parties); only the site's look is left out.
 
     Two changes decide who can give the sign-off itself, so they loosen
     whatever the general rule says: a new holder of a role in ``signoff``
     (the base's sign-off roles), and a person's e-mail changed or added (it
     decides whose signed approvals count as theirs)."""
-    raw = structural_diff(before, after, exclude=frozenset({"site", "schema_version", "organisation", "vendor"}))
+    raw = structural_diff(before, after, exclude=frozenset({"site", "schema_version"}))
     changes = _changes("specgen.yml", raw, PROJECT_RULES, signoff)
     return [_who_signs_off(change, item, signoff) for change, item in zip(changes, raw, strict=True)]
 

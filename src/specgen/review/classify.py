@@ -266,6 +266,33 @@ def _evidence_binding(prefix: str, impact: Impact, what: str) -> dict[str, Class
     }
 
 
+def staff_fact(noun: str, why: str, *, added: Effect = _N) -> Classifier:
+    """A fact that decides whose staff a person counts as (a person's
+    organisation, the vendor's name): the readiness rules read it (OPS-003,
+    SIGN-001), so changing or removing it loosens whatever the new value is;
+    setting it where there was none does ``added``."""
+
+    def rule(c: RawChange) -> Verdict | None:
+        if c.kind is ChangeKind.added:
+            return Verdict(Impact.ownership, added, f"{noun} set")
+        what = "removed" if c.kind is ChangeKind.removed else "changed"
+        return Verdict(Impact.ownership, _L, f"{noun} {what}: {why}")
+
+    return rule
+
+
+PEOPLE_FACTS: Mapping[str, Classifier] = {
+    "people[*].organisation": staff_fact("organisation", "it decides whether the person counts as the vendor's staff"),
+    "people[*].built_system": flag(
+        Impact.ownership,
+        "no longer marked as having built the system",
+        "marked as having built the system: on call, it counts as a builder",
+        off_effect=_T,
+    ),
+}
+"""What the readiness rules read of a person, in the project file and in a spec's own people."""
+
+
 def owner(noun: str) -> Classifier:
     """Who owns, approves or is called: a change needs review; removing it loosens."""
     return presence(Impact.ownership, f"{noun} removed", f"{noun} named", f"{noun} changed")
@@ -551,6 +578,7 @@ SPEC_RULES: Mapping[str, Classifier] = {
     ),
     "signoff[*]": presence(Impact.ownership, "sign-off party removed", "sign-off party added"),
     "signoff[*].role": owner("sign-off role"),
+    **PEOPLE_FACTS,
 }
 """Classification of spec changes: path pattern → classifier. Unlisted paths are neutral."""
 
@@ -561,6 +589,9 @@ PROJECT_RULES: Mapping[str, Classifier] = {
     "roles[*]": review(Impact.ownership, "role"),
     "roles[*].holder": owner("role holder"),
     "people[*]": review(Impact.ownership, "person"),
+    **PEOPLE_FACTS,
+    "vendor": staff_fact("vendor", "it decides who counts as the vendor's staff", added=_T),
+    "organisation": review(Impact.ownership, "buyer organisation"),
     "policy.thresholds.golden_set_min": ordered(Impact.policy, "minimum golden-set size", looser="lower"),
     "policy.thresholds.golden_set_min_rollout": ordered(
         Impact.policy, "minimum golden-set size at limited rollout", looser="lower"
