@@ -13,7 +13,7 @@ import yaml
 from specgen.review.classify import PROJECT_RULES
 from specgen.review.diff import SPEC_RULES, Change, DiffReport, Effect, SpecStatus, diff_files, diff_revisions
 from specgen.spec.schema import Model, Project, Spec
-from tests.paths import PROJECT_FILE, dump_yaml
+from tests.paths import PROJECT_FILE, dump_yaml, load_yaml
 from tests.review_helpers import GitRepo, credit, credit_repo
 
 SIGNOFF = ("model-risk-lead", "ciso")
@@ -443,6 +443,39 @@ def test_spec_that_does_not_validate_is_reported_not_crashed_on(repo: GitRepo, r
     md = run("diff", "HEAD~1", "--format", "markdown", cwd=repo.root)
     assert md.exit_code == 1
     assert "⛔" in md.output
+
+
+def test_a_reference_to_nothing_fails_the_diff_as_validate_does(repo: GitRepo, run: Callable[..., Any]) -> None:
+    """A mistyped runbook id once showed as a neutral "runbook changed", exit
+    0, while ``specgen validate`` rejected the spec: the review now reads a
+    side's files as validate does."""
+    text = (repo.specs / "credit-decision-assistant.yml").read_text(encoding="utf-8")
+    assert "runbook: quality-regression" in text
+    repo.write_text(text.replace("runbook: quality-regression", "runbook: qualty-regression"))
+    assert run("validate", "specs", cwd=repo.root).exit_code == 1
+
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    (spec,) = report.specs
+    assert spec.status is SpecStatus.invalid and report.failed
+    assert "unknown runbook 'qualty-regression'" in spec.problems[0]
+    assert "did you mean 'quality-regression'" in spec.problems[0]
+    result = run("diff", "HEAD", cwd=repo.root)
+    assert result.exit_code == 1, result.output
+    assert "specs/credit-decision-assistant.yml does not validate in working tree" in result.output
+
+    repo.commit("merged with the typo")  # on the base side too: nothing to compare against
+    assert run("diff", "HEAD", cwd=repo.root).exit_code == 1
+
+
+def test_a_project_file_with_a_duplicate_id_fails_the_diff(repo: GitRepo, run: Callable[..., Any]) -> None:
+    project = load_yaml((repo.root / "specgen.yml").read_text(encoding="utf-8"))
+    julia = next(p for p in project["people"] if p["id"] == "julia-berg")
+    julia["id"] = "tom-okafor"  # two people with one id: whose sign-off is whose?
+    (repo.root / "specgen.yml").write_text(dump_yaml(project), encoding="utf-8")
+    report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+    assert report.project is not None and report.project.status is SpecStatus.invalid
+    assert "duplicate person id 'tom-okafor'" in report.project.problems[0]
+    assert run("diff", "HEAD", cwd=repo.root).exit_code == 1
 
 
 def test_usage_errors_exit_2(repo: GitRepo, run: Callable[..., Any], tmp_path: Path) -> None:

@@ -29,12 +29,14 @@ from specgen.spec.loader import (
     PROJECT_FILENAMES,
     SPEC_SUFFIXES,
     LoadedSpec,
+    Source,
     discover_spec_files,
     load_spec_text,
     parse_source,
     read_source,
     validation_diagnostics,
 )
+from specgen.spec.xref import check_project, check_spec, iter_entities
 
 __all__ = ["Side", "SideFile", "file_side", "refused_name", "revision_side", "worktree_side"]
 
@@ -68,16 +70,40 @@ class Side:
 
 
 def _project_side(label: str, files: list[SideFile], raw: bytes | None, name: str) -> Side:
-    """A side with the project file ``raw`` (None: there is none)."""
+    """A side with the project file ``raw`` (None: there is none), its
+    cross-references checked (:func:`_check_references`)."""
     if raw is None:
-        return Side(label, files)
+        return _check_references(Side(label, files), None)
     source, problems = parse_source(raw, name)
     if source is None:
         return Side(label, files, None, problems, True)
     try:
-        return Side(label, files, schema.Project.model_validate(source.data), [], True)
+        side = Side(label, files, schema.Project.model_validate(source.data), [], True)
     except ValidationError as exc:
         return Side(label, files, None, validation_diagnostics(schema.Project, exc, source), True)
+    return _check_references(side, source)
+
+
+def _check_references(side: Side, source: Source | None) -> Side:
+    """The side's files as ``specgen validate`` has them: a project file or
+    spec with a duplicate id or a reference to nothing (a mistyped runbook,
+    role or person) does not validate either, and fails the comparison
+    rather than showing as a neutral change. With a project file that does
+    not validate, its people and roles are unknown: the comparison already
+    fails on it, and the specs are not checked against it."""
+    project = side.project if side.project is not None else schema.Project()
+    if side.project is not None and source is not None:
+        problems = check_project(side.project, source)
+        if problems:
+            side.project, side.project_problems = None, problems
+            return side
+    entities = list(iter_entities(project))
+    for f in side.files:
+        if f.loaded is not None:
+            problems = check_spec(f.loaded, project, entities)
+            if problems:
+                f.loaded, f.problems = None, problems
+    return side
 
 
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
