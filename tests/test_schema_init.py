@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -154,7 +155,11 @@ def test_wheel_ships_templates_and_examples_and_runs_from_anywhere(tmp_path: Pat
     assert "specgen/_bundled/examples/specgen.yml" in names
 
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # specgen's dependencies from this environment (no network here), after the venv's own
+    # packages: a .pth line adds the folder, but not the editable specgen its own .pth files add
+    own = next((venv / "lib").glob("python3*/site-packages"))
+    (own / "zz_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     pip = venv / "bin" / "pip"
     subprocess.run([str(pip), "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True)
     specgen = venv / "bin" / "specgen"
