@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from specgen.cli import cli
-from tests.paths import EXAMPLES, PROJECT_FILE, REPO, dump_yaml, load_yaml
+from tests.paths import EVIDENCE_STORE, EXAMPLES, PROJECT_FILE, REPO, copy_examples, dump_yaml, load_yaml
 
 SLOW_MARKS = ("browser", "office")
 SLOW_MODULES = (
@@ -72,10 +72,7 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
 @pytest.fixture
 def example_tree(tmp_path: Path) -> Path:
     """A copy of the bundled examples (specs/, specgen.yml and the evidence store) in tmp_path."""
-    shutil.copytree(EXAMPLES, tmp_path / "specs")
-    shutil.copy(PROJECT_FILE, tmp_path / "specgen.yml")
-    shutil.copytree(EXAMPLES.parent / "evidence", tmp_path / "evidence")
-    return tmp_path
+    return copy_examples(tmp_path)
 
 
 @pytest.fixture
@@ -98,6 +95,8 @@ def write_spec(tmp_path: Path) -> Callable[[dict, str], Path]:
         recorded = EXAMPLES / f"{data.get('id')}.evidence.yml"  # an example's measured evidence goes with it
         if isinstance(data, dict) and recorded.is_file():
             shutil.copy(recorded, folder / f"{name}.evidence.yml")
+            if not (tmp_path / "evidence").exists():  # and the result files its records are read from
+                shutil.copytree(EVIDENCE_STORE, tmp_path / "evidence")
         return path
 
     return _write

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,16 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "specs"
 PROJECT_FILE = REPO / "specgen.yml"
+EVIDENCE_STORE = REPO / "evidence"
+"""The result files the examples' evidence records were read from (checked on every read)."""
+
+
+def copy_examples(folder: Path) -> Path:
+    """The bundled examples in ``folder``: ``specs/``, ``specgen.yml`` and the evidence store."""
+    shutil.copytree(EXAMPLES, folder / "specs")
+    shutil.copy(PROJECT_FILE, folder / "specgen.yml")
+    shutil.copytree(EVIDENCE_STORE, folder / "evidence")
+    return folder
 
 
 def spec_files(folder: Path = EXAMPLES) -> list[Path]:

@@ -16,7 +16,7 @@ from specgen import load_portfolio
 from specgen.bundle import BundleError, build_bundle, verify_bundle
 from specgen.cli import cli
 from specgen.spec.fingerprint import fingerprint
-from tests.paths import EXAMPLES, PROJECT_FILE, spec_files
+from tests.paths import copy_examples, spec_files
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +38,7 @@ def _rewrite(path: Path, entries: dict[str, bytes]) -> None:
 @pytest.fixture(scope="module")
 def built_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One complete bundle of the examples (site included), built once for the module."""
-    folder = tmp_path_factory.mktemp("built")
-    shutil.copytree(EXAMPLES, folder / "specs")
-    shutil.copy(PROJECT_FILE, folder / "specgen.yml")
-    shutil.copytree(EXAMPLES.parent / "evidence", folder / "evidence")
+    folder = copy_examples(tmp_path_factory.mktemp("built"))
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
         result = CliRunner().invoke(cli, ["bundle", str(folder / "specs"), "-o", str(folder / "handover.zip")])

@@ -34,7 +34,6 @@ import bz2
 import json
 import os
 import resource
-import shutil
 import stat
 import struct
 import subprocess
@@ -47,7 +46,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from specgen.cli import cli
-from tests.paths import EXAMPLES, PROJECT_FILE, REPO
+from tests.paths import REPO, copy_examples
 
 MANIFEST = "handover/MANIFEST.json"
 SPEC = "handover/specs/credit-decision-assistant.yml"
@@ -62,9 +61,7 @@ def _no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def small_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A bundle of the examples without the site (fast), built once for the module."""
-    folder = tmp_path_factory.mktemp("small")
-    shutil.copytree(EXAMPLES, folder / "specs")
-    shutil.copy(PROJECT_FILE, folder / "specgen.yml")
+    folder = copy_examples(tmp_path_factory.mktemp("small"))
     result = CliRunner().invoke(cli, ["bundle", str(folder / "specs"), "-o", str(folder / "handover.zip"), "--no-site"])
     assert result.exit_code == 0, result.output
     return folder / "handover.zip"
@@ -459,9 +456,7 @@ def test_a_symlink_entry_is_still_unsafe(tampered) -> None:
 
 @pytest.fixture
 def project(small_bundle: Path, work: Path) -> Path:
-    shutil.copytree(EXAMPLES, work / "specs")
-    shutil.copy(PROJECT_FILE, work / "specgen.yml")
-    return work
+    return copy_examples(work)
 
 
 @pytest.mark.parametrize("how", ["deflate data", "bzip2 bomb"])

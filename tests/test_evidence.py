@@ -416,7 +416,10 @@ def test_a_tampered_copy_in_the_evidence_store_is_refused_by_bundle(run, project
     stored.write_bytes(stored.read_bytes().replace(b"0.96", b"0.99"))
     result = run("bundle", project.parent, "-o", folder / "handover.zip", "--no-site")
     assert result.exit_code == 1
-    assert "does not match the sha256 recorded for it" in result.output
+    # refused as the evidence is read: its records are checked against the stored copy
+    assert "records[0].artefact: the evidence store's sha256/" in result.output
+    assert "is not the file its SHA-256 names" in result.output
+    assert not (folder / "handover.zip").exists()
 
 
 def test_an_evidence_file_cannot_point_outside_the_store(run, project: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from specgen.review.diff import SpecStatus, diff_revisions
-from tests.paths import EXAMPLES
+from tests.paths import EVIDENCE_STORE, EXAMPLES
 from tests.review_helpers import GitRepo, credit
 
 SIDECAR = "credit-decision-assistant.evidence.yml"
@@ -64,6 +64,7 @@ def repo(tmp_path: Path) -> GitRepo:
     r = GitRepo(tmp_path / "repo")
     r.write(credit())
     shutil.copy(EXAMPLES / SIDECAR, r.specs / SIDECAR)
+    shutil.copytree(EVIDENCE_STORE, r.root / "evidence")  # the result files it was read from
     r.commit("credit with its evidence")
     return r
 

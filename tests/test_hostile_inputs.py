@@ -62,7 +62,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.paths import EXAMPLES, PROJECT_FILE, REPO
+from tests.paths import REPO, copy_examples
 
 ADDRESS_SPACE = 2_000_000 * 1024
 """The limit the cases run under: ``ulimit -v 2000000``."""
@@ -411,10 +411,7 @@ CASES = [
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(EXAMPLES, project / "specs")
-    shutil.copy(PROJECT_FILE, project / "specgen.yml")
-    return project
+    return copy_examples(tmp_path / "project")
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -76,6 +76,10 @@ class Artefact(Model):
     """Its copy in the evidence store, relative to the store's folder (``sha256/<hex><suffix>``)."""
     sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
     """SHA-256 of its bytes."""
+    format: Literal["promptfoo", "junit", "csv", "json"] | None = None
+    """The format it was read as when one was asked for (``--format``); else from its suffix and content."""
+    slice_var: str | None = None
+    """promptfoo's test variable naming the slice, when not ``slice`` (``--slice-var``)."""
 
 
 class EvidenceRecord(Model):

@@ -29,6 +29,7 @@ from specgen.diagnostics import Diagnostic
 from specgen.evidence.errors import EvidenceError, EvidenceUsageError
 from specgen.evidence.model import Artefact, EvidenceFile, EvidenceRecord, ReadResult, wilson_interval
 from specgen.evidence.readers import read_result_file
+from specgen.evidence.verify import Fetch, store_fetch, verify_records
 from specgen.git import head_commit, repo_root
 from specgen.reproducible import write_atomic
 from specgen.spec.files import display_name
@@ -96,8 +97,9 @@ def store_root(spec_file: Path) -> Path:
 
 def load_evidence(spec_file: Path, spec_id: str | None = None) -> EvidenceFile | None:
     """The spec's evidence sidecar, None when there is none. Raises
-    :class:`EvidenceError` (located) when it is unreadable, invalid, or for
-    another spec than ``spec_id``."""
+    :class:`EvidenceError` (located) when it is unreadable, invalid, for
+    another spec than ``spec_id``, or says what its result files in the
+    evidence store do not (:mod:`specgen.evidence.verify`)."""
     sidecar = evidence_path(spec_file)
     if not sidecar.is_file():
         return None
@@ -112,6 +114,9 @@ def load_evidence(spec_file: Path, spec_id: str | None = None) -> EvidenceFile |
         ) from None
     if spec_id is not None and model.spec != spec_id:
         raise EvidenceError(f"{sidecar}: this evidence is for spec '{model.spec}', not '{spec_id}'")
+    problems = verify_records(model, source, store_fetch(store_root(spec_file)))
+    if problems:
+        raise EvidenceError(f"{sidecar} does not match its result files", diagnostics=problems)
     return model
 
 
@@ -135,17 +140,21 @@ def evidence_diagnostics(specs: Sequence[LoadedSpec]) -> list[Diagnostic]:
     return out
 
 
-def parse_evidence(raw: bytes, name: str) -> tuple[EvidenceFile | None, list[Diagnostic]]:
-    """An evidence file's content (from git, say) as a model, or why it is not valid."""
+def parse_evidence(raw: bytes, name: str, fetch: Fetch | None = None) -> tuple[EvidenceFile | None, list[Diagnostic]]:
+    """An evidence file's content (from git, say) as a model, or why it is not
+    valid. With ``fetch`` (the evidence store it goes with), its records must
+    also say what their result files say (:mod:`specgen.evidence.verify`)."""
     from specgen.spec.loader import parse_source
 
     source, problems = parse_source(raw, name)
     if source is None:
         return None, problems
     try:
-        return EvidenceFile.model_validate(source.data), []
+        model = EvidenceFile.model_validate(source.data)
     except ValidationError as exc:
         return None, validation_diagnostics(EvidenceFile, exc, source)
+    problems = verify_records(model, source, fetch) if fetch is not None else []
+    return (None, problems) if problems else (model, [])
 
 
 @dataclass
@@ -225,7 +234,8 @@ def add_evidence(
         suffix = path.suffix.lower()  # kept for a readable store; never one that spec discovery would read
         suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) and suffix not in (".yml", ".yaml") else ""
         stored = f"sha256/{digest}{suffix}"
-        artefact = Artefact(name=path.name, stored=stored, sha256=digest)
+        read_as = {"format": fmt, "slice_var": slice_var if slice_var != "slice" else None}  # to read it again
+        artefact = Artefact(name=path.name, stored=stored, sha256=digest, **read_as)
         outcome.added.extend(_records(loaded, result, artefact, commit))
         pending.append((root / stored, data))
     if not outcome.added:

@@ -12,6 +12,8 @@ are never specs, aside), in a revision and in the working tree alike.
 
 from __future__ import annotations
 
+import posixpath
+import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,8 +23,9 @@ from pydantic import ValidationError
 
 from specgen import git
 from specgen.diagnostics import Diagnostic
-from specgen.evidence import EvidenceFile, evidence_path, is_evidence_file
-from specgen.evidence.store import parse_evidence
+from specgen.evidence import EvidenceError, EvidenceFile, evidence_path, is_evidence_file
+from specgen.evidence.store import STORE_DIR, parse_evidence, store_root
+from specgen.evidence.verify import Fetch, store_fetch
 from specgen.spec import schema
 from specgen.spec.loader import (
     MAX_FILE_BYTES,
@@ -189,15 +192,44 @@ def revision_side(rev: str, root: Path, prefixes: Sequence[str] = ("specs",), pr
                 files.append(_refused(entry.path, "a symbolic link or submodule, not a spec file"))
     blobs = git.read_objects([e.oid for e in to_read], root)
     files.extend(_load_file(blob, e.path) for e, blob in zip(to_read, blobs, strict=True))
-    evidence = {
-        e.path: parse_evidence(blob, e.path)
-        for e, blob in zip(sidecars, git.read_objects([e.oid for e in sidecars], root), strict=True)
-    }
+    with tempfile.TemporaryDirectory(prefix="specgen-diff-") as scratch:
+        evidence = {
+            e.path: parse_evidence(blob, e.path, _store_in(commit, root, project_path, e.path, Path(scratch)))
+            for e, blob in zip(sidecars, git.read_objects([e.oid for e in sidecars], root), strict=True)
+        }
     for f in files:
         f.evidence, f.evidence_problems = evidence.get(evidence_path(Path(f.name)).as_posix(), (None, []))
     files.sort(key=lambda f: f.name)
     raw = git.read_blob(commit, project_path, root) if project_path else None
     return _project_side(rev, files, raw, f"{rev}:{project_path}")
+
+
+MAX_RESULT_BYTES = 256 * 1024 * 1024
+"""A result file read from a revision's evidence store is read whole: no larger than this."""
+
+
+def _store_in(commit: str, root: Path, project_path: str | None, sidecar: str, scratch: Path) -> Fetch:
+    """The evidence store of revision ``commit`` (``evidence/`` beside its
+    project file, else beside the spec): each result file read from git into
+    ``scratch``, for the records of ``sidecar`` to be checked against it."""
+    folder = posixpath.dirname(project_path) if project_path else posixpath.dirname(sidecar)
+    store = posixpath.join(folder, STORE_DIR)
+
+    def fetch(stored: str) -> Path | None:
+        name = posixpath.join(store, stored)
+        found = [e for e in git.list_tree(commit, root, [name]) if e.path == name and e.is_file]
+        if not found:
+            return None
+        if (found[0].size or 0) > MAX_RESULT_BYTES:
+            limit = MAX_RESULT_BYTES // 1024 // 1024
+            raise EvidenceError(f"larger than {limit} MiB ({found[0].size:,} bytes); not read from git")
+        (raw,) = git.read_objects([found[0].oid], root)
+        path = scratch / stored  # sha256/<hex><suffix>, as validated
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(raw)
+        return path
+
+    return fetch
 
 
 def worktree_side(
@@ -220,7 +252,9 @@ def worktree_side(
             continue
         sidecar = evidence_path(path)
         evidence, evidence_problems = (
-            parse_evidence(sidecar.read_bytes(), str(sidecar)) if sidecar.is_file() else (None, [])
+            parse_evidence(sidecar.read_bytes(), str(sidecar), store_fetch(store_root(path)))
+            if sidecar.is_file()
+            else (None, [])
         )
         try:
             spec = LoadedSpec(schema.Spec.model_validate(source.data), source)
