@@ -275,3 +275,37 @@ def test_a_spec_s_own_people_are_read_the_same_way(repo: GitRepo) -> None:
         ("people[ana-lopez].organisation", Effect.loosens),
         ("people[ana-lopez].built_system", Effect.loosens),
     }
+
+
+def test_an_organisation_rule_redefined_or_lowered_loosens(repo: GitRepo) -> None:
+    """What an organisation rule checks is its field, requirement and value:
+    retargeting it or lowering its minimum once passed as a neutral edit."""
+    data = _project(repo)
+    rule = {
+        "id": "ORG-002",
+        "title": "Enough acceptance conditions",
+        "field": "acceptance.conditions",
+        "require": "min_items",
+        "value": 5,
+        "rationale": "Northbank signs off on several measured conditions, not one.",
+    }
+    data["policy"]["rules"].append(rule)
+    _write_project(repo, data)
+    repo.commit("an organisation rule with a minimum")
+
+    def effects_after(**change: Any) -> dict[str, Effect]:
+        repo.git("checkout", "--", "specgen.yml")
+        edited = _project(repo)
+        edited["policy"]["rules"][-1].update(change)
+        _write_project(repo, edited)
+        report = diff_revisions("HEAD", None, ["specs"], cwd=repo.root)
+        assert report.project is not None
+        return {c.path: c.effect for c in report.project.changes}
+
+    assert effects_after(value=2) == {"policy.rules[ORG-002].value": Effect.loosens}
+    assert effects_after(value=8) == {"policy.rules[ORG-002].value": Effect.tightens}
+    assert effects_after(field="acceptance.red_team.probe_sets") == {"policy.rules[ORG-002].field": Effect.loosens}
+    assert effects_after(require="present", value=None) == {
+        "policy.rules[ORG-002].require": Effect.loosens,
+        "policy.rules[ORG-002].value": Effect.loosens,
+    }

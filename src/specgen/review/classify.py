@@ -281,6 +281,22 @@ def staff_fact(noun: str, why: str, *, added: Effect = _N) -> Classifier:
     return rule
 
 
+def _policy_rule_value(c: RawChange) -> Verdict | None:
+    """An organisation rule's bar: for min_items and min_value lowering it
+    loosens; for equals any change redefines what passes."""
+    parent = c.parent_after or c.parent_before
+    require = getattr(parent, "require", None)
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (c.before, c.after))
+    if c.kind is ChangeKind.changed and numbers and getattr(require, "value", None) in ("min_items", "min_value"):
+        return ordered(Impact.policy, "organisation rule's minimum", looser="lower")(c)
+    return redefined(
+        Impact.policy,
+        "organisation rule's value removed",
+        "organisation rule's value set",
+        "organisation rule's value changed",
+    )(c)
+
+
 PEOPLE_FACTS: Mapping[str, Classifier] = {
     "people[*].organisation": staff_fact("organisation", "it decides whether the person counts as the vendor's staff"),
     "people[*].built_system": flag(
@@ -624,6 +640,19 @@ PROJECT_RULES: Mapping[str, Classifier] = {
     "policy.rules[*].severity": ranked(
         Impact.policy, "rule severity", _RULE_SEVERITY_RANK.__getitem__, up="raised", down="lowered", up_effect=_T
     ),
+    "policy.rules[*].field": redefined(
+        Impact.policy,
+        "organisation rule's field removed",
+        "organisation rule's field set",
+        "organisation rule's field changed",
+    ),
+    "policy.rules[*].require": redefined(
+        Impact.policy,
+        "organisation rule's requirement removed",
+        "organisation rule's requirement set",
+        "organisation rule's requirement changed",
+    ),
+    "policy.rules[*].value": _policy_rule_value,
     "policy.rules[*].from_stage": ranked(
         Impact.policy, "rule's first stage", lambda s: s.rank, up="raised", down="lowered", up_effect=_L
     ),
