@@ -244,6 +244,18 @@ def test_rule_fails_on_a_spec_that_breaks_it(rule_id: str, write_spec, credit_da
             "decisions[2].id",
             "decision 'decline' is covered by no acceptance condition",
         ),
+        (  # a test dated ahead of the day checked has not happened
+            "RUN-002",
+            _set("runtime.kill_switch.last_tested", "2099-01-01"),
+            "runtime.kill_switch.last_tested",
+            "the kill switch is said to be last tested on 2099-01-01, after the day checked",
+        ),
+        (
+            "RUN-007",
+            _set("runtime.controls.1.tested", "2099-01-01"),
+            "runtime.controls[1].tested",
+            "is said to be last tested on 2099-01-01, after the day checked",
+        ),
     ],
 )
 def test_findings_point_at_the_field_and_say_what_is_wrong(rule_id, edit, path, words, write_spec, credit_data) -> None:
