@@ -256,6 +256,12 @@ def test_rule_fails_on_a_spec_that_breaks_it(rule_id: str, write_spec, credit_da
             "runtime.controls[1].tested",
             "is said to be last tested on 2099-01-01, after the day checked",
         ),
+        (
+            "RB-003",
+            _set("runbooks.0.last_exercised", "2099-01-01"),
+            "runbooks[0].last_exercised",
+            "runbook 'quality-regression' is said to be last exercised on 2099-01-01, after the day checked",
+        ),
     ],
 )
 def test_findings_point_at_the_field_and_say_what_is_wrong(rule_id, edit, path, words, write_spec, credit_data) -> None:

@@ -15,6 +15,7 @@ answers no.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -175,3 +176,9 @@ def policy_as_code(ctx: RuleContext) -> Fact:
         return Fact(f"policy checks without policy-as-code: {', '.join(c.id for _, c in uncoded)}", tuple(gaps))
     listing = ", ".join(f"{c.id} ({c.policy.path})" for c in coded if c.policy is not None)
     return Fact(f"runtime.controls with policy-as-code: {listing}")
+
+
+def dated_ahead(what: str, done: str, day: dt.date, today: dt.date) -> str:
+    """The gap of a past event (a test, an exercise) dated after the day
+    checked: it has not happened, the date was typed ahead."""
+    return f"{what} is said to be last {done} on {day}, after the day checked ({today}): not done yet"

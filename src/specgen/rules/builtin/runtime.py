@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
+from specgen.rules import facts
 from specgen.rules.context import Gap, NotApplicable, RuleContext
 from specgen.rules.registry import rule
 from specgen.spec.schema import ControlKind, DependencyKind, RolloutStrategy, SignalKind, Stage
@@ -49,7 +49,8 @@ def _kill_switch_tested(ctx: RuleContext) -> Outcomes:
     elif switch.last_tested is None:
         yield Gap(("runtime", "kill_switch", "last_tested"), "the kill switch has no date it was last tested")
     elif ctx.today is not None and switch.last_tested > ctx.today:
-        yield Gap(("runtime", "kill_switch", "last_tested"), _future("the kill switch", switch.last_tested, ctx.today))
+        ahead = facts.dated_ahead("the kill switch", "tested", switch.last_tested, ctx.today)
+        yield Gap(("runtime", "kill_switch", "last_tested"), ahead)
 
 
 @rule(
@@ -136,13 +137,8 @@ def _controls_tested(ctx: RuleContext) -> Outcomes:
         if control.tested is None:
             yield Gap(("runtime", "controls", i, "tested"), f"control '{control.id}' has no date it was last tested")
         elif ctx.today is not None and control.tested > ctx.today:
-            ahead = _future(f"control '{control.id}'", control.tested, ctx.today)
+            ahead = facts.dated_ahead(f"control '{control.id}'", "tested", control.tested, ctx.today)
             yield Gap(("runtime", "controls", i, "tested"), ahead)
-
-
-def _future(what: str, day: dt.date, today: dt.date) -> str:
-    """A test dated after the day checked has not happened: the date was typed ahead."""
-    return f"{what} is said to be last tested on {day}, after the day checked ({today}): a test not yet done"
 
 
 _EXTERNAL = (DependencyKind.api, DependencyKind.service)

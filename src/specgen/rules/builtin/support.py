@@ -184,3 +184,6 @@ def _runbook_exercised(ctx: RuleContext) -> Outcomes:
             yield Gap(("runbooks", i, "verify"), f"runbook '{book.id}' does not say how to verify recovery")
         if book.last_exercised is None:
             yield Gap(("runbooks", i, "last_exercised"), f"runbook '{book.id}' has never been exercised")
+        elif ctx.today is not None and book.last_exercised > ctx.today:
+            ahead = facts.dated_ahead(f"runbook '{book.id}'", "exercised", book.last_exercised, ctx.today)
+            yield Gap(("runbooks", i, "last_exercised"), ahead)
