@@ -186,3 +186,45 @@ def test_a_result_file_too_large_to_read_from_git_is_not_read(repo: GitRepo, mon
     (spec,) = report.specs
     assert spec.status is SpecStatus.invalid
     assert "larger than 0 MiB" in spec.problems[0] and "not read from git" in spec.problems[0]
+
+
+def test_a_result_file_is_read_once_while_it_stays_the_same(
+    example_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every build reads every spec's evidence: an unchanged result file is
+    read from what was kept (in the process, and in the build cache across
+    builds), a changed one again."""
+    from specgen.evidence import verify
+    from specgen.evidence.store import load_evidence
+    from specgen.site.build import open_build_cache
+
+    reads: list[Path] = []
+    real = verify.read_result_file
+
+    def counting(path: Path, **kwargs: Any) -> Any:
+        reads.append(path)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(verify, "read_result_file", counting)
+    monkeypatch.setattr(verify, "_RECENT", {})
+    spec = example_tree / "specs" / f"{SPEC}.yml"
+    cache = open_build_cache(example_tree / "cache")
+    try:
+        assert load_evidence(spec, SPEC, cache) is not None
+        files = len(reads)
+        assert files == 4  # the credit spec's four result files
+        assert load_evidence(spec, SPEC, cache) is not None and len(reads) == files, "kept in the process"
+        cache.commit()
+    finally:
+        cache.close()
+
+    verify._RECENT.clear()  # as a new process: from the build cache
+    cache = open_build_cache(example_tree / "cache")
+    try:
+        assert load_evidence(spec, SPEC, cache) is not None and len(reads) == files
+        stored = _stored(example_tree)
+        stored.write_bytes(stored.read_bytes().replace(b'"pass": false', b'"pass": true', 1))
+        with pytest.raises(Exception, match="does not match its result files"):
+            load_evidence(spec, SPEC, cache)  # changed: hashed again, and refused
+    finally:
+        cache.close()

@@ -35,6 +35,7 @@ from specgen.reproducible import write_atomic
 from specgen.spec.files import display_name
 from specgen.spec.fingerprint import fingerprint, normalised
 from specgen.spec.loader import LoadedSpec, find_project_file, read_source, validation_diagnostics
+from specgen.spec.memo import Memo
 from specgen.spec.schema import Spec
 
 __all__ = [
@@ -95,11 +96,12 @@ def store_root(spec_file: Path) -> Path:
     return (project.parent if project else spec_file.resolve().parent) / STORE_DIR
 
 
-def load_evidence(spec_file: Path, spec_id: str | None = None) -> EvidenceFile | None:
+def load_evidence(spec_file: Path, spec_id: str | None = None, memo: Memo | None = None) -> EvidenceFile | None:
     """The spec's evidence sidecar, None when there is none. Raises
     :class:`EvidenceError` (located) when it is unreadable, invalid, for
     another spec than ``spec_id``, or says what its result files in the
-    evidence store do not (:mod:`specgen.evidence.verify`)."""
+    evidence store do not (:mod:`specgen.evidence.verify`; ``memo``, the
+    build cache, keeps what each unchanged result file said)."""
     sidecar = evidence_path(spec_file)
     if not sidecar.is_file():
         return None
@@ -114,7 +116,7 @@ def load_evidence(spec_file: Path, spec_id: str | None = None) -> EvidenceFile |
         ) from None
     if spec_id is not None and model.spec != spec_id:
         raise EvidenceError(f"{sidecar}: this evidence is for spec '{model.spec}', not '{spec_id}'")
-    problems = verify_records(model, source, store_fetch(store_root(spec_file)))
+    problems = verify_records(model, source, store_fetch(store_root(spec_file)), memo)
     if problems:
         raise EvidenceError(f"{sidecar} does not match its result files", diagnostics=problems)
     return model

@@ -13,6 +13,7 @@ from specgen.evidence.model import EvidenceRecord
 from specgen.evidence.store import dependency_fingerprints, load_evidence
 from specgen.evidence.verdict import Verdict, verdict_for
 from specgen.spec.loader import LoadedSpec
+from specgen.spec.memo import Memo
 from specgen.spec.schema import AcceptanceCondition, EvalMetric, Project, Spec, Stage
 from specgen.spec.yamlsrc import Path_
 
@@ -94,18 +95,23 @@ def verdicts(
 
 
 def spec_evidence(
-    loaded: LoadedSpec, project: Project, today: dt.date | None = None, *, require_bound: bool | None = None
+    loaded: LoadedSpec,
+    project: Project,
+    today: dt.date | None = None,
+    *,
+    require_bound: bool | None = None,
+    memo: Memo | None = None,
 ) -> SpecEvidence:
     """The verdicts of one spec from its evidence sidecar (never raises for a
     bad sidecar: the problem is kept). The interval's bound is required when
     ``require_bound``, by default at a declared system of record when the
-    policy asks for it."""
+    policy asks for it. ``memo``: the build cache (:func:`load_evidence`)."""
     spec = loaded.spec
     problem = None
     records: list[EvidenceRecord] = []
     if loaded.source.path is not None:
         try:
-            found = load_evidence(loaded.source.path, spec.id)
+            found = load_evidence(loaded.source.path, spec.id, memo)
         except EvidenceError as exc:
             first = exc.diagnostics[0] if exc.diagnostics else None
             where = f": line {first.line}: {first.path + ': ' if first.path else ''}{first.message}" if first else ""

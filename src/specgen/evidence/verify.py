@@ -18,16 +18,19 @@ file is then unusable, as one that does not validate is.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from specgen.diagnostics import Diagnostic
 from specgen.evidence.errors import EvidenceError
-from specgen.evidence.model import EvidenceFile, EvidenceRecord, Measurement, wilson_interval
+from specgen.evidence.model import Artefact, EvidenceFile, EvidenceRecord, Measurement, ReadResult, wilson_interval
 from specgen.evidence.readers import read_result_file
 from specgen.spec.loader import Source
+from specgen.spec.memo import Memo, derived_key
 
 __all__ = ["record_problems", "verify_records"]
 
@@ -69,9 +72,12 @@ def _run_of(record: EvidenceRecord) -> tuple[object, ...]:
     return (record.run_date, record.tool, record.tool_version)
 
 
-def record_problems(evidence: EvidenceFile, fetch: Fetch) -> list[tuple[tuple[str | int, ...], str]]:
+def record_problems(
+    evidence: EvidenceFile, fetch: Fetch, memo: Memo | None = None
+) -> list[tuple[tuple[str | int, ...], str]]:
     """Each disagreement between ``evidence`` and its result files, as (path
-    in the evidence file, message). ``fetch`` finds a stored result file."""
+    in the evidence file, message). ``fetch`` finds a stored result file;
+    ``memo`` (the build cache) keeps what a file said (:func:`_read_again`)."""
     out: list[tuple[tuple[str | int, ...], str]] = []
     by_file: dict[str, list[int]] = {}
     for index, record in enumerate(evidence.records):
@@ -88,16 +94,16 @@ def record_problems(evidence: EvidenceFile, fetch: Fetch) -> list[tuple[tuple[st
             missing = f"{first.name} ({first.stored}) is not in the evidence store: the record cannot be checked"
             out.append((where, missing))
             continue
-        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            out.append((where, f"the evidence store's {first.stored} is not the file its SHA-256 names"))
-            continue
         try:
-            result = read_result_file(path, slice_var=first.slice_var or "slice", fmt=first.format)
+            read = _read_again(path, first, memo)
         except EvidenceError as exc:
             out.append((where, f"{first.name} cannot be read again: {exc.message.removeprefix(str(path))}"))
             continue
-        stated = {(m.metric, m.slice): m for m in result.measurements}
-        run = (result.run_date, result.tool, result.tool_version)
+        if read is None:
+            out.append((where, f"the evidence store's {first.stored} is not the file its SHA-256 names"))
+            continue
+        stated = {(m.metric, m.slice): m for m in read.measurements}
+        run = (read.run_date, read.tool, read.tool_version)
         recorded = set()
         for index in indexes:
             record = evidence.records[index]
@@ -115,9 +121,73 @@ def record_problems(evidence: EvidenceFile, fetch: Fetch) -> list[tuple[tuple[st
     return out
 
 
-def verify_records(evidence: EvidenceFile, source: Source, fetch: Fetch) -> list[Diagnostic]:
+def verify_records(evidence: EvidenceFile, source: Source, fetch: Fetch, memo: Memo | None = None) -> list[Diagnostic]:
     """:func:`record_problems`, located in ``source`` (the evidence file)."""
-    return [source.diagnostic(path, message, code="evidence") for path, message in record_problems(evidence, fetch)]
+    problems = record_problems(evidence, fetch, memo)
+    return [source.diagnostic(path, message, code="evidence") for path, message in problems]
+
+
+MEMO_FORMAT = "specgen-evidence-read 1"
+"""Changed whenever what :func:`_read_again` keeps changes layout."""
+_RECENT: dict[str, ReadResult] = {}
+"""What the files read in this process said, by the same key (a build reads a spec's evidence more than once)."""
+_RECENT_MAX = 256
+
+
+def _read_again(path: Path, artefact: Artefact, memo: Memo | None) -> ReadResult | None:
+    """What the stored result file ``path`` says, read as ``artefact`` was
+    first read; None when its bytes are not the ones its SHA-256 names.
+    Raises :class:`EvidenceError` when it cannot be read.
+
+    A file is hashed and read once for as long as it stays the same file:
+    what it said is kept (in this process, and in ``memo``) under its path,
+    inode, size, modification and change times (the change time no tool can
+    set back), the format and slice variable, and specgen's code."""
+    st = path.stat()
+    identity = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+    key = derived_key(
+        MEMO_FORMAT, str(path.resolve()), identity, artefact.sha256, str(artefact.format), str(artefact.slice_var)
+    )
+    found = _RECENT.get(key)
+    if found is None and memo is not None:
+        found = _restore(memo.get(key))
+    if found is None:
+        if hashlib.sha256(path.read_bytes()).hexdigest() != artefact.sha256:
+            return None
+        found = read_result_file(path, slice_var=artefact.slice_var or "slice", fmt=artefact.format)
+        if memo is not None:
+            memo.put(key, _keepable(found))
+    if len(_RECENT) >= _RECENT_MAX:
+        _RECENT.clear()
+    _RECENT[key] = found
+    return found
+
+
+def _keepable(result: ReadResult) -> dict[str, Any]:
+    return {
+        "tool": result.tool,
+        "tool_version": result.tool_version,
+        "run_date": result.run_date.isoformat(),
+        "measurements": [[m.metric, m.slice, m.value, m.n, m.successes] for m in result.measurements],
+    }
+
+
+def _restore(value: Any) -> ReadResult | None:
+    """A kept reading, checked field by field; None for anything else."""
+    try:
+        tool, version, day, rows = value["tool"], value["tool_version"], value["run_date"], value["measurements"]
+        measurements = []
+        for metric, slice_, number, n, successes in rows:
+            ok = isinstance(metric, str) and isinstance(slice_, str) and type(n) is int
+            ok = ok and isinstance(number, (int, float)) and not isinstance(number, bool)
+            if not ok or not (successes is None or type(successes) is int):
+                return None
+            measurements.append(Measurement(metric, slice_, float(number), n, successes))
+        if not isinstance(tool, str) or not (version is None or isinstance(version, str)):
+            return None
+        return ReadResult(tool, dt.date.fromisoformat(day), measurements, version)
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def store_fetch(store: Path) -> Fetch:

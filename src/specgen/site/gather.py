@@ -95,7 +95,7 @@ def gather(portfolio: Portfolio, memo: Memo | None = None, jobs: int | None = 1)
         # the key before the evidence file is read: should it change in between, the key is
         # the older one and the next build, under the newer key, reads it again
         key = outcome_key(loaded, project, day)
-        found = evidence[spec_id] = spec_evidence(loaded, portfolio.project)
+        found = evidence[spec_id] = spec_evidence(loaded, portfolio.project, memo=memo)
         if key is not None:  # the same files, project and date
             derivation.mark(found, "evidence", key)
         if found.records:
