@@ -152,7 +152,7 @@ def _read_again(path: Path, artefact: Artefact, memo: Memo | None) -> ReadResult
     if found is None and memo is not None:
         found = _restore(memo.get(key))
     if found is None:
-        if hashlib.sha256(path.read_bytes()).hexdigest() != artefact.sha256:
+        if _sha256(path) != artefact.sha256:
             return None
         found = read_result_file(path, slice_var=artefact.slice_var or "slice", fmt=artefact.format)
         if memo is not None:
@@ -161,6 +161,15 @@ def _read_again(path: Path, artefact: Artefact, memo: Memo | None) -> ReadResult
         _RECENT.clear()
     _RECENT[key] = found
     return found
+
+
+def _sha256(path: Path) -> str:
+    """The file's SHA-256, read in chunks: a result file may be larger than memory."""
+    hashed = hashlib.sha256()
+    with path.open("rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            hashed.update(chunk)
+    return hashed.hexdigest()
 
 
 def _keepable(result: ReadResult) -> dict[str, Any]:
