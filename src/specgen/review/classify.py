@@ -393,6 +393,17 @@ SPEC_RULES: Mapping[str, Classifier] = {
         Impact.ownership, "on-call response target", looser="higher", up="lengthened", down="shortened"
     ),
     "ownership.on_call.hours": review(Impact.ownership, "on-call hours"),
+    "ownership.review_rhythm": presence(Impact.oversight, "operating rhythm removed", "operating rhythm added"),
+    **{
+        f"ownership.review_rhythm.{part}": presence(
+            Impact.oversight, f"{noun} removed", f"{noun} scheduled", f"{noun} rescheduled"
+        )
+        for part, noun in (
+            ("evaluation_review", "evaluation review"),
+            ("regression_review", "regression review"),
+            ("model_refresh", "model refresh"),
+        )
+    },
     "ownership.raci[*]": presence(Impact.ownership, "RACI activity removed", "RACI activity added"),
     "ownership.raci[*].accountable": owner("accountable role"),
     "ownership.raci[*].responsible[*]": owner("responsible role"),
@@ -526,6 +537,9 @@ SPEC_RULES: Mapping[str, Classifier] = {
         Impact.red_team, "red-team response time", looser="higher", up="lengthened", down="shortened"
     ),
     "acceptance.red_team.owner": owner("red-team owner"),
+    "acceptance.red_team.cadence": presence(
+        Impact.red_team, "red-team cadence removed", "red-team cadence set", "red-team cadence changed"
+    ),
     "acceptance.readiness_review": presence(
         Impact.acceptance, "security readiness review removed", "security readiness review added"
     ),
@@ -547,10 +561,22 @@ SPEC_RULES: Mapping[str, Classifier] = {
     "audit.query.who[*]": owner("audit reader"),
     "data.sources[*]": review(Impact.data, "data source"),
     "data.sources[*].classification": review(Impact.data, "data classification"),
-    "data.sources[*].contains_pii": review(Impact.data, "personal-data flag"),
-    "data.sources[*].permitted_use": review(Impact.data, "permitted use"),
+    "data": presence(Impact.data, "data section removed", "data section added"),
+    "data.sources[*].contains_pii": flag(
+        Impact.data, "source no longer marked as holding personal data", "source marked as holding personal data"
+    ),
+    "data.sources[*].permitted_use": presence(
+        Impact.data, "permitted use removed", "permitted use written", "permitted use changed"
+    ),
     "data.sources[*].owner": owner("data owner"),
     "data.redaction": presence(Impact.data, "redaction policy removed", "redaction policy added"),
+    "data.redaction.tested": flag(Impact.data, "redaction policy no longer tested", "redaction policy tested"),
+    "data.permissions": presence(
+        Impact.data, "data permissions removed", "data permissions written", "data permissions changed"
+    ),
+    "data.residency": presence(
+        Impact.data, "data residency removed", "data residency stated", "data residency changed"
+    ),
     "data.pii_handling": presence(
         Impact.data, "PII handling removed", "PII handling written", "PII handling rewritten"
     ),
@@ -589,6 +615,11 @@ SPEC_RULES: Mapping[str, Classifier] = {
     ),
     "exit.handover": presence(Impact.exit, "handover plan removed", "handover plan added"),
     "exit.handover.to": owner("handover recipient"),
+    "exit.handover.milestones[*]": presence(Impact.exit, "handover milestone removed", "handover milestone added"),
+    "exit.handover.milestones[*].date": ordered(
+        Impact.exit, "milestone date", looser="higher", up="postponed", down="brought forward"
+    ),
+    "exit.decommissioning": presence(Impact.exit, "decommissioning plan removed", "decommissioning plan added"),
     "exit.handover.date": ordered(
         Impact.exit, "handover date", looser="higher", up="postponed", down="brought forward"
     ),
