@@ -281,6 +281,15 @@ def staff_fact(noun: str, why: str, *, added: Effect = _N) -> Classifier:
     return rule
 
 
+def _outcome_target(c: RawChange) -> Verdict | None:
+    """The outcome the programme commits to: a target moved the metric's
+    worse way (lower for 'increase', higher for 'decrease') loosens."""
+    parent = c.parent_after or c.parent_before
+    direction = getattr(getattr(parent, "direction", None), "value", "increase")
+    noun = "outcome target"
+    return ordered(Impact.scorecard, noun, looser="lower" if direction == "increase" else "higher")(c)
+
+
 def _policy_rule_value(c: RawChange) -> Verdict | None:
     """An organisation rule's bar: for min_items and min_value lowering it
     loosens; for equals any change redefines what passes."""
@@ -413,6 +422,10 @@ SPEC_RULES: Mapping[str, Classifier] = {
         Impact.scorecard, "stop condition removed", "stop condition written", "stop condition rewritten"
     ),
     "scorecard.signed_by[*]": presence(Impact.scorecard, "scorecard signature removed", "scorecard signed"),
+    "scorecard.metric.target": _outcome_target,
+    "scorecard.metric.direction": redefined(
+        Impact.scorecard, "outcome direction removed", "outcome direction set", "outcome direction reversed"
+    ),
     # decisions
     "decisions[*]": _decision_added_or_removed,
     "decisions[*].autonomy": ranked(
