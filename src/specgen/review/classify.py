@@ -375,6 +375,21 @@ _SEVERITY_RANK = {s: len(schema.Severity) - i for i, s in enumerate(schema.Sever
 _CONSEQUENCE_RANK = {c: i for i, c in enumerate(schema.Consequence)}
 _WAIVER_SEVERITY_RANK = {s: i for i, s in enumerate(schema.WaiverSeverity)}
 _RULE_SEVERITY_RANK = {s: i for i, s in enumerate(schema.RuleSeverity)}
+_CADENCE_RANK = {c: i for i, c in enumerate(schema.Cadence)}  # continuous first, yearly last
+_ACCESS_RANK = {
+    schema.IntegrationAccess.read: 0,
+    schema.IntegrationAccess.write: 1,
+    schema.IntegrationAccess.read_write: 2,
+}
+_PATH_RANK = {schema.PathKind.automation: 0, schema.PathKind.hybrid: 1, schema.PathKind.agent: 2}
+
+
+def cadence(impact: Impact, noun: str) -> Classifier:
+    """How often something happens: less often loosens, removing it too."""
+    return ranked(
+        impact, noun, _CADENCE_RANK.__getitem__, up="made less frequent", down="made more frequent", up_effect=_L
+    )
+
 
 SPEC_RULES: Mapping[str, Classifier] = {
     # identity and stage
@@ -385,6 +400,17 @@ SPEC_RULES: Mapping[str, Classifier] = {
         Impact.stage, "consequence level", _CONSEQUENCE_RANK.__getitem__, up="raised", down="lowered", up_effect=_T
     ),
     "integrations[*]": review(Impact.scope, "integration"),
+    "integrations[*].access": ranked(
+        Impact.scope, "integration access", _ACCESS_RANK.__getitem__, up="widened", down="narrowed", up_effect=_L
+    ),
+    "intent.path": ranked(
+        Impact.autonomy,
+        "workflow path",
+        _PATH_RANK.__getitem__,
+        up="moved toward an agent",
+        down="moved toward automation",
+        up_effect=_L,
+    ),
     "intent.in_scope[*]": steps(Impact.scope, "in-scope use", removal=_T),
     "intent.out_of_scope[*]": steps(Impact.scope, "out-of-scope exclusion"),
     "roles[*].holder": owner("role holder"),
@@ -404,9 +430,7 @@ SPEC_RULES: Mapping[str, Classifier] = {
     "ownership.on_call.hours": review(Impact.ownership, "on-call hours"),
     "ownership.review_rhythm": presence(Impact.oversight, "operating rhythm removed", "operating rhythm added"),
     **{
-        f"ownership.review_rhythm.{part}": presence(
-            Impact.oversight, f"{noun} removed", f"{noun} scheduled", f"{noun} rescheduled"
-        )
+        f"ownership.review_rhythm.{part}": cadence(Impact.oversight, noun)
         for part, noun in (
             ("evaluation_review", "evaluation review"),
             ("regression_review", "regression review"),
@@ -423,6 +447,7 @@ SPEC_RULES: Mapping[str, Classifier] = {
     ),
     "scorecard.signed_by[*]": presence(Impact.scorecard, "scorecard signature removed", "scorecard signed"),
     "scorecard.metric.target": _outcome_target,
+    "scorecard.review_cadence": cadence(Impact.scorecard, "scorecard review"),
     "scorecard.metric.direction": redefined(
         Impact.scorecard, "outcome direction removed", "outcome direction set", "outcome direction reversed"
     ),
@@ -550,9 +575,7 @@ SPEC_RULES: Mapping[str, Classifier] = {
         Impact.red_team, "red-team response time", looser="higher", up="lengthened", down="shortened"
     ),
     "acceptance.red_team.owner": owner("red-team owner"),
-    "acceptance.red_team.cadence": presence(
-        Impact.red_team, "red-team cadence removed", "red-team cadence set", "red-team cadence changed"
-    ),
+    "acceptance.red_team.cadence": cadence(Impact.red_team, "red-team cadence"),
     "acceptance.readiness_review": presence(
         Impact.acceptance, "security readiness review removed", "security readiness review added"
     ),
