@@ -11,7 +11,16 @@ import pytest
 import yaml
 
 from specgen.review.classify import PROJECT_RULES
-from specgen.review.diff import SPEC_RULES, Change, DiffReport, Effect, SpecStatus, diff_files, diff_revisions
+from specgen.review.diff import (
+    SPEC_RULES,
+    Change,
+    DiffReport,
+    Effect,
+    SpecStatus,
+    diff_files,
+    diff_revisions,
+    diff_specs,
+)
 from specgen.spec.schema import Model, Project, Spec
 from tests.paths import PROJECT_FILE, dump_yaml, load_yaml
 from tests.review_helpers import GitRepo, credit, credit_repo
@@ -391,6 +400,38 @@ CASES: list[tuple[str, Mutation, Mutation | None, str, str, Effect]] = [
         None,
         "intent.path",
         "workflow path moved toward an agent",
+        Effect.loosens,
+    ),
+    (
+        "rollout made big-bang",
+        lambda d: d["runtime"]["rollout"].update(strategy="big_bang"),
+        None,
+        "runtime.rollout.strategy",
+        "rollout made big-bang",
+        Effect.loosens,
+    ),
+    (
+        "rollout strategy changed",
+        lambda d: d["runtime"]["rollout"].update(strategy="blue_green"),
+        None,
+        "runtime.rollout.strategy",
+        "rollout strategy changed",
+        Effect.neutral,
+    ),
+    (
+        "golden set refreshed less often",
+        lambda d: d["acceptance"]["evaluation"]["golden_set"].update(refreshed="yearly"),
+        None,
+        "acceptance.evaluation.golden_set.refreshed",
+        "golden-set refresh made less frequent",
+        Effect.loosens,
+    ),
+    (
+        "evaluation scored by hand",
+        lambda d: d["acceptance"]["evaluation"].update(scoring="human"),
+        None,
+        "acceptance.evaluation.scoring",
+        "evaluation scoring moved toward human judgement",
         Effect.loosens,
     ),
     (
@@ -783,3 +824,19 @@ def _resolves(model: type[Model], pattern: str) -> bool:
 @pytest.mark.parametrize(("model", "rules"), [(Spec, SPEC_RULES), (Project, PROJECT_RULES)])
 def test_every_rule_pattern_names_a_schema_field(model: type[Model], rules: dict[str, Any]) -> None:
     assert [p for p in rules if not _resolves(model, p)] == []
+
+
+def test_a_probe_set_moved_to_another_attack_class_loosens() -> None:
+    """The attack class is what the probes cover: moving a set to a class
+    another set already covers drops the first class's coverage (with two
+    sets of one class, the sets are compared by position)."""
+    from tests.paths import EXAMPLES
+
+    data = load_yaml((EXAMPLES / "support-ticket-triage.yml").read_text(encoding="utf-8"))
+    before = Spec.model_validate(data)
+    assert data["acceptance"]["red_team"]["probe_sets"][0]["attack_class"] == "prompt_injection"
+    assert data["acceptance"]["red_team"]["probe_sets"][1]["attack_class"] == "data_exfiltration"
+    data["acceptance"]["red_team"]["probe_sets"][0]["attack_class"] = "data_exfiltration"
+    changes = diff_specs(before, Spec.model_validate(data))
+    moved = [c for c in changes if c.path.endswith("attack_class")]
+    assert [(c.effect, c.label) for c in moved] == [(Effect.loosens, "probe set moved to another attack class")]

@@ -382,6 +382,21 @@ _ACCESS_RANK = {
     schema.IntegrationAccess.read_write: 2,
 }
 _PATH_RANK = {schema.PathKind.automation: 0, schema.PathKind.hybrid: 1, schema.PathKind.agent: 2}
+_SCORING_RANK = {schema.EvalScoring.automated: 0, schema.EvalScoring.mixed: 1, schema.EvalScoring.human: 2}
+
+
+def _rollout_strategy(c: RawChange) -> Verdict | None:
+    """A big-bang release (everyone at once) is the one strategy without a
+    step back: moving to it loosens, away from it tightens; the others are a
+    reviewer's call."""
+    if c.kind is not ChangeKind.changed:
+        return presence(Impact.control, "rollout strategy removed", "rollout strategy set")(c)
+    big = schema.RolloutStrategy.big_bang
+    if c.after == big:
+        return Verdict(Impact.control, _L, "rollout made big-bang")
+    if c.before == big:
+        return Verdict(Impact.control, _T, "rollout no longer big-bang")
+    return Verdict(Impact.control, _N, "rollout strategy changed")
 
 
 def cadence(impact: Impact, noun: str) -> Classifier:
@@ -514,6 +529,7 @@ SPEC_RULES: Mapping[str, Classifier] = {
         Impact.control, "rollback time", looser="higher", up="lengthened", down="shortened"
     ),
     "runtime.rollout.steps[*]": presence(Impact.control, "rollout step removed", "rollout step added"),
+    "runtime.rollout.strategy": _rollout_strategy,
     "runtime.rollout.steps[*].traffic": review(Impact.control, "rollout traffic"),
     "runtime.degradation": presence(
         Impact.control, "manual fallback process removed", "manual fallback process added", "manual fallback rewritten"
@@ -544,6 +560,15 @@ SPEC_RULES: Mapping[str, Classifier] = {
         Impact.evaluation, "golden-set size", looser="lower", up="increased", down="reduced"
     ),
     "acceptance.evaluation.golden_set.owner": owner("golden-set owner"),
+    "acceptance.evaluation.golden_set.refreshed": cadence(Impact.evaluation, "golden-set refresh"),
+    "acceptance.evaluation.scoring": ranked(
+        Impact.evaluation,
+        "evaluation scoring",
+        _SCORING_RANK.__getitem__,
+        up="moved toward human judgement",
+        down="moved toward automated scoring",
+        up_effect=_L,
+    ),
     "acceptance.evaluation.runs_on[*]": presence(
         Impact.evaluation, "evaluation trigger removed", "evaluation trigger added"
     ),
@@ -567,6 +592,9 @@ SPEC_RULES: Mapping[str, Classifier] = {
     ),
     "acceptance.red_team": presence(Impact.red_team, "red-team harness removed", "red-team harness added"),
     "acceptance.red_team.probe_sets[*]": presence(Impact.red_team, "attack class dropped", "attack class added"),
+    "acceptance.red_team.probe_sets[*].attack_class": redefined(
+        Impact.red_team, "attack class removed", "attack class set", "probe set moved to another attack class"
+    ),
     "acceptance.red_team.probe_sets[*].probes": ordered(
         Impact.red_team, "red-team probes", looser="lower", up="increased", down="reduced"
     ),
