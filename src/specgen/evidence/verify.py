@@ -32,7 +32,7 @@ from specgen.evidence.readers import read_result_file
 from specgen.spec.loader import Source
 from specgen.spec.memo import Memo, derived_key
 
-__all__ = ["record_problems", "verify_records"]
+__all__ = ["Fetch", "record_problems", "store_fetch", "verify_records"]
 
 Fetch = Callable[[str], Path | None]
 """The evidence store's copy of ``sha256/<hex><suffix>`` as a file to read, or
