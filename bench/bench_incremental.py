@@ -56,7 +56,9 @@ TARGETS = {"text edit": (1.0, None), "full build": (4.5, 100)}
 
 
 def _env(src: Path | None) -> dict[str, str]:
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+    # 2026-12-15: a day the generated specs (the credit example, grown) are as of; on an earlier
+    # day their test dates lie ahead, which the readiness rules report (and the site shows)
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1797292800")
     if src is not None:
         env["PYTHONPATH"] = str(src)
     return env
