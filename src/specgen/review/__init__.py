@@ -8,7 +8,7 @@ classification table (:mod:`.classify`), a spec's history in git
 
 from __future__ import annotations
 
-from specgen.review.classify import Effect, Impact
+from specgen.review.classifiers import Effect, Impact
 from specgen.review.diff import Change, DiffReport, SpecStatus, diff_files, diff_revisions, diff_specs
 from specgen.review.history import History, render_history_page, spec_history
 from specgen.review.render import render_diff

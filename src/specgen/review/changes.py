@@ -17,17 +17,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
-from specgen.review.classify import (
-    PROJECT_RULES,
-    SPEC_RULES,
-    ChangeKind,
-    Classifier,
-    Effect,
-    Impact,
-    RawChange,
-    classify,
-    path_text,
-)
+from specgen.review.classifiers import ChangeKind, Classifier, Effect, Impact, RawChange, path_text
+from specgen.review.classify import PROJECT_RULES, SPEC_RULES, classify
 from specgen.review.report import Change
 from specgen.review.structural import structural_diff
 from specgen.spec import schema

@@ -22,8 +22,6 @@ from specgen.review.classifiers import (
     Classifier,
     Effect,
     Impact,
-    Key,
-    PathT,
     RawChange,
     Verdict,
     bar,
@@ -31,8 +29,6 @@ from specgen.review.classifiers import (
     flag,
     ordered,
     owner,
-    path_pattern,
-    path_text,
     presence,
     ranked,
     redefined,
@@ -42,29 +38,7 @@ from specgen.review.classifiers import (
 )
 from specgen.spec import schema
 
-__all__ = [
-    "PROJECT_RULES",
-    "SPEC_RULES",
-    "ChangeKind",
-    "Classifier",
-    "Effect",
-    "Impact",
-    "Key",
-    "PathT",
-    "RawChange",
-    "Verdict",
-    "bar",
-    "classify",
-    "flag",
-    "ordered",
-    "owner",
-    "path_pattern",
-    "path_text",
-    "presence",
-    "ranked",
-    "review",
-    "steps",
-]
+__all__ = ["PROJECT_RULES", "SPEC_RULES", "classify"]
 
 _L, _T, _N = Effect.loosens, Effect.tightens, Effect.neutral
 

@@ -29,19 +29,8 @@ from specgen.diagnostics import Diagnostic
 from specgen.errors import ExitCode
 from specgen.evidence.store import evidence_path
 from specgen.review.changes import diff_project, diff_specs, spec_changes
-from specgen.review.classify import (
-    PROJECT_RULES,
-    SPEC_RULES,
-    ChangeKind,
-    Effect,
-    Impact,
-    Key,
-    RawChange,
-    Verdict,
-    classify,
-    path_pattern,
-    path_text,
-)
+from specgen.review.classifiers import ChangeKind, Effect, Impact, Key, RawChange, Verdict, path_pattern, path_text
+from specgen.review.classify import PROJECT_RULES, SPEC_RULES, classify
 from specgen.review.evidence_diff import evidence_changes
 from specgen.review.report import Change, DiffReport, SpecDiff, SpecStatus
 from specgen.review.sides import Side, SideFile, file_side, revision_side, worktree_side

@@ -11,7 +11,7 @@ from specgen import clock
 from specgen.diagnostics import format_path
 from specgen.evidence import EvidenceFile, VerdictKind
 from specgen.evidence.summary import verdicts
-from specgen.review.classify import ChangeKind, Effect, Impact
+from specgen.review.classifiers import ChangeKind, Effect, Impact
 from specgen.review.report import Change
 from specgen.spec import schema
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from specgen.review.classify import ChangeKind, Effect, Impact
+from specgen.review.classifiers import ChangeKind, Effect, Impact
 
 __all__ = ["Change", "DiffReport", "SpecDiff", "SpecStatus"]
 

@@ -1,7 +1,7 @@
 """Structural diff: every difference between two validated models, as raw changes.
 
 :func:`structural_diff` walks two models side by side and yields
-:class:`~specgen.review.classify.RawChange` items, with list items matched by
+:class:`~specgen.review.classifiers.RawChange` items, with list items matched by
 ``id`` (decisions, controls, runbooks...), by a natural key (a RACI activity,
 a probe set's attack class...) or by position, and text steps matched as a
 sequence (so a reworded runbook step is one change, not a removal and an
@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from specgen.review.classify import ChangeKind, Key, PathT, RawChange
+from specgen.review.classifiers import ChangeKind, Key, PathT, RawChange
 from specgen.spec import schema
 from specgen.spec.fingerprint import EXCLUDED
 from specgen.spec.values import Ref

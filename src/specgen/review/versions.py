@@ -25,7 +25,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from specgen import git
-from specgen.review.classify import ChangeKind, Effect, Impact
+from specgen.review.classifiers import ChangeKind, Effect, Impact
 from specgen.review.diff import diff_specs
 from specgen.review.report import Change
 from specgen.spec.fingerprint import fingerprint
