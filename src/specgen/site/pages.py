@@ -10,7 +10,7 @@ whole. Adding a page is one entry (and one template).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ __all__ = [
     "PRINT_SLUG",
     "WORKFLOWS_DIR",
     "WORKFLOW_PAGES",
+    "LazyContext",
     "Page",
     "PageDef",
     "PortfolioPageDef",
@@ -261,6 +262,32 @@ PORTFOLIO_PAGES: tuple[PortfolioPageDef, ...] = (
 """Pages of the site as a whole."""
 
 WORKFLOWS_DIR = "workflows"
+
+
+class LazyContext(Mapping[str, Any]):
+    """A page's template context, made by ``make`` when first read: a page
+    whose Markdown is taken from the build cache never needs it."""
+
+    __slots__ = ("_data", "_make")
+
+    def __init__(self, make: Callable[[], Mapping[str, Any]]) -> None:
+        self._make: Callable[[], Mapping[str, Any]] | None = make
+        self._data: Mapping[str, Any] | None = None
+
+    def _made(self) -> Mapping[str, Any]:
+        if self._data is None:
+            assert self._make is not None
+            self._data, self._make = self._make(), None
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._made()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
 
 
 @dataclass(frozen=True)

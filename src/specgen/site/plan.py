@@ -24,6 +24,7 @@ from specgen.site.pages import (
     BUNDLED_PAGE_DEFS,
     PORTFOLIO_PAGES,
     WORKFLOWS_DIR,
+    LazyContext,
     Page,
     PageDef,
     PortfolioPageDef,
@@ -118,24 +119,16 @@ def plan_pages(
     workflow_keys = {view.id: _workflow_key(view, texts.get(view.id)) for view in views} if salt is not None else {}
     pages = []
     for path, title, pdef, view, item, position in planned:
-        links = Links(path, index)
-        context: dict[str, Any] = {"site": WatchedSite(site), "links": links, "page_title": title, "here": path}
         key = None
         if salt is not None and (pdef in PORTFOLIO_PAGES or pdef in BUNDLED_PAGE_DEFS):
             part = workflow_keys.get(view.id) if view is not None else "portfolio"
             key = None if part is None else digest(salt, part, path, title, pdef.template, repr(position))
+        # built when the page is rendered: most pages of a rebuild are taken from the cache instead
+        context = LazyContext(functools.partial(_context, path, title, pdef, view, item, position, site, index))
         if isinstance(pdef, PortfolioPageDef) or view is None:
             made = functools.partial(pdef.produce, user_templates) if pdef.produce else None
             pages.append(Page(path, title, pdef.template, context, produce=made, key=key))
             continue
-        context["workflow"] = view
-        context["spec"] = view.spec
-        if item is not None:
-            context[pdef.item_name] = item
-            field_name = pdef.sections[0] if pdef.sections else pdef.item_name
-            context["findings"] = view.findings_in((), prefix=f"{field_name}[{position}]")
-        else:
-            context["findings"] = view.findings_in(pdef.sections)
         extra = None
         if pdef.extra is not None:
             extra = functools.partial(pdef.extra, view, user_templates, functools.partial(RECENT.get, folder_of(path)))
@@ -154,6 +147,32 @@ def plan_pages(
             )
         )
     return pages
+
+
+def _context(
+    path: str,
+    title: str,
+    pdef: PageDef | PortfolioPageDef,
+    view: WorkflowView | None,
+    item: Any,
+    position: int | None,
+    site: SiteView,
+    index: LinkIndex,
+) -> dict[str, Any]:
+    """What a page's template gets."""
+    links = Links(path, index)
+    context: dict[str, Any] = {"site": WatchedSite(site), "links": links, "page_title": title, "here": path}
+    if isinstance(pdef, PortfolioPageDef) or view is None:
+        return context
+    context["workflow"] = view
+    context["spec"] = view.spec
+    if item is not None:
+        context[pdef.item_name] = item
+        field_name = pdef.sections[0] if pdef.sections else pdef.item_name
+        context["findings"] = view.findings_in((), prefix=f"{field_name}[{position}]")
+    else:
+        context["findings"] = view.findings_in(pdef.sections)
+    return context
 
 
 def _workflow_key(view: WorkflowView, text: str | None) -> str | None:

@@ -9,6 +9,7 @@ by path, for tests and other programs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -144,7 +145,13 @@ def render_texts(
             memo_salt=salt,
         )
     budget.check_plan(portfolio, pages)
-    texts: list[PageText | None] = [_kept(env, page, memo) for page in pages]
+    folders = _folders(pages) if memo is not None else {}
+    texts: list[PageText | None] = [None] * len(pages)
+    for folder in folders.values():
+        folder.restore(env, pages, texts, memo)
+    for index, page in enumerate(pages):
+        if texts[index] is None and not (page.workflow in folders and folders[page.workflow].found):
+            texts[index] = _kept(env, page, memo)  # one by one: pages without a workflow's entry
     missing = [index for index, text in enumerate(texts) if text is None]
 
     def render(index: int) -> tuple[str, bool]:
@@ -164,21 +171,96 @@ def render_texts(
     except WorkerError as exc:  # a template's error, from a worker process
         raise RenderError(str(exc).removeprefix("RenderError: ")) from None
     RECENT.clear()
+    unkept = set()
     for index, (text, reads_site) in zip(missing, fresh, strict=True):
-        texts[index] = _fresh(env, pages[index], text, memo, reads_site)
+        in_folder = pages[index].key is not None and pages[index].workflow in folders
+        texts[index] = _fresh(env, pages[index], text, None if in_folder else memo, reads_site, memo)
+        if reads_site:
+            unkept.add(index)
+    for folder in folders.values():
+        folder.remember(texts, unkept, memo)
     rendered = [(page, text) for page, text in zip(pages, texts, strict=True) if text is not None]
     budget.check_rendered(portfolio, [(page, text.size) for page, text in rendered])
     return rendered
 
 
-def _kept(env: jinja2.Environment, page: Page, memo: Memo | None) -> PageText | None:
-    """A page's text from ``memo`` (read lazily) when it holds the page's key."""
-    if memo is None or page.key is None:
+class _Folder:
+    """A workflow's pages that have a key, kept in the build cache as one
+    entry (under the digest of their keys): their texts' digests and sizes,
+    None for a page that read the whole site and is rendered every time.
+    One look-up per workflow instead of one per page; a page's key already
+    holds everything its workflow's pages depend on, so the pages of a
+    workflow are kept, or not, together."""
+
+    __slots__ = ("found", "indexes", "key")
+
+    def __init__(self, key: str, indexes: list[int]) -> None:
+        self.key = key
+        self.indexes = indexes
+        self.found = False
+
+    def restore(
+        self, env: jinja2.Environment, pages: Sequence[Page], texts: list[PageText | None], memo: Memo | None
+    ) -> None:
+        """Fill ``texts`` of this workflow's pages from its entry, when there is one."""
+        if memo is None:
+            return
+        kept = restored(memo, self.key, functools.partial(_folder_entry, len(self.indexes)))
+        if kept is None:
+            return
+        self.found = True
+        for index, entry in zip(self.indexes, kept, strict=True):
+            if entry is not None:
+                texts[index] = _text(env, pages[index], memo, *entry)
+
+    def remember(self, texts: Sequence[PageText | None], unkept: set[int], memo: Memo | None) -> None:
+        """Store this workflow's entry, unless it was found."""
+        if self.found or memo is None:
+            return
+        entries = []
+        for index in self.indexes:
+            text = texts[index]
+            if text is None:  # cannot happen: every page was rendered or kept
+                return
+            entries.append(None if index in unkept else [text.digest, text.size])
+        memo.put(self.key, entries)
+
+
+def _folders(pages: Sequence[Page]) -> dict[str, _Folder]:
+    """The keyed pages of each workflow, by workflow."""
+    indexes: dict[str, list[int]] = {}
+    for index, page in enumerate(pages):
+        if page.workflow is not None and page.key is not None:
+            indexes.setdefault(page.workflow, []).append(index)
+    return {
+        workflow: _Folder(digest("workflow pages", *(pages[i].key or "" for i in found)), found)
+        for workflow, found in indexes.items()
+    }
+
+
+def _folder_entry(count: int, value: Any) -> list[tuple[str, int] | None] | None:
+    """A folder's entries from what :meth:`_Folder.remember` stored (None if it is not that)."""
+    if not isinstance(value, list) or len(value) != count:
         return None
-    kept = restored(memo, page.key, _digest_and_size)
-    if kept is None:
-        return None
-    text_digest, size = kept
+    entries: list[tuple[str, int] | None] = []
+    for item in value:
+        if item is None:
+            entries.append(None)
+        elif (
+            isinstance(item, list)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and isinstance(item[1], int)
+            and not isinstance(item[1], bool)
+        ):
+            entries.append((item[0], item[1]))
+        else:
+            return None
+    return entries
+
+
+def _text(env: jinja2.Environment, page: Page, memo: Memo, text_digest: str, size: int) -> PageText:
+    """A page's kept text, read from ``memo`` only if something reads it."""
     text_key = digest("page-text", text_digest)
     memo.keep(text_key)
 
@@ -189,6 +271,16 @@ def _kept(env: jinja2.Environment, page: Page, memo: Memo | None) -> PageText | 
     return PageText(text_digest, size, load=load)
 
 
+def _kept(env: jinja2.Environment, page: Page, memo: Memo | None) -> PageText | None:
+    """A page's text from ``memo`` (read lazily) when it holds the page's key."""
+    if memo is None or page.key is None:
+        return None
+    kept = restored(memo, page.key, _digest_and_size)
+    if kept is None:
+        return None
+    return _text(env, page, memo, *kept)
+
+
 def _digest_and_size(kept: Any) -> tuple[str, int] | None:
     """A kept page's text digest and size, from what :func:`_fresh` stored."""
     if isinstance(kept, dict) and isinstance(kept.get("digest"), str) and isinstance(kept.get("size"), int):
@@ -196,10 +288,20 @@ def _digest_and_size(kept: Any) -> tuple[str, int] | None:
     return None
 
 
-def _fresh(env: jinja2.Environment, page: Page, rendered: str, memo: Memo | None, reads_site: bool) -> PageText:
-    """A page just rendered, kept in ``memo`` unless it read the whole site."""
+def _fresh(
+    env: jinja2.Environment,
+    page: Page,
+    rendered: str,
+    memo: Memo | None,
+    reads_site: bool,
+    memo_texts: Memo | None = None,
+) -> PageText:
+    """A page just rendered, its text kept in ``memo_texts`` unless it read the
+    whole site, and its digest and size under its key in ``memo`` (None:
+    its workflow's entry keeps them)."""
     text = PageText.of(rendered, load=lambda: render_page(env, page))
     if memo is not None and page.key is not None and not reads_site:
         memo.put(page.key, {"digest": text.digest, "size": text.size})
-        memo.put(digest("page-text", text.digest), rendered)
+    if memo_texts is not None and page.key is not None and not reads_site:
+        memo_texts.put(digest("page-text", text.digest), rendered)
     return text

@@ -1,0 +1,113 @@
+"""Rendering with the build cache (:func:`specgen.site.render.render_texts` with a memo):
+a workflow whose inputs did not change is taken whole from one entry, its
+pages' template context never built; only what changed, and the pages that
+read the whole site, are rendered again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import specgen.site.render as render_module
+from specgen import load_portfolio
+from specgen.rules import check_portfolio
+from specgen.site.pages import LazyContext
+from specgen.site.render import render_texts
+
+SPEC = "specs/credit-decision-assistant.yml"
+
+
+class CountingMemo:
+    """The build cache's reading and writing, in memory, counting look-ups."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.gets = 0
+
+    def get(self, key: str) -> Any | None:
+        self.gets += 1
+        return self.data.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        self.data[key] = value
+
+    def keep(self, key: str) -> None:
+        pass
+
+
+def _load(tree: Path):
+    portfolio = load_portfolio([tree / "specs"], project_file=tree / "specgen.yml")
+    assert portfolio.ok, portfolio.diagnostics
+    return portfolio, check_portfolio(portfolio)
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages rendered (not taken from the memo), in order."""
+    paths: list[str] = []
+    real = render_module.render_page
+
+    def counting(env, page):
+        paths.append(page.path)
+        return real(env, page)
+
+    monkeypatch.setattr(render_module, "render_page", counting)
+    return paths
+
+
+def _texts(pages) -> dict[str, str]:
+    return {page.path: text.text for page, text in pages}
+
+
+def test_an_unchanged_workflow_is_one_look_up_and_no_rendering(example_tree: Path, rendered: list[str]) -> None:
+    portfolio, report = _load(example_tree)
+    memo = CountingMemo()
+    first = render_texts(portfolio, report=report, memo=memo)
+    assert len(rendered) == len(first)
+    rendered.clear()
+    memo.gets = 0
+    again = render_texts(portfolio, report=report, memo=memo)
+    looked_up = memo.gets
+    # only the pages that read the whole site (home, glossary) are rendered again
+    assert rendered and all(path.count("/") == 0 for path in rendered), rendered
+    workflow_pages = [page for page, _ in again if page.workflow is not None]
+    assert len(workflow_pages) > 10 * len(portfolio.specs)
+    # one look-up per workflow, and one per page of the site as a whole
+    assert looked_up == len(portfolio.specs) + sum(1 for page, _ in again if page.workflow is None)
+    # a page taken from the memo never built its template context
+    assert all(isinstance(page.context, LazyContext) and page.context._data is None for page in workflow_pages)
+    assert _texts(again) == _texts(first) == _texts(render_texts(portfolio, report=report))
+
+
+def test_editing_one_spec_renders_only_its_workflow(example_tree: Path, rendered: list[str]) -> None:
+    portfolio, report = _load(example_tree)
+    memo = CountingMemo()
+    render_texts(portfolio, report=report, memo=memo)
+    spec = example_tree / SPEC
+    spec.write_text(spec.read_text("utf-8").replace("Scores personal-loan", "Scores every personal-loan", 1), "utf-8")
+    portfolio, report = _load(example_tree)
+    rendered.clear()
+    edited = render_texts(portfolio, report=report, memo=memo)
+    workflows = {path.split("/")[1] for path in rendered if path.startswith("workflows/")}
+    assert workflows == {"credit-decision-assistant"}
+    assert _texts(edited) == _texts(render_texts(portfolio, report=report))
+    assert any("Scores every personal-loan" in text for text in _texts(edited).values())
+
+
+@pytest.mark.parametrize("spoilt", [[], ["not", "an", "entry"], None, {"digest": "x"}])
+def test_a_workflow_entry_that_does_not_fit_is_not_trusted(
+    example_tree: Path, rendered: list[str], spoilt: object
+) -> None:
+    portfolio, report = _load(example_tree)
+    memo = CountingMemo()
+    first = render_texts(portfolio, report=report, memo=memo)
+    folders = [key for key, value in memo.data.items() if isinstance(value, list)]
+    assert len(folders) == len(portfolio.specs)
+    for key in folders:
+        memo.data[key] = spoilt
+    rendered.clear()
+    again = render_texts(portfolio, report=report, memo=memo)
+    assert set(rendered) >= {page.path for page, _ in first if page.workflow is not None}, "rendered again"
+    assert _texts(again) == _texts(first)
