@@ -182,8 +182,12 @@ def test_kept_pages_search_entries_are_cut_from_the_previous_index(run, example_
         layout = manifest["search"]
         chunks = delta._search_chunks(example_tree / "site", layout)
         assert chunks is not None and set(chunks) == set(manifest["pages"])
-        records = cache.get_many([delta._record_key(manifest["key"], p, d) for p, d in manifest["pages"].items()])
-        assert records and all(set(r) == {"title", "meta", "anchors", "links"} for r in records.values())
+        pages = manifest["pages"]
+        groups = delta._groups(pages).values()
+        stored = cache.get_many([delta._records_key(manifest["key"], paths, pages) for paths in groups])
+        records = [record for group in stored.values() for record in group]
+        assert len(stored) == len(groups) and len(records) == len(pages)
+        assert all(set(r) == {"title", "meta", "anchors", "links"} for r in records)
     finally:
         cache.close()
     index = json.loads((example_tree / "site" / "search" / "search_index.json").read_text("utf-8"))
@@ -216,6 +220,28 @@ def test_a_search_layout_that_does_not_fit_the_index_rebuilds_in_full(run, examp
     else:
         manifest["search"]["head"] += 1
     cache.put(key, manifest)
+    cache.commit(prune=False)
+    cache.close()
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    rebuilt, total = _build(run, example_tree)
+    assert rebuilt == total
+    _same_as_clean(run, example_tree)
+
+
+@pytest.mark.parametrize("damage", ["short", "not a list", "missing"])
+def test_a_workflows_records_that_do_not_fit_are_not_trusted(run, example_tree: Path, damage: str) -> None:
+    """A workflow's pages' records are one entry (the titles and anchors other
+    pages need of the pages kept): one that does not fit its pages means a full build."""
+    from specgen.site import delta
+
+    _build(run, example_tree)
+    cache, _, manifest = _manifest(example_tree)
+    pages = manifest["pages"]
+    paths = delta._groups(pages)["workflows/support-ticket-triage/"]
+    group_key = delta._records_key(manifest["key"], paths, pages)
+    stored = cache.get(group_key)
+    assert isinstance(stored, list) and len(stored) == len(paths) > 1
+    cache.put(group_key, stored[:-1] if damage == "short" else {"0": stored[0]} if damage == "not a list" else None)
     cache.commit(prune=False)
     cache.close()
     _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")

@@ -90,8 +90,19 @@ def _manifest_key(output: Path) -> str:
     return digest(_MANIFEST, str(output.resolve()))
 
 
-def _record_key(key: str, path: str, md: str) -> str:
-    return digest("page-record 2", key, path, md)
+def _groups(paths: Iterable[str]) -> dict[str, list[str]]:
+    """Pages whose records are kept as one cache entry: a workflow's pages
+    (``workflows/<id>/...``) together, every other page on its own."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        parts = path.split("/", 2)
+        groups.setdefault(f"{parts[0]}/{parts[1]}/" if len(parts) == 3 else path, []).append(path)
+    return {name: sorted(paths) for name, paths in groups.items()}
+
+
+def _records_key(key: str, paths: Iterable[str], digests: Mapping[str, str]) -> str:
+    """Where the records of a group of pages with these Markdown digests are kept."""
+    return digest("page-records 3", key, *(part for path in paths for part in (path, digests[path])))
 
 
 def _stats(folder: Path, known: Mapping[str, tuple[int, int, int]] | None = None) -> dict[str, tuple[int, int, int]]:
@@ -187,24 +198,33 @@ def _plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) 
             return None
     except OSError:
         return None
-    keys = {path: _record_key(key, path, previous[path]) for path in digests}
-    records: dict[str, PageRecord] = cache.kept_objects(keys.values())  # those an earlier build of this process made
-    if len(records) < len(keys):
+    groups = _groups(previous)
+    keys = {_records_key(key, paths, previous): paths for paths in groups.values()}
+    kept: dict[str, list[PageRecord]] = cache.kept_objects(keys)  # those an earlier build of this process made
+    records: dict[str, PageRecord] = {}
+    for group_key, paths in keys.items():
+        if group_key in kept:
+            records.update(zip(paths, kept[group_key], strict=True))
+    if len(records) < len(previous):
         chunks = _search_chunks(output, layout)  # read only once the index is known to be as it was written
         if chunks is None or set(chunks) != set(digests):
             return None
-        stored = cache.get_many([k for k in keys.values() if k not in records])
-        for path, record_key in keys.items():
-            if record_key in records:
+        stored = cache.get_many([k for k in keys if k not in kept])
+        for group_key, paths in keys.items():
+            if group_key in kept:
                 continue
             try:
-                records[record_key] = PageRecord.from_data(stored[record_key], chunks[path])
+                data = stored[group_key]
+                if not isinstance(data, list) or len(data) != len(paths):
+                    return None
+                made = [PageRecord.from_data(item, chunks[path]) for path, item in zip(paths, data, strict=True)]
             except (KeyError, TypeError, ValueError):
-                return None  # without it, a rebuilt page's title cannot be compared
-            cache.keep_object(record_key, "", records[record_key])
+                return None  # without them, a rebuilt page's title cannot be compared
+            records.update(zip(paths, made, strict=True))
+            cache.keep_object(group_key, "", made)
     reuse, before = {}, {}
     for path, md in digests.items():
-        record = records[keys[path]]
+        record = records[path]
         if previous[path] == md:
             reuse[path] = record
         else:
@@ -280,11 +300,12 @@ def remember(
     if layout is None or nav_key is None:
         cache.put(_manifest_key(output), None)
         return
-    for path, md in digests.items():
-        if path not in reused:
-            record_key = _record_key(key, path, md)
-            cache.put(record_key, records[path].as_data())
-            cache.keep_object(record_key, "", records[path])
+    for paths in _groups(digests).values():
+        if all(path in reused for path in paths):
+            continue  # the entry they were read from holds them
+        group_key = _records_key(key, paths, digests)
+        cache.put(group_key, [records[path].as_data() for path in paths])
+        cache.keep_object(group_key, "", [records[path] for path in paths])
     files = {p: list(s) for p, s in (stats or _stats(site)).items()}
     manifest = {"key": key, "pages": dict(digests), "files": files, "search": layout, "nav": nav_key}
     cache.put(_manifest_key(output), manifest)
