@@ -3,8 +3,9 @@
 :func:`render_texts` renders what :func:`specgen.site.plan.plan_pages`
 planned, in worker processes, and takes a page from the build cache instead
 when its inputs are those of a page rendered before
-(:mod:`specgen.site.pagememo`); :func:`render_pages` is the same as plain text
-by path, for tests and other programs.
+(:mod:`specgen.site.pagememo`; a workflow's pages are one entry, looked up
+once); :func:`render_pages` is the same as plain text by path, for tests and
+other programs.
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ def render_texts(
     unkept = set()
     for index, (text, reads_site) in zip(missing, fresh, strict=True):
         in_folder = pages[index].key is not None and pages[index].workflow in folders
-        texts[index] = _fresh(env, pages[index], text, None if in_folder else memo, reads_site, memo)
+        texts[index] = _fresh(env, pages[index], text, memo, reads_site, alone=not in_folder)
         if reads_site:
             unkept.add(index)
     for folder in folders.values():
@@ -289,19 +290,14 @@ def _digest_and_size(kept: Any) -> tuple[str, int] | None:
 
 
 def _fresh(
-    env: jinja2.Environment,
-    page: Page,
-    rendered: str,
-    memo: Memo | None,
-    reads_site: bool,
-    memo_texts: Memo | None = None,
+    env: jinja2.Environment, page: Page, rendered: str, memo: Memo | None, reads_site: bool, *, alone: bool = True
 ) -> PageText:
-    """A page just rendered, its text kept in ``memo_texts`` unless it read the
-    whole site, and its digest and size under its key in ``memo`` (None:
-    its workflow's entry keeps them)."""
+    """A page just rendered, its text kept in ``memo`` unless it read the
+    whole site; with ``alone``, its digest and size too, under its key (else
+    its workflow's entry keeps them, see :class:`_Folder`)."""
     text = PageText.of(rendered, load=lambda: render_page(env, page))
     if memo is not None and page.key is not None and not reads_site:
-        memo.put(page.key, {"digest": text.digest, "size": text.size})
-    if memo_texts is not None and page.key is not None and not reads_site:
-        memo_texts.put(digest("page-text", text.digest), rendered)
+        if alone:
+            memo.put(page.key, {"digest": text.digest, "size": text.size})
+        memo.put(digest("page-text", text.digest), rendered)
     return text
