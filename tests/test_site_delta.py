@@ -206,6 +206,16 @@ def test_kept_pages_search_entries_are_cut_from_the_previous_index(run, example_
     _same_as_clean(run, example_tree)
 
 
+def _an_edit_after_builds_in_full(run, tree: Path, cache) -> None:
+    """With what was done to ``cache`` committed, an edit rebuilds every page, as a clean build would."""
+    cache.commit(prune=False)
+    cache.close()
+    _edit(tree, "Scores personal-loan", "Scores every personal-loan")
+    rebuilt, total = _build(run, tree)
+    assert rebuilt == total
+    _same_as_clean(run, tree)
+
+
 @pytest.mark.parametrize("damage", ["shifted", "no layout", "head"])
 def test_a_search_layout_that_does_not_fit_the_index_rebuilds_in_full(run, example_tree: Path, damage: str) -> None:
     _build(run, example_tree)
@@ -220,12 +230,7 @@ def test_a_search_layout_that_does_not_fit_the_index_rebuilds_in_full(run, examp
     else:
         manifest["search"]["head"] += 1
     cache.put(key, manifest)
-    cache.commit(prune=False)
-    cache.close()
-    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
-    rebuilt, total = _build(run, example_tree)
-    assert rebuilt == total
-    _same_as_clean(run, example_tree)
+    _an_edit_after_builds_in_full(run, example_tree, cache)
 
 
 @pytest.mark.parametrize("damage", ["short", "not a list", "missing"])
@@ -242,12 +247,7 @@ def test_a_workflows_records_that_do_not_fit_are_not_trusted(run, example_tree: 
     stored = cache.get(group_key)
     assert isinstance(stored, list) and len(stored) == len(paths) > 1
     cache.put(group_key, stored[:-1] if damage == "short" else {"0": stored[0]} if damage == "not a list" else None)
-    cache.commit(prune=False)
-    cache.close()
-    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
-    rebuilt, total = _build(run, example_tree)
-    assert rebuilt == total
-    _same_as_clean(run, example_tree)
+    _an_edit_after_builds_in_full(run, example_tree, cache)
 
 
 def _cached_build(tree: Path):
