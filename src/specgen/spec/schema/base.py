@@ -45,7 +45,7 @@ class Stage(str, Enum):
     @property
     def rank(self) -> int:
         """0, 1, 2 from experimentation to system of record."""
-        return _STAGE_RANK[self.value]
+        return _STAGE_RANK[self]  # a str enum: its member hashes and compares as its value
 
     @property
     def label(self) -> str:
