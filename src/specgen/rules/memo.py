@@ -64,7 +64,7 @@ def outcome_key(loaded: LoadedSpec, project: str, today: dt.date) -> str | None:
     except OSError:
         return None  # the check reports it; an unreadable file is never keyed
     evidence_digest = hashlib.sha256(evidence).hexdigest()
-    return derived_key(FORMAT, source.name, source.text, evidence_digest, project, today.isoformat())
+    return derived_key(FORMAT, source.name, source.text_digest, evidence_digest, project, today.isoformat())
 
 
 def pack(outcomes: dict[str, Outcome], diagnostic: DiagnosticReading) -> dict[str, Any]:

@@ -115,7 +115,7 @@ def plan_pages(
     salt = None
     if memo_salt is not None:  # the links between pages are part of every page
         salt = digest(memo_salt, fingerprint(index.titles, index.pages, index.hosts, index.items))
-    texts = {ls.spec.id: ls.source.text for ls in portfolio.specs if ls.source.path is not None}
+    texts = {ls.spec.id: ls.source.text_digest for ls in portfolio.specs if ls.source.path is not None}
     workflow_keys = {view.id: _workflow_key(view, texts.get(view.id)) for view in views} if salt is not None else {}
     pages = []
     for path, title, pdef, view, item, position in planned:
@@ -175,14 +175,14 @@ def _context(
     return context
 
 
-def _workflow_key(view: WorkflowView, text: str | None) -> str | None:
+def _workflow_key(view: WorkflowView, text_digest: str | None) -> str | None:
     """The digest of what a workflow's pages show (None: it cannot be digested).
-    A spec read from a file is its text (the project's is in every key),
-    digested on its own: sha256 of the text costs a fifth of its JSON
-    spelling; one made otherwise, its model."""
+    A spec read from a file is its text (the project's is in every key), by
+    the digest the loader's source keeps (:attr:`Source.text_digest`): sha256
+    of the text costs a fifth of its JSON spelling; one made otherwise, its model."""
     try:
         return fingerprint(
-            digest("spec text", text) if text is not None else view.spec,
+            digest("spec text", text_digest) if text_digest is not None else view.spec,
             view.source,
             view.source_path,
             view.report,

@@ -8,6 +8,7 @@ at ``file:line:column`` with the field path. It never raises for bad input.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -57,6 +58,16 @@ class Source:
     text: str
     data: Any
     positions: SourceMap
+    _text_digest: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def text_digest(self) -> str:
+        """The sha256 of :attr:`text`, worked out once: the keys of what is
+        derived from a spec file (its rule outcomes, its cross-references,
+        its pages) each hold it instead of hashing the text again."""
+        if self._text_digest is None:
+            self._text_digest = hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+        return self._text_digest
 
     def diagnostic(
         self,

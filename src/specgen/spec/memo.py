@@ -149,7 +149,9 @@ def code_salt() -> str:
 
 def derived_key(kind: str, name: str, text: str, *more: str) -> str:
     """The key of what ``kind`` computes from a spec file's ``text`` (shown as
-    ``name``) and ``more``, salted with :func:`code_salt`."""
+    ``name``) and ``more``, salted with :func:`code_salt`. ``text`` may be the
+    text's digest (:attr:`specgen.spec.loader.Source.text_digest`), worked
+    out once however many keys hold it."""
     return _hash(kind, code_salt(), name, text, *more)
 
 

@@ -256,7 +256,7 @@ def _checked(
     source = loaded.source
     if memo is None or source.path is None or not isinstance(source.text, str):
         return check_spec(loaded, project, entities)
-    key = derived_key(MEMO_FORMAT, source.name, source.text, project_key)
+    key = derived_key(MEMO_FORMAT, source.name, source.text_digest, project_key)
     stored = memo.get(key)
     found = None if stored is None else _remembered(stored)
     if found is None:
