@@ -9,6 +9,7 @@ the build start again in full.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -148,6 +149,21 @@ def test_canonical_spelling_ignores_order_but_not_content() -> None:
     assert fingerprint(Path("a/b")) != fingerprint("a/b")
     with pytest.raises(TypeError):
         canonical(object())
+
+
+def test_a_map_of_texts_is_spelt_as_any_other_map() -> None:
+    """The index of the site's pages (tuple keys, text values) takes a shorter
+    way to its spelling; it must be the spelling every map gets."""
+    index = {("w", "b"): "x.md", ("w", "a"): "y.md", ("v", "z", "q"): "z.md"}
+    general = ["map", sorted([canonical(k), canonical(v)] for k, v in index.items())]
+    assert json.dumps(canonical(index)) == json.dumps(general)
+    assert (
+        json.dumps(canonical(index))
+        == '["map", [[["v", "z", "q"], "z.md"], [["w", "a"], "y.md"], [["w", "b"], "x.md"]]]'
+    )
+    assert fingerprint(index) == fingerprint(dict(reversed(list(index.items()))))
+    assert fingerprint(index) != fingerprint({**index, ("w", "a"): "v.md"})
+    assert canonical({"b": "1", "a": 2}) == ["map", [["a", 2], ["b", "1"]]]  # not all text: the general way
 
 
 def test_watched_site_notices_a_read() -> None:

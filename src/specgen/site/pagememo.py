@@ -97,6 +97,8 @@ def canonical(value: Any) -> Any:
         return ["path", value.as_posix()]
     if isinstance(value, BaseModel):
         return [kind.__name__, value.model_dump(mode="json")]
+    if kind is dict and _text_map(value):  # the same data as below, without a call per key and value
+        return ["map", sorted([k, v] for k, v in value.items())]
     if isinstance(value, Mapping):
         return ["map", sorted([canonical(k), canonical(v)] for k, v in value.items())]
     if isinstance(value, (set, frozenset)):
@@ -104,6 +106,15 @@ def canonical(value: Any) -> Any:
             return ["set", sorted(value)]
         return ["set", sorted(json.dumps(canonical(v), sort_keys=True) for v in value)]
     raise TypeError(f"cannot digest a {kind.__name__}")
+
+
+def _text_map(value: dict[Any, Any]) -> bool:
+    """Whether every key of ``value`` is text or a tuple of texts, and every
+    value text: :func:`canonical` of each is itself (a tuple spelt as a list),
+    as the index of a site's pages is (12,000 titles at 1,000 specs)."""
+    return all(type(v) is str for v in value.values()) and all(
+        type(k) is str or (type(k) is tuple and all(type(part) is str for part in k)) for k in value
+    )
 
 
 def fingerprint(*values: Any) -> str:
