@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["BackgroundLinks", "background_links", "kept_page_files", "link_files"]
+__all__ = ["BackgroundLinks", "background_links", "kept_page_files", "link_files", "start_links"]
 
 _SEP = b"\0"
 
@@ -102,13 +102,12 @@ class BackgroundLinks:
         process.communicate()
 
 
-@contextmanager
-def background_links(old: Path, new: Path, names: list[str]) -> Iterator[BackgroundLinks]:
-    """Link ``names`` from folder ``old`` into folder ``new`` in a child
-    process while the block runs; call :meth:`BackgroundLinks.finish` for
-    what it linked. Leaving the block stops the child (when the build failed,
-    nothing links into the folder the build leaves). No names, or no child
-    process to be had: nothing is linked here, and the carry links it all."""
+def start_links(old: Path, new: Path, names: list[str]) -> BackgroundLinks:
+    """Start a child process linking ``names`` from folder ``old`` into folder
+    ``new`` (:func:`background_links` stops it when its block is left; a
+    caller of this must :meth:`~BackgroundLinks.finish` or
+    :meth:`~BackgroundLinks.stop` it). No names, or no child process to be
+    had: nothing is linked, and the carry links it all."""
     process = None
     if names and sys.executable:
         folders = [os.fsencode(os.path.abspath(old)), os.fsencode(os.path.abspath(new))]
@@ -125,7 +124,17 @@ def background_links(old: Path, new: Path, names: list[str]) -> Iterator[Backgro
                 )
         except OSError:
             process = None
-    links = BackgroundLinks(process, names)
+    return BackgroundLinks(process, names)
+
+
+@contextmanager
+def background_links(old: Path, new: Path, names: list[str]) -> Iterator[BackgroundLinks]:
+    """Link ``names`` from folder ``old`` into folder ``new`` in a child
+    process while the block runs; call :meth:`BackgroundLinks.finish` for
+    what it linked. Leaving the block stops the child (when the build failed,
+    nothing links into the folder the build leaves). No names, or no child
+    process to be had: nothing is linked here, and the carry links it all."""
+    links = start_links(old, new, names)
     try:
         yield links
     finally:
