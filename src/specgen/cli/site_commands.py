@@ -32,6 +32,7 @@ from specgen.text import terminal
 
 if TYPE_CHECKING:
     from specgen.site.cache import SiteCache
+    from specgen.site.headstart import HeadStart
 
 no_cache_option = click.option(
     "--no-cache",
@@ -104,12 +105,14 @@ def build(
     are taken from the build cache (see --no-cache).
     """
     from specgen.site.build import cache_folder, open_build_cache
+    from specgen.site.headstart import head_start
 
     chosen = _paths(paths)
     cache = None if no_cache else open_build_cache(cache_folder(chosen, project_file))
     try:
-        with frozen_heap():  # the specs, report and pages live to the end: the collector skips them
-            _build(chosen, project_file, output, templates_dir, keep_sources, force, cache, jobs, as_of)
+        # the kept pages of the previous site are linked into the new one while the specs load
+        with frozen_heap(), head_start(output, cache) as head:  # the collector skips what lives to the end
+            _build(chosen, project_file, output, templates_dir, keep_sources, force, cache, jobs, as_of, head)
     finally:
         if cache is not None:
             cache.close()
@@ -125,6 +128,7 @@ def _build(
     cache: SiteCache | None,
     jobs: int | None,
     as_of: dt.datetime | None,
+    head: HeadStart | None,
 ) -> None:
     from specgen.site.build import build_site
     from specgen.site.palette import palette_warnings
@@ -146,6 +150,7 @@ def _build(
         force=force,
         cache=cache,
         jobs=jobs,
+        head=head,
     )
     for note in result.notes:
         _emit(note, err=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +27,8 @@ from specgen.site import delta
 from specgen.site.cache import CACHE_DIR, SiteCache, open_cache
 from specgen.site.engine import build_pages
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
-from specgen.site.linker import background_links, kept_page_files
+from specgen.site.headstart import HeadStart, settle
+from specgen.site.linker import BackgroundLinks, background_links, kept_page_files
 from specgen.site.pagerecord import PageRecord
 from specgen.site.pages import PORTFOLIO_PAGES, PageDef, PortfolioPageDef
 from specgen.site.sources import (
@@ -163,6 +165,7 @@ def build_site(
     cache: Path | SiteCache | None = None,
     jobs: int | None = None,
     in_place: bool = False,
+    head: HeadStart | None = None,
 ) -> BuildResult:
     """Build the handover site into ``output``, atomically.
 
@@ -181,7 +184,9 @@ def build_site(
     ``output`` one by one, each in one step, instead of swapping in a whole
     new folder of links to the kept ones; for the moment that takes, a reader
     may see some of them new and some old. Nothing is moved before the build
-    has succeeded, and a full build still swaps. Raises
+    has succeeded, and a full build still swaps. ``head``: this build of
+    ``output`` begun before the specs were loaded
+    (:func:`specgen.site.headstart.head_start`), whose staging folder it uses. Raises
     :class:`InvalidPortfolio`, :class:`OutputNotOurs` or :class:`SiteBuildError`.
     """
     if not portfolio.ok:
@@ -193,7 +198,11 @@ def build_site(
         _check_replaceable(keep_sources, SOURCES_MARKER, force)
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(output)
-    with frozen_heap(), staging_folder(output) as staging:
+    begun = head is not None and not head.taken and head.output == output
+    if head is not None and begun:
+        head.taken = True
+    staged = nullcontext(head.staging) if head is not None and begun else staging_folder(output)
+    with frozen_heap(), staged as staging:
         try:
             result = _build_in(
                 staging.folder,
@@ -208,6 +217,7 @@ def build_site(
                 cache,
                 jobs,
                 in_place,
+                head.links if head is not None and begun else None,
             )
             folder = cache.path.parent if isinstance(cache, SiteCache) else cache
             staging.trash = folder / "trash" if folder is not None else None
@@ -230,6 +240,7 @@ def _build_in(
     cache_in: Path | SiteCache | None,
     jobs: int | None,
     in_place: bool,
+    early: BackgroundLinks | None,
 ) -> BuildResult:
     """Build in ``staging`` and swap the result in (see :func:`build_site`)."""
     started = time.perf_counter()
@@ -250,7 +261,7 @@ def _build_in(
         if keep_sources is not None:  # before mkdocs, which lets go of the pages' text as it goes
             write_project(prepared, staging / "kept-sources")
         rendered = time.perf_counter()
-        site, kept_pages, patch = _run_mkdocs(prepared, root, staging, output, cache, jobs, in_place)
+        site, kept_pages, patch = _run_mkdocs(prepared, root, staging, output, cache, jobs, in_place, early)
         built = time.perf_counter()
         _check_replaceable(output, MARKER, force)
         if patch:
@@ -284,29 +295,37 @@ def _run_mkdocs(
     cache: SiteCache | None,
     jobs: int | None,
     in_place: bool = False,
+    early: BackgroundLinks | None = None,
 ) -> tuple[Path, int, bool]:
     """Run mkdocs into ``staging/site``: only the changed pages when the
     previous site allows (:mod:`specgen.site.delta`). Returns the folder, how
     many pages were kept from the previous site, and whether the folder holds
     only the files to move into ``output`` (with ``in_place``, when pages
-    were kept) rather than the whole site."""
+    were kept) rather than the whole site. ``early``: the previous site's
+    pages being linked into ``staging/site`` since before the specs were
+    loaded (:mod:`specgen.site.headstart`)."""
     from specgen.site.mkcache import cache_plugin  # imports mkdocs: only when building
 
     site = staging / "site"
     if cache is None:
+        if early is not None:
+            settle(early, site, ())
         build_pages(prepared.config, root, prepared.files, site, jobs=jobs)
         (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         return site, 0, False
     key = delta.site_key(prepared.config, prepared.files, prepared.theme)
     digests = delta.page_digests(prepared.files)
     plan = delta.plan(cache, output, key, digests)
+    kept = kept_page_files(plan.reuse, plan.files) if plan is not None and plan.reuse and not in_place else []
+    # before mkdocs writes a file: the early links of the pages it does not keep are gone
+    linked_early = settle(early, site, kept) if early is not None else None
     reused: dict[str, PageRecord] = {}
     linked: frozenset[str] = frozenset()
     if plan is not None:
         plugin = cache_plugin(cache, root, prepared.config, nav_key=plan.nav_key)
-        # the kept pages' files, linked into the new site by a child process while this one builds the others
-        kept = kept_page_files(plan.reuse, plan.files) if plan.reuse and not in_place else []
-        with background_links(output, site, kept) as links:
+        # the kept pages' files (unless linked early), linked into the new site by a child
+        # process while this one builds the others
+        with background_links(output, site, kept if linked_early is None else []) as links:
             _, records = build_pages(
                 prepared.config, root, prepared.files, site, plugins=[plugin], reuse=plan.reuse, cache=cache, jobs=jobs
             )
@@ -316,7 +335,7 @@ def _run_mkdocs(
                 plan = None
             else:
                 reused = dict(plan.reuse)
-                linked = links.finish()
+                linked = links.finish() if linked_early is None else linked_early
     if plan is None:
         plugin = cache_plugin(cache, root, prepared.config)
         _, records = build_pages(prepared.config, root, prepared.files, site, plugins=[plugin], cache=cache, jobs=jobs)

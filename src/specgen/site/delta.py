@@ -232,6 +232,18 @@ def _plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) 
     return Delta(output, reuse, files, before, nav_key)
 
 
+def previous_pages(cache: SiteCache, output: Path) -> tuple[list[str], list[str]] | None:
+    """The pages and files the manifest of the last build of ``output`` lists,
+    unchecked (None: there is none). What a build may start linking before it
+    knows which pages it keeps (:func:`specgen.site.build.head_start`); what
+    it keeps is still :func:`plan`'s to say."""
+    manifest = cache.get(_manifest_key(output))
+    try:
+        return [str(p) for p in manifest["pages"]], [str(f) for f in manifest["files"]]
+    except (KeyError, TypeError):
+        return None
+
+
 def navigation_changed(delta: Delta, records: Mapping[str, PageRecord]) -> bool:
     """Whether a rebuilt page's title or metadata differ from the previous
     build's: then every page's navigation differs."""
