@@ -10,7 +10,6 @@ previous site is ever written through a link.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -158,25 +157,48 @@ def test_no_head_start_without_a_cache_or_a_previous_build(run, example_tree: Pa
     assert started == []
 
 
-def test_settle_keeps_the_kept_links_and_removes_the_others(tmp_path: Path) -> None:
-    old, site = tmp_path / "old", tmp_path / "new" / "site"
-    names = ["index.html", "w/a.html", "w/b.html", "w/runbooks/r.html", "gone/x.html", "gone/deep/y.html"]
+def _old_site(tmp_path: Path, names: list[str]) -> Path:
+    old = tmp_path / "old"
     for name in names:
         (old / name).parent.mkdir(parents=True, exist_ok=True)
         (old / name).write_text(name, "utf-8")
-    links = linker.start_links(old, site, names)
-    linked = headstart.settle(links, site, ["index.html", "w/a.html", "w/runbooks/elsewhere.html"])
-    assert linked == {"index.html", "w/a.html"}
-    assert _listing(site) == ["index.html", "w/", "w/a.html"]
-    assert os.stat(site / "w/a.html").st_ino == os.stat(old / "w/a.html").st_ino
-    shutil.rmtree(site)
-    links = linker.start_links(old, site, names)
-    assert headstart.settle(links, site, []) == frozenset()  # a full build keeps none
+    return old
+
+
+NAMES = ["index.html", "w/a.html", "w/b.html", "w/runbooks/r.html"]
+
+
+def _claimed_and_linked(old: Path, site: Path) -> None:
+    for name in ("index.html", "w/runbooks/r.html"):  # claimed: files of their own, empty, for the build to write
+        assert os.stat(site / name).st_ino != os.stat(old / name).st_ino
+        assert (site / name).read_bytes() == b""
+    for name in ("w/a.html", "w/b.html"):  # kept: links to the previous site's files
+        assert os.stat(site / name).st_ino == os.stat(old / name).st_ino
+    assert all((old / name).read_text("utf-8") == name for name in NAMES)
+
+
+def test_a_claimed_name_the_child_linked_already_becomes_the_builds(tmp_path: Path) -> None:
+    old, site = _old_site(tmp_path, NAMES), tmp_path / "new" / "site"
+    links = linker.start_links(old, site, NAMES)
+    assert links.finish() == frozenset(NAMES)  # linked before the claim
+    headstart.claim(site, ["index.html", "w/runbooks/r.html"])
+    _claimed_and_linked(old, site)
+
+
+def test_a_claimed_name_is_not_linked_afterwards(tmp_path: Path) -> None:
+    old, site = _old_site(tmp_path, NAMES), tmp_path / "new" / "site"
+    headstart.claim(site, ["index.html", "w/runbooks/r.html"])  # before the child links anything
+    links = linker.start_links(old, site, NAMES)
+    assert links.finish() == {"w/a.html", "w/b.html"}  # link() does not replace a claimed file
+    _claimed_and_linked(old, site)
+
+
+@pytest.mark.parametrize("child", ["running", "done", "none"])
+def test_letting_go_stops_the_child_and_clears_the_folder(tmp_path: Path, child: str) -> None:
+    old, site = _old_site(tmp_path, NAMES), tmp_path / "new" / "site"
+    links = linker.start_links(old, site, NAMES) if child != "none" else linker.BackgroundLinks(None, NAMES)
+    if child == "done":
+        links.finish()
+    headstart.let_go(links, site)
     assert not site.exists()
-
-
-@pytest.mark.parametrize("kept", [["w/a.html"], []])
-def test_settle_after_no_child_leaves_nothing(tmp_path: Path, kept: list[str]) -> None:
-    links = linker.BackgroundLinks(None, ["w/a.html"])
-    assert headstart.settle(links, tmp_path / "site", kept) == frozenset()
-    assert not (tmp_path / "site").exists()
+    assert all((old / name).read_text("utf-8") == name for name in NAMES)

@@ -27,7 +27,7 @@ from specgen.site import delta
 from specgen.site.cache import CACHE_DIR, SiteCache, open_cache
 from specgen.site.engine import build_pages
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
-from specgen.site.headstart import HeadStart, settle
+from specgen.site.headstart import HeadStart, claim, let_go
 from specgen.site.linker import BackgroundLinks, background_links, kept_page_files
 from specgen.site.pagerecord import PageRecord
 from specgen.site.pages import PORTFOLIO_PAGES, PageDef, PortfolioPageDef
@@ -309,7 +309,7 @@ def _run_mkdocs(
     site = staging / "site"
     if cache is None:
         if early is not None:
-            settle(early, site, ())
+            let_go(early, site)
         build_pages(prepared.config, root, prepared.files, site, jobs=jobs)
         (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         return site, 0, False
@@ -317,25 +317,31 @@ def _run_mkdocs(
     digests = delta.page_digests(prepared.files)
     plan = delta.plan(cache, output, key, digests)
     kept = kept_page_files(plan.reuse, plan.files) if plan is not None and plan.reuse and not in_place else []
-    # before mkdocs writes a file: the early links of the pages it does not keep are gone
-    linked_early = settle(early, site, kept) if early is not None else None
+    if early is not None and not kept:  # nothing of the previous site is kept
+        let_go(early, site)
+        early = None
+    keep = frozenset(kept)
+    if early is not None:  # before mkdocs writes a page, no page it writes is, or will be, a link
+        claim(site, [name for name in early.names if name not in keep])
     reused: dict[str, PageRecord] = {}
     linked: frozenset[str] = frozenset()
     if plan is not None:
         plugin = cache_plugin(cache, root, prepared.config, nav_key=plan.nav_key)
-        # the kept pages' files (unless linked early), linked into the new site by a child
-        # process while this one builds the others
-        with background_links(output, site, kept if linked_early is None else []) as links:
+        # the kept pages' files, linked into the new site by a child process while this one
+        # builds the others (started here, or before the specs were loaded)
+        with background_links(output, site, kept if early is None else []) as links:
             _, records = build_pages(
                 prepared.config, root, prepared.files, site, plugins=[plugin], reuse=plan.reuse, cache=cache, jobs=jobs
             )
             if delta.navigation_changed(plan, records):
                 links.stop()
+                if early is not None:
+                    early.stop()
                 shutil.rmtree(site)
                 plan = None
             else:
                 reused = dict(plan.reuse)
-                linked = links.finish() if linked_early is None else linked_early
+                linked = links.finish() if early is None else early.finish() & keep
     if plan is None:
         plugin = cache_plugin(cache, root, prepared.config)
         _, records = build_pages(prepared.config, root, prepared.files, site, plugins=[plugin], cache=cache, jobs=jobs)

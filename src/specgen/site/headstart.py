@@ -10,11 +10,14 @@ from one minute to the next: an edit waited up to half a second for them.
 :func:`head_start` starts the links before the specs are loaded, from the
 previous build's manifest (:func:`specgen.site.delta.previous_pages`):
 every page the previous site has, in the staging folder the build will use.
-Loading, checking and rendering the specs (over a second at that size) then
-overlap them. Which of those pages are kept is known only later; before
-mkdocs writes anything, :func:`settle` waits for the child and removes the
-links of the pages that are not kept (rebuilt, or gone), so that no page is
-ever written through a link into the previous site.
+Loading, checking and rendering the specs (over a second at that size),
+then mkdocs' build, overlap them. Which of those pages are kept is known only
+once the pages are rendered. Before mkdocs writes anything, :func:`claim`
+makes each page it will write a new empty file of its own, removing the
+child's link where it already made one: ``link()`` never replaces a file,
+so the child cannot link it afterwards, and no page is ever written through
+a link into the previous site. A build that keeps nothing
+(:func:`let_go`) stops the child and clears the folder.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from specgen.site.errors import SiteBuildError
 from specgen.site.linker import BackgroundLinks, kept_page_files, start_links
 from specgen.site.staging import Staging, staging_folder
 
-__all__ = ["HeadStart", "head_start", "settle"]
+__all__ = ["HeadStart", "claim", "head_start", "let_go"]
 
 
 class HeadStart:
@@ -68,35 +71,34 @@ def head_start(output: Path, cache: SiteCache | None) -> Iterator[HeadStart | No
             links.stop()
 
 
-def settle(links: BackgroundLinks, site: Path, kept: Iterable[str]) -> frozenset[str]:
-    """Wait for the child started by :func:`head_start`, then remove from
-    ``site`` every file it linked that is not in ``kept`` (the files of the
-    pages the build keeps), and the folders that leaves empty. Returns the
-    files of ``kept`` it linked. A child that failed may have linked any of
-    its files without saying which: then ``site`` is removed whole, and the
-    carry after the build links what is kept. Raises :class:`SiteBuildError`
-    when a link cannot be removed."""
-    linked = links.finish()
-    keep = frozenset(kept)
+def claim(site: Path, names: Iterable[str]) -> None:
+    """Make each of ``names`` (files of ``site`` the build is about to write)
+    a new empty file of its own, whether or not the child started by
+    :func:`head_start` linked it yet: the child's ``link()`` of a name that
+    exists fails, so once this returns none of them is, or will be, a link
+    into the previous site. Raises :class:`SiteBuildError` when one cannot be
+    made."""
     try:
-        if not linked or not keep:
-            _remove(site)
-            return frozenset()
-        folders: set[str] = set()
-        for name in linked - keep:
-            os.unlink(site / name)
-            folder = name.rpartition("/")[0]
-            while folder and folder not in folders:
-                folders.add(folder)
-                folder = folder.rpartition("/")[0]
-        for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):  # the deepest first
-            if not any((site / folder).iterdir()):  # else a kept page is in it
-                os.rmdir(site / folder)
-    except OSError as exc:  # the build cannot go on over links it cannot remove
+        for name in names:
+            path = site / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            while True:
+                try:
+                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+                    break
+                except FileExistsError:  # linked by the child: this name is the build's
+                    os.unlink(path)
+    except OSError as exc:
+        raise SiteBuildError(f"cannot prepare {site} for the pages to build: {exc}") from exc
+
+
+def let_go(links: BackgroundLinks, site: Path) -> None:
+    """Stop the child started by :func:`head_start` and remove what it linked
+    into ``site``: the build keeps no page of the previous site. Raises
+    :class:`SiteBuildError` when the folder cannot be removed."""
+    links.stop()
+    try:
+        if site.exists() or site.is_symlink():
+            shutil.rmtree(site)
+    except OSError as exc:
         raise SiteBuildError(f"cannot clear the staging folder {site}: {exc}") from exc
-    return linked & keep
-
-
-def _remove(folder: Path) -> None:
-    if folder.exists() or folder.is_symlink():
-        shutil.rmtree(folder)

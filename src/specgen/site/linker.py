@@ -76,7 +76,8 @@ class BackgroundLinks:
 
     def __init__(self, process: subprocess.Popen[bytes] | None, names: list[str]) -> None:
         self._process = process
-        self._names = names
+        self.names = names
+        """The files it was given to link."""
         self.linked: frozenset[str] = frozenset()
         """The files linked, once :meth:`finish` returned."""
 
@@ -89,7 +90,7 @@ class BackgroundLinks:
         out, _ = process.communicate()
         if process.returncode == 0:
             failed = set(out.split(_SEP)) if out else set()
-            self.linked = frozenset(n for n in self._names if os.fsencode(n) not in failed)
+            self.linked = frozenset(n for n in self.names if os.fsencode(n) not in failed)
         return self.linked
 
     def stop(self) -> None:
