@@ -198,10 +198,10 @@ def build_site(
         _check_replaceable(keep_sources, SOURCES_MARKER, force)
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(output)
-    begun = head is not None and not head.taken and head.output == output
-    if head is not None and begun:
-        head.taken = True
-    staged = nullcontext(head.staging) if head is not None and begun else staging_folder(output)
+    begun = head if head is not None and not head.taken and head.output == output else None
+    if begun is not None:
+        begun.taken = True
+    staged = nullcontext(begun.staging) if begun is not None else staging_folder(output)
     with frozen_heap(), staged as staging:
         try:
             result = _build_in(
@@ -217,7 +217,7 @@ def build_site(
                 cache,
                 jobs,
                 in_place,
-                head.links if head is not None and begun else None,
+                begun.links if begun is not None else None,
             )
             folder = cache.path.parent if isinstance(cache, SiteCache) else cache
             staging.trash = folder / "trash" if folder is not None else None
