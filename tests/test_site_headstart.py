@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from specgen.cli import site_commands
-from specgen.site import headstart, linker
+from specgen.site import delta, headstart, linker
+from specgen.site.cache import open_cache
 from tests.site_support import file_digests
 
 SPEC = "specs/credit-decision-assistant.yml"
@@ -202,3 +203,31 @@ def test_letting_go_stops_the_child_and_clears_the_folder(tmp_path: Path, child:
     headstart.let_go(links, site)
     assert not site.exists()
     assert all((old / name).read_text("utf-8") == name for name in NAMES)
+
+
+@pytest.mark.parametrize(
+    "name", ["../outside.html", "/tmp/outside.html", "w/../../outside.html", "w/./x.html", "w//x.html", "a\0../x.html"]
+)
+def test_a_record_naming_files_outside_the_site_links_nothing_early(
+    run, example_tree: Path, monkeypatch, name: str
+) -> None:
+    """The links begin before the cache's record of the site is checked
+    against the folder: a record whose names lead out of the folder (a
+    damaged or planted cache) starts nothing, and the build finds it wrong."""
+    _build(run, example_tree)
+    cache = open_cache(example_tree / ".specgen-cache")
+    key = delta._manifest_key(example_tree / "site")
+    manifest = cache.get(key)
+    manifest["pages"][name.removesuffix(".html") + ".md"] = "0" * 64
+    manifest["files"][name] = [1, 1, 1]
+    cache.put(key, manifest)
+    cache.commit(prune=False)
+    cache.close()
+    started: list[int] = []
+    real = headstart.start_links
+    monkeypatch.setattr(headstart, "start_links", lambda *a: started.append(1) or real(*a))
+    _replace(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    _build(run, example_tree)
+    assert started == []
+    assert not (example_tree / "outside.html").exists()
+    _same_as_clean(run, example_tree)

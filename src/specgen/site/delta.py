@@ -239,9 +239,19 @@ def previous_pages(cache: SiteCache, output: Path) -> tuple[list[str], list[str]
     it keeps is still :func:`plan`'s to say."""
     manifest = cache.get(_manifest_key(output))
     try:
-        return [str(p) for p in manifest["pages"]], [str(f) for f in manifest["files"]]
+        pages, files = [str(p) for p in manifest["pages"]], [str(f) for f in manifest["files"]]
     except (KeyError, TypeError):
         return None
+    # the files under a folder, as a build records them: no name may lead out of it (the links
+    # are made before the manifest is checked against the folder)
+    return (pages, files) if all(_inside(name) for name in (*pages, *files)) else None
+
+
+def _inside(name: str) -> bool:
+    """Whether ``name`` is a relative POSIX path that stays in its folder."""
+    if not name or name.startswith("/") or "\\" in name or "\0" in name:
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
 def navigation_changed(delta: Delta, records: Mapping[str, PageRecord]) -> bool:
