@@ -5,7 +5,7 @@ page it keeps from the previous site: at 1,000 specs, 12,000 hard links in
 2,000 folders (:mod:`specgen.site.linker`). Started once the build knew which
 pages it keeps, the child process linking them overlapped only mkdocs' own
 build, about 0.4 s, and the links took 0.2 to 1.8 s on the same machine
-from one minute to the next: an edit waited up to half a second for them.
+from one minute to the next: an edit waited up to 1.3 s for them.
 
 :func:`head_start` starts the links before the specs are loaded, from the
 previous build's manifest (:func:`specgen.site.delta.previous_pages`):
