@@ -231,3 +231,34 @@ def test_a_record_naming_files_outside_the_site_links_nothing_early(
     assert started == []
     assert not (example_tree / "outside.html").exists()
     _same_as_clean(run, example_tree)
+
+
+def test_claims_made_while_the_child_links_are_the_builds_every_time(tmp_path: Path) -> None:
+    """The race for real: names are claimed while the child links, some
+    before it reaches them and some after, in whatever order the two
+    processes get there."""
+    import random
+    import time
+
+    rng = random.Random(34)
+    names = [f"w{i // 12:03}/{'runbooks/' if i % 12 > 8 else ''}p{i}.html" for i in range(3000)]
+    old = _old_site(tmp_path, names)
+    orders = set()
+    for round_ in range(6):
+        site = tmp_path / f"new{round_}" / "site"
+        claimed = rng.sample(names, 200)
+        links = linker.start_links(old, site, names)
+        deadline = time.monotonic() + 10
+        while not (site / names[len(names) // 3]).exists() and time.monotonic() < deadline:
+            time.sleep(0.001)  # the child is a third of the way
+        headstart.claim(site, claimed)
+        linked = links.finish()
+        assert linked, "the child ran"
+        orders |= {name in linked for name in claimed}  # linked before its claim, or claimed first
+        for name in claimed:
+            assert os.stat(site / name).st_ino != os.stat(old / name).st_ino
+            assert (site / name).read_bytes() == b""
+        for name in set(names) - set(claimed):
+            assert os.stat(site / name).st_ino == os.stat(old / name).st_ino
+    assert orders == {True, False}, "both orders of the race were met"
+    assert all((old / name).read_text("utf-8") == name for name in names)
