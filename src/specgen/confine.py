@@ -16,7 +16,7 @@ from pathlib import Path
 
 from specgen.errors import SpecgenError
 
-__all__ = ["OutsideProject", "check_within", "is_utf8_name", "is_within", "name_refusal", "refusal"]
+__all__ = ["OutsideProject", "check_within", "escapes", "is_utf8_name", "is_within", "name_refusal", "refusal"]
 
 
 class OutsideProject(SpecgenError):
@@ -30,6 +30,18 @@ def is_within(path: Path, roots: Iterable[Path]) -> bool:
         return any(target.is_relative_to(root.resolve()) for root in roots)
     except (OSError, RuntimeError):  # a link loop: not a project file
         return False
+
+
+def escapes(name: str) -> bool:
+    """Whether a relative path read from outside (an archive entry, the build
+    cache's record of a site) could lead out of the folder it is joined to:
+    absolute, climbing out with '..', or not plain POSIX."""
+    if not name or name.startswith(("/", "\\")) or "\\" in name or "\0" in name:
+        return True
+    if len(name) > 1 and name[1] == ":":  # a Windows drive: C:...
+        return True
+    parts = name.rstrip("/").split("/")
+    return any(part in ("", ".", "..") for part in parts)
 
 
 def _shown(path: Path | str) -> str:

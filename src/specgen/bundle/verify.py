@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from specgen.bundle.manifest import MANIFEST, MAX_MANIFEST_BYTES, PREFIX, Manifest, ManifestError, parse_manifest
+from specgen.confine import escapes
 from specgen.errors import SpecgenError
 
 __all__ = [
@@ -146,16 +147,6 @@ def open_regular(path: Path) -> BinaryIO:
 
 
 # ---------------------------------------------------------------- entries
-
-
-def _unsafe(name: str) -> bool:
-    """True for a path that is absolute, climbs out with '..', or is not plain POSIX."""
-    if not name or name.startswith(("/", "\\")) or "\\" in name or "\0" in name:
-        return True
-    if len(name) > 1 and name[1] == ":":  # a Windows drive: C:...
-        return True
-    parts = name.rstrip("/").split("/")
-    return any(part in ("", ".", "..") for part in parts)
 
 
 def _is_symlink(info: zipfile.ZipInfo) -> bool:
@@ -273,7 +264,7 @@ def _verify(archive: zipfile.ZipFile, result: Verification) -> None:
     for info in archive.infolist():
         name = info.filename
         reason = _not_regular(info)
-        if _unsafe(name) or _is_symlink(info):
+        if escapes(name) or _is_symlink(info):
             result.unsafe.append(name)
         elif name in seen:
             result.unsafe.append(f"{name} (stored twice)")
@@ -289,7 +280,7 @@ def _verify(archive: zipfile.ZipFile, result: Verification) -> None:
         return
     result.manifest = manifest
     listed = manifest.listed()
-    result.unsafe += [PREFIX + name for name in listed if _unsafe(name)]
+    result.unsafe += [PREFIX + name for name in listed if escapes(name)]
     present: set[str] = set()
     budget = MAX_TOTAL_BYTES
     for info in regular:

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from specgen.confine import escapes
 from specgen.gcpause import paused_gc
 from specgen.site.cache import FORMAT, SiteCache, digest, tool_versions
 from specgen.site.engine import SiteFiles
@@ -244,14 +245,7 @@ def previous_pages(cache: SiteCache, output: Path) -> tuple[list[str], list[str]
         return None
     # the files under a folder, as a build records them: no name may lead out of it (the links
     # are made before the manifest is checked against the folder)
-    return (pages, files) if all(_inside(name) for name in (*pages, *files)) else None
-
-
-def _inside(name: str) -> bool:
-    """Whether ``name`` is a relative POSIX path that stays in its folder."""
-    if not name or name.startswith("/") or "\\" in name or "\0" in name:
-        return False
-    return all(part not in ("", ".", "..") for part in name.split("/"))
+    return None if any(escapes(name) for name in (*pages, *files)) else (pages, files)
 
 
 def navigation_changed(delta: Delta, records: Mapping[str, PageRecord]) -> bool:
