@@ -47,6 +47,7 @@ from specgen.spec.loader import Portfolio
 
 if TYPE_CHECKING:
     from specgen.rules import PortfolioReport
+    from specgen.site.mkcache import CachePlugin
     from specgen.site.warm import Warm
 
 __all__ = [
@@ -166,6 +167,7 @@ def build_site(
     jobs: int | None = None,
     in_place: bool = False,
     head: HeadStart | None = None,
+    seed: Path | None = None,
 ) -> BuildResult:
     """Build the handover site into ``output``, atomically.
 
@@ -186,8 +188,13 @@ def build_site(
     may see some of them new and some old. Nothing is moved before the build
     has succeeded, and a full build still swaps. ``head``: this build of
     ``output`` begun before the specs were loaded
-    (:func:`specgen.site.headstart.head_start`), whose staging folder it uses. Raises
-    :class:`InvalidPortfolio`, :class:`OutputNotOurs` or :class:`SiteBuildError`.
+    (:func:`specgen.site.headstart.head_start`), whose staging folder it uses.
+    ``seed``: another site built through the same cache
+    (:func:`specgen.site.delta.latest_site`), whose unchanged pages the build
+    links in when ``output`` has no site of its own to keep them from (the
+    preview's first build, from the last ``specgen build``); the result is
+    the same site either way. Raises :class:`InvalidPortfolio`,
+    :class:`OutputNotOurs` or :class:`SiteBuildError`.
     """
     if not portfolio.ok:
         raise InvalidPortfolio(portfolio.diagnostics)
@@ -218,6 +225,7 @@ def build_site(
                 jobs,
                 in_place,
                 begun.links if begun is not None else None,
+                seed,
             )
             folder = cache.path.parent if isinstance(cache, SiteCache) else cache
             staging.trash = folder / "trash" if folder is not None else None
@@ -241,6 +249,7 @@ def _build_in(
     jobs: int | None,
     in_place: bool,
     early: BackgroundLinks | None,
+    seed: Path | None = None,
 ) -> BuildResult:
     """Build in ``staging`` and swap the result in (see :func:`build_site`)."""
     started = time.perf_counter()
@@ -261,7 +270,7 @@ def _build_in(
         if keep_sources is not None:  # before mkdocs, which lets go of the pages' text as it goes
             write_project(prepared, staging / "kept-sources")
         rendered = time.perf_counter()
-        site, kept_pages, patch = _run_mkdocs(prepared, root, staging, output, cache, jobs, in_place, early)
+        site, kept_pages, patch = _run_mkdocs(prepared, root, staging, output, cache, jobs, in_place, early, seed)
         built = time.perf_counter()
         _check_replaceable(output, MARKER, force)
         if patch:
@@ -296,6 +305,7 @@ def _run_mkdocs(
     jobs: int | None,
     in_place: bool = False,
     early: BackgroundLinks | None = None,
+    seed: Path | None = None,
 ) -> tuple[Path, int, bool]:
     """Run mkdocs into ``staging/site``: only the changed pages when the
     previous site allows (:mod:`specgen.site.delta`). Returns the folder, how
@@ -303,7 +313,8 @@ def _run_mkdocs(
     only the files to move into ``output`` (with ``in_place``, when pages
     were kept) rather than the whole site. ``early``: the previous site's
     pages being linked into ``staging/site`` since before the specs were
-    loaded (:mod:`specgen.site.headstart`)."""
+    loaded (:mod:`specgen.site.headstart`); ``seed``: another site to keep
+    pages from when ``output``'s own cannot be (see :func:`build_site`)."""
     from specgen.site.mkcache import cache_plugin  # imports mkdocs: only when building
 
     site = staging / "site"
@@ -316,7 +327,10 @@ def _run_mkdocs(
     key = delta.site_key(prepared.config, prepared.files, prepared.theme)
     digests = delta.page_digests(prepared.files)
     plan = delta.plan(cache, output, key, digests)
-    kept = kept_page_files(plan.reuse, plan.files) if plan is not None and plan.reuse and not in_place else []
+    if plan is None and seed is not None and early is None and seed.resolve() != output.resolve():
+        plan = delta.plan(cache, seed, key, digests)  # its pages linked in, the whole site swapped in
+    moving = plan is not None and in_place and plan.output == output  # only the files written move into output
+    kept = kept_page_files(plan.reuse, plan.files) if plan is not None and plan.reuse and not moving else []
     if early is not None and not kept:  # nothing of the previous site is kept
         let_go(early, site)
         early = None
@@ -329,7 +343,7 @@ def _run_mkdocs(
         plugin = cache_plugin(cache, root, prepared.config, nav_key=plan.nav_key)
         # the kept pages' files, linked into the new site by a child process while this one
         # builds the others (started here, or before the specs were loaded)
-        with background_links(output, site, kept if early is None else []) as links:
+        with background_links(plan.output, site, kept if early is None else []) as links:
             _, records = build_pages(
                 prepared.config, root, prepared.files, site, plugins=[plugin], reuse=plan.reuse, cache=cache, jobs=jobs
             )
@@ -343,12 +357,29 @@ def _run_mkdocs(
                 reused = dict(plan.reuse)
                 linked = links.finish() if early is None else early.finish() & keep
     if plan is None:
-        plugin = cache_plugin(cache, root, prepared.config)
-        _, records = build_pages(prepared.config, root, prepared.files, site, plugins=[plugin], cache=cache, jobs=jobs)
-    (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # before carrying: never written through a link
-    patch = plan is not None and in_place
+        plugin, records = _build_all(prepared, root, site, cache, jobs)
+    else:
+        (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # before carrying: never written through a link
+    patch = plan is not None and moving
     stats = None
     if plan is not None:  # the kept pages' files: linked into the new site, or left where they are
-        stats = delta.moved_in(plan, site) if patch else delta.carry(plan, site, linked)
-    delta.remember(cache, output, site, key, digests, records, reused, stats, plugin[1].nav_key)
+        try:
+            stats = delta.moved_in(plan, site) if patch else delta.carry(plan, site, linked)
+        except OSError:  # the site they come from was removed or replaced meanwhile: build every page
+            shutil.rmtree(site)
+            plan, reused, patch = None, {}, False
+            plugin, records = _build_all(prepared, root, site, cache, jobs)
+    delta.remember(cache, output, site, key, digests, records, reused, stats, plugin[1].nav_key, latest=not in_place)
     return site, len(reused), patch
+
+
+def _build_all(
+    prepared: Prepared, root: Path, site: Path, cache: SiteCache, jobs: int | None
+) -> tuple[tuple[str, CachePlugin], dict[str, PageRecord]]:
+    """Build every page into ``site`` (with the cache's help); its plugin and the pages' records."""
+    from specgen.site.mkcache import cache_plugin
+
+    plugin = cache_plugin(cache, root, prepared.config)
+    _, records = build_pages(prepared.config, root, prepared.files, site, plugins=[plugin], cache=cache, jobs=jobs)
+    (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    return plugin, records

@@ -43,9 +43,21 @@ from specgen.site.cache import FORMAT, SiteCache, digest, tool_versions
 from specgen.site.engine import SiteFiles
 from specgen.site.pagerecord import PageRecord
 
-__all__ = ["Delta", "carry", "moved_in", "navigation_changed", "page_digests", "plan", "remember", "site_key"]
+__all__ = [
+    "Delta",
+    "carry",
+    "latest_site",
+    "moved_in",
+    "navigation_changed",
+    "page_digests",
+    "plan",
+    "remember",
+    "site_key",
+]
 
 _MANIFEST = "site-manifest"
+_LATEST = digest("latest site")
+"""Where the cache says which folder :func:`remember` last recorded with ``latest``."""
 _INDEX = "search/search_index.json"
 _TAIL = b"]}"
 
@@ -303,6 +315,7 @@ def remember(
     reused: Mapping[str, PageRecord],
     stats: Mapping[str, tuple[int, int, int]] | None = None,
     nav_key: str | None = None,
+    latest: bool = False,
 ) -> None:
     """Store the manifest of the site built in ``site``, to be swapped into
     ``output`` (``reused``: the records the build took from the cache;
@@ -310,7 +323,9 @@ def remember(
     ``records``: every page's, in the order of the search index; ``nav_key``:
     the digest of its navigation, without which the next build is a full one). A page's
     search entries are not stored with its record: the next build cuts them
-    from this site's search index (the manifest says where each page's are)."""
+    from this site's search index (the manifest says where each page's are).
+    With ``latest``, ``output`` becomes the site :func:`latest_site` names: a
+    published one (``specgen build``'s), not a preview's folder of its own."""
     layout = _search_layout(site, records)
     # no search index laid out as specgen writes it, or no navigation digest: the next build is a full one
     if layout is None or nav_key is None:
@@ -325,3 +340,14 @@ def remember(
     files = {p: list(s) for p, s in (stats or _stats(site)).items()}
     manifest = {"key": key, "pages": dict(digests), "files": files, "search": layout, "nav": nav_key}
     cache.put(_manifest_key(output), manifest)
+    if latest:
+        cache.put(_LATEST, str(output.resolve()))
+
+
+def latest_site(cache: SiteCache) -> Path | None:
+    """The site last built with ``latest`` (:func:`remember`) through this
+    cache, where a build of another folder may take its unchanged pages from
+    (the preview's first build, from the last ``specgen build``); None: none
+    recorded. Whether it still is as recorded is :func:`plan`'s to check."""
+    found = cache.get(_LATEST)
+    return Path(found) if isinstance(found, str) and Path(found).is_absolute() else None

@@ -31,6 +31,7 @@ from specgen.errors import UsageError
 from specgen.gcpause import frozen_heap
 from specgen.site.build import BuildResult, build_site, open_build_cache
 from specgen.site.cache import SiteCache
+from specgen.site.delta import latest_site
 from specgen.site.errors import SiteError
 from specgen.site.mkdocs import mkdocs_log
 from specgen.site.warm import Warm
@@ -324,6 +325,8 @@ class Preview:
                     user_templates=self._user_templates,
                     cache=cache,
                     in_place=True,
+                    # its first build takes the unchanged pages of the last `specgen build`
+                    seed=latest_site(cache) if cache is not None else None,
                 )
                 outcome = PreviewBuild(True, result=result)
         except SiteError as exc:
