@@ -236,7 +236,9 @@ class Preview:
     shallow clone, a setting: what the history pages show; git's other
     writes, such as an editor refreshing the index, are no change). A failed
     rebuild keeps the last good site, shows its problems over it and reports
-    through ``on_build``.
+    through ``on_build``. With a ``cache``, the first build takes the pages
+    that did not change from the site the last ``specgen build`` made through
+    it (:func:`specgen.site.delta.latest_site`), linked, never written through.
 
     The port is bound here: :class:`ServeError` when it cannot be (port 0
     picks a free one; :attr:`url` says which)."""
