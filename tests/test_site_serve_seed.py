@@ -173,3 +173,42 @@ def test_a_published_site_removed_while_the_preview_links_it_gives_a_full_build(
         assert _digest(preview.site_dir) == _clean(run, tree)
     finally:
         preview.shutdown()
+
+
+STEPS = 14
+
+
+@pytest.mark.slow
+def test_previews_started_from_published_sites_equal_clean_builds_over_random_edits(run, tree: Path) -> None:
+    """A seeded random sequence of edits; after each, either the published site is
+    rebuilt and a new preview starts from it, or the running preview rebuilds; the
+    preview's site equals a clean build every time, and the published site is
+    never changed by a preview."""
+    rng = random.Random(SEED + 11)
+    edits = Tree(tree, rng)
+    kinds = ["text"] * 5 + ["title", "add", "remove", "rename", "template", "project"]
+    site = _published(run, tree)
+    published = _digest(site), _inodes(site)
+    preview = _preview(tree, [])
+    done: list[str] = []
+    seeded: list[tuple[int, int]] = []
+    try:
+        assert preview.build().ok
+        for step in range(STEPS):
+            done.append(getattr(edits, rng.choice(kinds))())
+            if rng.random() < 0.5:  # publish, then a new preview starts from it
+                preview.shutdown()
+                published = _digest(_published(run, tree)), _inodes(site)
+                preview = _preview(tree, [])
+                first = preview.build()
+                assert first.ok and first.result is not None, (done, first.lines())
+                seeded.append((first.result.kept_pages, first.result.pages))
+            else:
+                assert preview.build().ok, done
+            assert _digest(preview.site_dir) == _clean(run, tree), (step, done)
+            assert (_digest(site), _inodes(site)) == published, (step, done)
+    finally:
+        preview.shutdown()
+    # every new preview started from the published site, all of it
+    assert len(seeded) >= 3 and all(kept == pages for kept, pages in seeded), seeded
+    assert len(set(done)) > 6, done
