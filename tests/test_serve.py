@@ -262,3 +262,20 @@ def test_hidden_folders_are_not_watched(example_tree: Path, start: Callable[...,
     assert not [line for line in said if "built " in line], said
     _set_stage(example_tree, "limited_rollout")
     server.wait_for("built ")
+
+
+def test_a_preview_started_after_a_build_says_it_rebuilt_nothing_and_the_next_build_too(
+    example_tree: Path, run: Callable[..., Any], start: Callable[..., Server]
+) -> None:
+    built = run("build", "specs", "-o", "site", cwd=example_tree)
+    assert built.exit_code == 0, built.output
+    pages = int(re.search(r"(\d+) pages for", built.output).group(1))
+    server = start("specs")  # started once its first build is done: it says so before it serves
+    assert any(f"built {pages} pages in" in line and f"; 0 of {pages} pages rebuilt" in line for line in server.seen), (
+        server.seen
+    )
+    status, page = server.get("/index.html")
+    assert status == 200 and "<html" in page
+    server.stop()
+    again = run("build", "specs", "-o", "site", cwd=example_tree)  # the preview left the build's record in place
+    assert again.exit_code == 0 and f"0 of {pages} pages rebuilt" in again.output, again.output

@@ -213,7 +213,11 @@ def serve(
         if outcome.ok and outcome.result is not None:
             for note in outcome.result.notes:
                 _emit(note, err=True)
-            _emit(f"built {outcome.result.pages} pages in {outcome.result.seconds:.1f}s", err=True)
+            result = outcome.result
+            rebuilt = ""
+            if result.kept_pages:  # the rest kept from the last build (or, the first time, from `specgen build`'s)
+                rebuilt = f"; {result.pages - result.kept_pages} of {result.pages} pages rebuilt"
+            _emit(f"built {result.pages} pages in {result.seconds:.1f}s{rebuilt}", err=True)
         else:
             kept = "still serving the last good site" if outcome.last_good else "no site yet"
             kept += ", the problems are shown in the browser"
