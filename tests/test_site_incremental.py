@@ -184,14 +184,18 @@ def test_an_unchanged_site_is_taken_from_the_cache(run, example_tree: Path) -> N
     assert "the rest reused from the cache" in again.output
 
 
-@pytest.mark.parametrize("damage", ["garbage", "foreign", "entry", "spec entry"])
-def test_a_corrupt_or_foreign_cache_is_discarded_with_a_note(run, example_tree: Path, damage: str) -> None:
+@pytest.mark.parametrize("damage", ["garbage", "foreign", "entry", "spec entry", "another user"])
+def test_a_corrupt_or_foreign_cache_is_discarded_with_a_note(
+    run, example_tree: Path, damage: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     assert run("build", "specs", "-o", "clean", "--no-cache", cwd=example_tree).exit_code == 0
     assert not (example_tree / CACHE_DIR).exists(), "--no-cache writes no cache"
     assert run("build", "specs", "-o", "site", cwd=example_tree).exit_code == 0
     path = example_tree / CACHE_DIR / CACHE_FILE
     if damage == "garbage":
         path.write_bytes(b"not a database at all" * 100)
+    elif damage == "another user":  # the same cache, read by a user whose key did not make it
+        monkeypatch.setenv("SPECGEN_CACHE_HOME", str(tmp_path / "another-user"))
     else:
         with sqlite3.connect(path) as db:
             if damage == "foreign":

@@ -5,10 +5,14 @@ One SQLite file, ``.specgen-cache/site.sqlite3`` beside the project file,
 maps keys (SHA-256 of every input of a step, see :mod:`specgen.site.mkcache`)
 to values: zlib-compressed JSON, or bytes stored as they are (a validated
 spec's JSON, which pydantic reads straight from them: unpacking it from a
-compressed JSON string cost more than validating it). It stamps itself with its format and the
+compressed JSON string cost more than validating it). It stamps itself with its format, the
 versions of specgen, mkdocs, mkdocs-material, Python-Markdown,
-pymdown-extensions, Jinja and Python; a cache stamped otherwise, or one that
-cannot be read, is discarded with a one-line note and rebuilt, never trusted.
+pymdown-extensions, Jinja and Python, and a mark only the user who made it
+can make (:func:`specgen.usercache.owner_mark`: a cache that came with the
+project, from a pull request or an archive, could otherwise say what any
+spec validates to and what any page shows); a cache stamped otherwise, or
+one that cannot be read, is discarded with a one-line note and rebuilt,
+never trusted.
 Entries a build computes are committed only when the build succeeds (an
 open transaction until then), and a full build drops the entries it did
 not use, so the cache holds about one build (a build that keeps pages from
@@ -48,12 +52,15 @@ __all__ = ["CACHE_DIR", "CACHE_FILE", "FORMAT", "SiteCache", "digest", "open_cac
 
 CACHE_DIR = ".specgen-cache"
 """The cache folder, beside the project file (ignored by git)."""
-FORMAT = "specgen-site-cache 2"
+FORMAT = "specgen-site-cache 3"
 """Changed whenever the keys or values change meaning."""
 
 
 def _stamp() -> dict[str, str]:
-    return {"format": FORMAT, "versions": tool_versions()}
+    from specgen.usercache import owner_mark
+
+    mark = owner_mark()
+    return {"format": FORMAT, "versions": tool_versions(), "owner": mark if mark is not None else ""}
 
 
 def digest(*parts: str | bytes) -> str:

@@ -4,6 +4,7 @@ value. What is stored in it, and when, is :mod:`specgen.site.cache`."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
 import shutil
@@ -87,7 +88,8 @@ def create(path: Path, stamp: dict[str, str]) -> sqlite3.Connection:
 
 def check(db: sqlite3.Connection, stamp: dict[str, str]) -> None:
     """Raise :class:`Unreadable` unless ``db`` is a cache stamped with ``stamp``
-    (``format`` and ``versions``)."""
+    (``format``, ``versions`` and ``owner``, the user's mark: empty when
+    there is no key to make it with, and then no cache is trusted)."""
     try:
         meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
         db.execute("SELECT key, value FROM entries LIMIT 1").fetchall()
@@ -97,6 +99,10 @@ def check(db: sqlite3.Connection, stamp: dict[str, str]) -> None:
         raise Unreadable(f"it has another layout ({meta.get('format', 'none')!r}, expected {stamp['format']!r})")
     if meta.get("versions") != stamp["versions"]:
         raise Unreadable(f"it was made by other versions ({meta.get('versions')})")
+    if not stamp["owner"]:
+        raise Unreadable("no key in the user's cache folder ($SPECGEN_CACHE_HOME) tells whether it was made here")
+    if not hmac.compare_digest(meta.get("owner", ""), stamp["owner"]):
+        raise Unreadable("it was not made by this user's builds (it came with the project, or from elsewhere)")
 
 
 def busy(exc: BaseException) -> bool:
