@@ -84,8 +84,13 @@ _KEY_FILE = "owner.key"
 _KEY_BYTES = 32
 
 
-@functools.cache
+_MARKS: dict[Path, str] = {}
+"""Marks already made in this process, by folder (a failure is tried again next time)."""
+
+
 def _owner_mark(folder: Path) -> str | None:
+    if folder in _MARKS:
+        return _MARKS[folder]
     if not _own_folder(folder):
         return None
     path = folder / _KEY_FILE
@@ -104,7 +109,8 @@ def _owner_mark(folder: Path) -> str | None:
         return None
     if len(key) != _KEY_BYTES:  # being written by another build this instant, or damaged: trust nothing
         return None
-    return hmac.new(key, b"specgen build cache", hashlib.sha256).hexdigest()
+    mark = _MARKS[folder] = hmac.new(key, b"specgen build cache", hashlib.sha256).hexdigest()
+    return mark
 
 
 def owner_mark() -> str | None:
