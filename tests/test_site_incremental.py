@@ -184,7 +184,7 @@ def test_an_unchanged_site_is_taken_from_the_cache(run, example_tree: Path) -> N
     assert "the rest reused from the cache" in again.output
 
 
-@pytest.mark.parametrize("damage", ["garbage", "foreign", "entry", "spec entry", "another user"])
+@pytest.mark.parametrize("damage", ["garbage", "foreign", "entry", "spec entry", "compressed entry", "another user"])
 def test_a_corrupt_or_foreign_cache_is_discarded_with_a_note(
     run, example_tree: Path, damage: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -202,6 +202,13 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_a_note(
                 db.execute("UPDATE meta SET value = 'specgen 0.0.1' WHERE name = 'versions'")
             elif damage == "entry":  # every stored value replaced by bytes that are not a compressed entry
                 db.execute("UPDATE entries SET value = X'00ff00ff'")
+            elif damage == "compressed entry":  # one byte flipped inside each compressed page, step and record
+                rows = db.execute("SELECT key, value FROM entries WHERE substr(value, 1, 1) != X'00'").fetchall()
+                assert len(rows) > 20, "pages and mkdocs' steps are stored compressed"
+                for key, value in rows:
+                    at = len(value) // 2
+                    flipped = value[:at] + bytes([value[at] ^ 0x01]) + value[at + 1 :]
+                    db.execute("UPDATE entries SET value = ? WHERE key = ?", (flipped, key))
             else:  # one byte flipped in each validated spec (stored as bytes, not compressed)
                 rows = db.execute("SELECT key, value FROM entries WHERE substr(value, 1, 1) = X'00'").fetchall()
                 assert rows, "specs are stored as bytes"

@@ -3,9 +3,10 @@ was computed from.
 
 One SQLite file, ``.specgen-cache/site.sqlite3`` beside the project file,
 maps keys (SHA-256 of every input of a step, see :mod:`specgen.site.mkcache`)
-to values: zlib-compressed JSON, or bytes stored as they are (a validated
-spec's JSON, which pydantic reads straight from them: unpacking it from a
-compressed JSON string cost more than validating it). It stamps itself with its format, the
+to values: text (a page's HTML) or JSON data, compressed with Zstandard,
+or bytes stored as they are (a validated spec's JSON, which pydantic reads
+straight from them: unpacking it from a compressed JSON string cost more
+than validating it). It stamps itself with its format, the
 versions of specgen, mkdocs, mkdocs-material, Python-Markdown,
 pymdown-extensions, Jinja and Python, and a mark only the user who made it
 can make (:func:`specgen.usercache.owner_mark`: a cache that came with the
@@ -25,7 +26,6 @@ import hashlib
 import shutil
 import sqlite3
 import tempfile
-import zlib
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,7 +52,7 @@ __all__ = ["CACHE_DIR", "CACHE_FILE", "FORMAT", "SiteCache", "digest", "open_cac
 
 CACHE_DIR = ".specgen-cache"
 """The cache folder, beside the project file (ignored by git)."""
-FORMAT = "specgen-site-cache 3"
+FORMAT = "specgen-site-cache 4"
 """Changed whenever the keys or values change meaning."""
 
 
@@ -120,7 +120,7 @@ class SiteCache:
         try:
             row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
             value = None if row is None else decode_value(row[0])
-        except (sqlite3.Error, zlib.error, ValueError, TypeError) as exc:
+        except (sqlite3.Error, ValueError, TypeError) as exc:
             if not busy(exc):  # another build committing is no reason to discard the cache
                 self._broken(f"an entry cannot be read ({exc})")
             value = None
@@ -149,7 +149,7 @@ class SiteCache:
                     rows = self._db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk)
                     for key, value in rows:
                         found[key] = decode_value(value)
-            except (sqlite3.Error, zlib.error, ValueError, TypeError) as exc:
+            except (sqlite3.Error, ValueError, TypeError) as exc:
                 if not busy(exc):
                     self._broken(f"an entry cannot be read ({exc})")
                 found = {key: value for key, value in found.items() if key in self._new}
