@@ -11,23 +11,68 @@ not UTF-8 is refused too: the site, the zip and the manifest cannot hold it.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from specgen.errors import SpecgenError
 
-__all__ = ["OutsideProject", "check_within", "escapes", "is_utf8_name", "is_within", "name_refusal", "refusal"]
+__all__ = [
+    "OutsideProject",
+    "Resolver",
+    "check_within",
+    "escapes",
+    "is_utf8_name",
+    "is_within",
+    "name_refusal",
+    "refusal",
+]
 
 
 class OutsideProject(SpecgenError):
     """A file of the project is a link to a file outside it, or has a name that is not UTF-8."""
 
 
-def is_within(path: Path, roots: Iterable[Path]) -> bool:
-    """Whether ``path``, with every symbolic link followed, lies in one of ``roots`` (followed too)."""
+class Resolver:
+    """``Path.resolve()`` for many files of few folders, each folder resolved
+    once: a file that is not a symbolic link is its resolved folder joined
+    with its name, which is what ``resolve()`` makes of it with a look at
+    every part of the path. A link, a name such as ``..`` or a file that
+    cannot be looked at is resolved in full. Folders are remembered for the
+    resolver's life: make one per pass over a portfolio's files."""
+
+    __slots__ = ("_folders",)
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path] = {}
+
+    def folder(self, path: Path) -> Path:
+        """``path.resolve()``, remembered."""
+        found = self._folders.get(path)
+        if found is None:
+            found = self._folders[path] = path.resolve()
+        return found
+
+    def __call__(self, path: Path) -> Path:
+        """``path.resolve()``, with its folder's resolution remembered."""
+        if path.name in ("", ".", ".."):
+            return path.resolve()
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return path.resolve()
+        except (OSError, ValueError):  # not there, or not a name the system takes: as resolve() sees it
+            return path.resolve()
+        return self.folder(path.parent) / path.name
+
+
+def is_within(path: Path, roots: Iterable[Path], resolver: Resolver | None = None) -> bool:
+    """Whether ``path``, with every symbolic link followed, lies in one of
+    ``roots`` (followed too); ``resolver`` remembers the folders it resolved
+    (one per pass over many files)."""
+    resolve = resolver if resolver is not None else Resolver()
     try:
-        target = path.resolve()
-        return any(target.is_relative_to(root.resolve()) for root in roots)
+        target = resolve(path)
+        return any(target.is_relative_to(resolve.folder(root)) for root in roots)
     except (OSError, RuntimeError):  # a link loop: not a project file
         return False
 

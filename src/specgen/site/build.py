@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from specgen.confine import Resolver
 from specgen.gcpause import frozen_heap
 from specgen.site import delta
 from specgen.site.cache import CACHE_DIR, SiteCache, open_cache
@@ -143,7 +144,8 @@ def _check_inputs_outside(portfolio: Portfolio, output: Path, keep_sources: Path
     inputs = [ls.source.path for ls in portfolio.specs if ls.source.path is not None]
     if portfolio.project_source is not None and portfolio.project_source.path is not None:
         inputs.append(portfolio.project_source.path)
-    resolved = [p.resolve() for p in inputs]
+    resolve = Resolver()  # each folder resolved once for the pass over the inputs
+    resolved = [resolve(p) for p in inputs]
     for folder in [output] + ([keep_sources] if keep_sources is not None else []):
         within = folder.resolve()
         hit = next((p for p, r in zip(inputs, resolved, strict=True) if r.is_relative_to(within)), None)

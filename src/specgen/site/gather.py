@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from specgen import clock, derivation
+from specgen.confine import Resolver
 from specgen.spec.approvals import Attribution
 from specgen.spec.loader import LoadedSpec, Portfolio
 from specgen.spec.memo import Memo
@@ -76,6 +77,7 @@ def gather(portfolio: Portfolio, memo: Memo | None = None, jobs: int | None = 1)
     evidence: dict[str, SpecEvidence] = {}
     artefacts: dict[str, Path] = {}
     project, day = project_digest(portfolio.project), clock.today()
+    resolve = Resolver()  # each folder resolved once for the pass over its specs
     for loaded in portfolio.specs:
         spec_id, path = loaded.spec.id, loaded.source.path
         attributions[spec_id] = attribute(loaded, portfolio.project)
@@ -83,7 +85,7 @@ def gather(portfolio: Portfolio, memo: Memo | None = None, jobs: int | None = 1)
             histories[spec_id] = History(spec_id, spec_id, None)
             approvals[spec_id] = []
             continue
-        folder = path.resolve().parent
+        folder = resolve(path).parent
         if folder not in roots:
             roots[folder] = repo_root(folder)
         root = roots[folder]

@@ -11,6 +11,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from specgen.confine import Resolver
+
 __all__ = ["PROJECT_FILENAMES", "SPEC_SUFFIXES", "discover_spec_files", "display_name", "find_project_file"]
 
 PROJECT_FILENAMES = ("specgen.yml", "specgen.yaml")
@@ -66,12 +68,17 @@ def _walk(folder: Path, unreadable: list[str]) -> list[Path]:
     return sorted(found)
 
 
-def discover_spec_files(paths: Iterable[Path], unreadable: list[str] | None = None) -> tuple[list[Path], list[str]]:
+def discover_spec_files(
+    paths: Iterable[Path], unreadable: list[str] | None = None, resolver: Resolver | None = None
+) -> tuple[list[Path], list[str]]:
     """Spec files named or found (recursively, sorted) under folders.
 
     Returns the files and the paths that do not exist; folders that cannot be
-    listed are added to ``unreadable`` when given.
+    listed are added to ``unreadable`` when given. A file reached twice (by a
+    link, or named twice) is listed once; ``resolver`` finds out, remembering
+    the folders it resolved.
     """
+    resolve = resolver if resolver is not None else Resolver()
     files: list[Path] = []
     missing: list[str] = []
     failed: list[str] = [] if unreadable is None else unreadable
@@ -85,7 +92,7 @@ def discover_spec_files(paths: Iterable[Path], unreadable: list[str] | None = No
     seen: set[Path] = set()
     unique = []
     for f in files:
-        key = f.resolve()
+        key = resolve(f)
         if key not in seen:
             seen.add(key)
             unique.append(f)

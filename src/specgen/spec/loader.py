@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from specgen.confine import is_utf8_name, is_within, name_refusal, refusal
+from specgen.confine import Resolver, is_utf8_name, is_within, name_refusal, refusal
 from specgen.diagnostics import Diagnostic, Level, format_path
 from specgen.errors import SpecgenError
 from specgen.gcpause import paused_gc
@@ -144,14 +144,16 @@ def read_source(
     return (None, problems) if raw is None else parse_source(raw, display, path)
 
 
-def _read_bytes(path: Path, display: str, within: Sequence[Path] | None) -> tuple[bytes | None, list[Diagnostic]]:
+def _read_bytes(
+    path: Path, display: str, within: Sequence[Path] | None, resolver: Resolver | None = None
+) -> tuple[bytes | None, list[Diagnostic]]:
     if within is not None and not is_utf8_name(path):
         return None, [
             Diagnostic(
                 os.fsencode(display).decode("utf-8", "backslashreplace"), 1, 1, "", name_refusal(path), code="io"
             )
         ]
-    if within is not None and not is_within(path, within):
+    if within is not None and not is_within(path, within, resolver):
         return None, [Diagnostic(display, 1, 1, "", refusal(display), code="io")]
     try:
         size = path.stat().st_size
@@ -276,7 +278,8 @@ def _read_portfolio(
         project_path = None
     project, project_source, diagnostics = load_project(project_path)
     unreadable: list[str] = []
-    files, missing = discover_spec_files(as_paths, unreadable)
+    resolver = Resolver()  # each folder resolved once for the pass over its files
+    files, missing = discover_spec_files(as_paths, unreadable, resolver)
     portfolio = Portfolio(project, project_source, diagnostics=list(diagnostics), paths=[str(p) for p in as_paths])
     if diagnostics:  # one broken project file, not one error per reference to a person or role it defines
         portfolio.project_valid = False
@@ -304,7 +307,7 @@ def _read_portfolio(
     pending: list[tuple[Path, str, bytes]] = []
     for file in files:
         portfolio.files.append(name := display_name(file))
-        raw, problems = _read_bytes(file, name, within)
+        raw, problems = _read_bytes(file, name, within, resolver)
         portfolio.diagnostics.extend(problems)
         if hit := recall(memo, raw, name):
             slots.append(LoadedSpec(hit[0], _RestoredSource(file, name, hit[2], None, hit[1])))
