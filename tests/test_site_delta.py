@@ -304,3 +304,54 @@ def test_a_build_that_keeps_pages_uses_but_never_stores_under_the_last_navigatio
     assert redone.computed == again.computed + rebuilt, (
         "the edited pages' theme was stored under an unvouched navigation"
     )
+
+
+_HEAD = b'{"config":{"lang":["en"]},"docs":['
+_PIECES = {
+    "a.md": b'{"location":"a.html","text":"x"},{"location":"a.html#b","text":"y"}',
+    "e.md": b"",
+    "c.md": b'{"c":3}',
+}
+
+
+def _index_of(tmp_path: Path, body: bytes) -> Path:
+    site = tmp_path / "site"
+    (site / "search").mkdir(parents=True)
+    (site / "search" / "search_index.json").write_bytes(_HEAD + body + b"]}")
+    return site
+
+
+@pytest.mark.parametrize(
+    "lengths",
+    [
+        pytest.param({"a.md": 1}, id="cut inside an entry"),
+        pytest.param({"c.md": 8}, id="past the end"),
+        pytest.param({"c.md": 10}, id="past the file"),
+        pytest.param({"c.md": 6}, id="short of the end"),
+        pytest.param({"a.md": len(_PIECES["a.md"]) + 1}, id="over the comma"),
+        pytest.param({"e.md": -1}, id="negative"),
+        pytest.param({"e.md": 5}, id="an empty page given bytes"),
+    ],
+)
+def test_search_chunks_are_cut_exactly_or_not_at_all(tmp_path: Path, lengths: dict[str, int]) -> None:
+    """The pieces of the previous index are views of it, each a page's whole
+    entries; a layout that does not fit the file to the byte gives none."""
+    from specgen.site import delta
+
+    site = _index_of(tmp_path, b",".join(piece for piece in _PIECES.values() if piece))
+    layout = {"head": len(_HEAD), "pages": [[path, len(piece)] for path, piece in _PIECES.items()]}
+    chunks = delta._search_chunks(site, layout)
+    assert chunks is not None and {path: bytes(chunk) for path, chunk in chunks.items()} == _PIECES
+    damaged = {"head": len(_HEAD), "pages": [[path, lengths.get(path, len(piece))] for path, piece in _PIECES.items()]}
+    assert delta._search_chunks(site, damaged) is None
+
+
+def test_search_chunks_of_a_cut_off_index_are_none(tmp_path: Path) -> None:
+    from specgen.site import delta
+
+    site = _index_of(tmp_path, _PIECES["a.md"])  # c.md's entries cut off
+    layout = {"head": len(_HEAD), "pages": [[path, len(piece)] for path, piece in _PIECES.items()]}
+    assert delta._search_chunks(site, layout) is None
+    # a's piece claiming the index's closing bytes too (they end as entries do): nothing left for c's
+    layout["pages"][0][1] += 2
+    assert delta._search_chunks(site, layout) is None
