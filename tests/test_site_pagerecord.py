@@ -72,3 +72,68 @@ def test_a_kept_pages_entries_may_be_a_view_of_the_previous_index() -> None:
         PageRecord.from_data({"title": "A", "meta": {}, "anchors": [], "links": None}, memoryview(index)[9:29])
     with pytest.raises(ValueError):
         PageRecord.from_data({"title": "A", "meta": {}, "anchors": [], "links": None}, "not bytes")  # type: ignore[arg-type]
+
+
+def _pieces(count: int) -> list[bytes | memoryview]:
+    data = bytes((i * 13) % 256 for i in range(count * 7))
+    view = memoryview(data)
+    return [view[i * 7 : i * 7 + (i % 8)] if i % 2 else bytes(data[i * 7 : i * 7 + (i % 5)]) for i in range(count)]
+
+
+def _short_writev(limit: int):
+    """A writev that takes at most ``limit`` bytes a call, as a system may."""
+    real = os.writev
+    calls = []
+
+    def writev(fd: int, buffers: list[memoryview]) -> int:
+        calls.append(len(buffers))
+        if len(calls) > 10_000:  # far more than the bytes need: the writer is not moving on
+            raise AssertionError("writev asked again and again for the same bytes")
+        joined = b"".join(bytes(b) for b in buffers)[:limit]
+        return real(fd, [joined])
+
+    writev.calls = calls  # type: ignore[attr-defined]
+    return writev
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3 * pagerecord._BATCH + 5])
+def test_parts_are_written_whole_and_in_order(tmp_path: Path, count: int) -> None:
+    parts = _pieces(count)
+    target = tmp_path / "index.json"
+    target.write_bytes(b"an older, longer file " * 5000)  # replaced whole, never left behind
+    pagerecord.write_parts(target, parts)
+    assert target.read_bytes() == b"".join(bytes(p) for p in parts)
+
+
+@pytest.mark.parametrize("limit", [1, 5, 4096])
+def test_a_system_taking_part_of_a_write_gets_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    parts = _pieces(600)
+    writev = _short_writev(limit)
+    monkeypatch.setattr(os, "writev", writev)
+    pagerecord.write_parts(tmp_path / "index.json", parts)
+    assert (tmp_path / "index.json").read_bytes() == b"".join(bytes(p) for p in parts)
+    assert writev.calls  # type: ignore[attr-defined]
+
+
+def test_many_parts_go_to_the_system_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parts = _pieces(2 * pagerecord._BATCH)
+    writev = _short_writev(10**9)
+    monkeypatch.setattr(os, "writev", writev)
+    pagerecord.write_parts(tmp_path / "index.json", parts)
+    assert (tmp_path / "index.json").read_bytes() == b"".join(bytes(p) for p in parts)
+    assert len(writev.calls) == 2  # type: ignore[attr-defined]
+
+
+def test_without_writev_each_part_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parts = _pieces(300)
+    monkeypatch.delattr(os, "writev", raising=False)
+    pagerecord.write_parts(tmp_path / "index.json", parts)
+    assert (tmp_path / "index.json").read_bytes() == b"".join(bytes(p) for p in parts)
+
+
+def test_a_system_taking_nothing_is_an_error_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "writev", lambda fd, buffers: 0)
+    with pytest.raises(OSError, match="nothing could be written"):
+        pagerecord.write_parts(tmp_path / "index.json", [b"{}", b",", b"{}"])
