@@ -111,3 +111,50 @@ def test_a_workflow_entry_that_does_not_fit_is_not_trusted(
     again = render_texts(portfolio, report=report, memo=memo)
     assert set(rendered) >= {page.path for page, _ in first if page.workflow is not None}, "rendered again"
     assert _texts(again) == _texts(first)
+
+
+def test_other_page_definitions_through_the_same_cache_get_their_own_pages(
+    example_tree: Path, rendered: list[str]
+) -> None:
+    """A workflow's pages are kept under one key for all of them: which of
+    specgen's page definitions a build uses is part of it, so a build with
+    other definitions (the same number of them) is never handed the pages of
+    the first."""
+    from specgen.site.pages import WORKFLOW_PAGES
+
+    portfolio, report = _load(example_tree)
+    memo = CountingMemo()
+
+    def without(slug: str) -> list:  # as many pages as without any other one-page definition
+        return [page for page in WORKFLOW_PAGES if page.slug != slug]
+
+    for chosen in (without("decisions"), without("controls"), without("exit"), without("history")):
+        cached = render_texts(portfolio, report=report, memo=memo, workflow_pages=chosen)
+        assert _texts(cached) == _texts(render_texts(portfolio, report=report, workflow_pages=chosen))
+    rendered.clear()
+    again = render_texts(portfolio, report=report, memo=memo, workflow_pages=without("controls"))
+    assert not [path for path in rendered if path.startswith("workflows/")], "taken from the cache"
+    assert _texts(again) == _texts(render_texts(portfolio, report=report, workflow_pages=without("controls")))
+
+
+def test_a_kept_workflows_pages_never_work_out_their_own_keys(
+    example_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One key per workflow, not one per page: the pages taken from the cache
+    with their workflow's never digest their own (12,000 digests at 1,000 specs)."""
+    from specgen.site.pages import Page
+
+    portfolio, report = _load(example_tree)
+    memo = CountingMemo()
+    render_texts(portfolio, report=report, memo=memo)
+    asked: list[str] = []
+    real = Page.key
+
+    def counting(page: Page) -> str | None:
+        asked.append(page.path)
+        return real.fget(page)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(Page, "key", property(counting))
+    again = render_texts(portfolio, report=report, memo=memo)
+    assert [page for page, _ in again if page.workflow is not None]
+    assert all(path.count("/") == 0 for path in asked), asked  # only the pages of the site as a whole

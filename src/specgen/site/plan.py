@@ -117,17 +117,21 @@ def plan_pages(
         salt = digest(memo_salt, fingerprint(index.titles, index.pages, index.hosts, index.items))
     texts = {ls.spec.id: ls.source.text_digest for ls in portfolio.specs if ls.source.path is not None}
     workflow_keys = {view.id: _workflow_key(view, texts.get(view.id)) for view in views} if salt is not None else {}
+    # a workflow's keyed pages (their paths, titles, templates and order) follow from its spec, in
+    # its key, and specgen's own page definitions, in the salt with every page's path and title
+    # (the links): one key per workflow holds them all
+    folder_keys = {w: digest("workflow pages", salt, k) for w, k in workflow_keys.items() if k is not None}
     pages = []
     for path, title, pdef, view, item, position in planned:
-        key = None
+        key_parts: tuple[str, ...] | None = None
         if salt is not None and (pdef in PORTFOLIO_PAGES or pdef in BUNDLED_PAGE_DEFS):
             part = workflow_keys.get(view.id) if view is not None else "portfolio"
-            key = None if part is None else digest(salt, part, path, title, pdef.template, repr(position))
+            key_parts = None if part is None else (salt, part, path, title, pdef.template, repr(position))
         # built when the page is rendered: most pages of a rebuild are taken from the cache instead
         context = LazyContext(functools.partial(_context, path, title, pdef, view, item, position, site, index))
         if isinstance(pdef, PortfolioPageDef) or view is None:
             made = functools.partial(pdef.produce, user_templates) if pdef.produce else None
-            pages.append(Page(path, title, pdef.template, context, produce=made, key=key))
+            pages.append(Page(path, title, pdef.template, context, produce=made, key_parts=key_parts))
             continue
         extra = None
         if pdef.extra is not None:
@@ -143,7 +147,8 @@ def plan_pages(
                 group=pdef.group,
                 produce=produce,
                 extra=extra,
-                key=key,
+                key_parts=key_parts,
+                folder_key=folder_keys.get(view.id) if key_parts is not None else None,
             )
         )
     return pages

@@ -174,7 +174,7 @@ def render_texts(
     RECENT.clear()
     unkept = set()
     for index, (text, reads_site) in zip(missing, fresh, strict=True):
-        in_folder = pages[index].key is not None and pages[index].workflow in folders
+        in_folder = pages[index].folder_key is not None and pages[index].workflow in folders
         texts[index] = _fresh(env, pages[index], text, memo, reads_site, alone=not in_folder)
         if reads_site:
             unkept.add(index)
@@ -187,11 +187,12 @@ def render_texts(
 
 class _Folder:
     """A workflow's pages that have a key, kept in the build cache as one
-    entry (under the digest of their keys): their texts' digests and sizes,
-    None for a page that read the whole site and is rendered every time.
-    One look-up per workflow instead of one per page; a page's key already
-    holds everything its workflow's pages depend on, so the pages of a
-    workflow are kept, or not, together."""
+    entry (under their :attr:`~specgen.site.pages.Page.folder_key`): their
+    texts' digests and sizes, None for a page that read the whole site and
+    is rendered every time. One look-up per workflow instead of one per
+    page; the workflow's key already holds everything its pages depend on,
+    so the pages of a workflow are kept, or not, together, and a kept page
+    never works out its own key."""
 
     __slots__ = ("found", "indexes", "key")
 
@@ -230,13 +231,12 @@ class _Folder:
 def _folders(pages: Sequence[Page]) -> dict[str, _Folder]:
     """The keyed pages of each workflow, by workflow."""
     indexes: dict[str, list[int]] = {}
+    keys: dict[str, str] = {}
     for index, page in enumerate(pages):
-        if page.workflow is not None and page.key is not None:
+        if page.workflow is not None and page.folder_key is not None:
             indexes.setdefault(page.workflow, []).append(index)
-    return {
-        workflow: _Folder(digest("workflow pages", *(pages[i].key or "" for i in found)), found)
-        for workflow, found in indexes.items()
-    }
+            keys[page.workflow] = page.folder_key
+    return {workflow: _Folder(keys[workflow], found) for workflow, found in indexes.items()}
 
 
 def _folder_entry(count: int, value: Any) -> list[tuple[str, int] | None] | None:
