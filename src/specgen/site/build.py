@@ -29,6 +29,7 @@ from specgen.site.cache import CACHE_DIR, SiteCache, open_cache
 from specgen.site.engine import build_pages
 from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
 from specgen.site.headstart import HeadStart, claim, let_go
+from specgen.site.held import HeldStructure
 from specgen.site.linker import BackgroundLinks, background_links, kept_page_files
 from specgen.site.pagerecord import PageRecord
 from specgen.site.pages import PORTFOLIO_PAGES, PageDef, PortfolioPageDef
@@ -170,6 +171,7 @@ def build_site(
     in_place: bool = False,
     head: HeadStart | None = None,
     seed: Path | None = None,
+    held: HeldStructure | None = None,
 ) -> BuildResult:
     """Build the handover site into ``output``, atomically.
 
@@ -195,7 +197,9 @@ def build_site(
     (:func:`specgen.site.delta.latest_site`), whose unchanged pages the build
     links in when ``output`` has no site of its own to keep them from (the
     preview's first build, from the last ``specgen build``); the result is
-    the same site either way. Raises :class:`InvalidPortfolio`,
+    the same site either way. ``held``: where a long-lived process (the
+    preview) keeps mkdocs' structure of the site from one build that kept
+    pages to the next (:mod:`specgen.site.held`). Raises :class:`InvalidPortfolio`,
     :class:`OutputNotOurs` or :class:`SiteBuildError`.
     """
     if not portfolio.ok:
@@ -228,6 +232,7 @@ def build_site(
                 in_place,
                 begun.links if begun is not None else None,
                 seed,
+                held,
             )
             folder = cache.path.parent if isinstance(cache, SiteCache) else cache
             staging.trash = folder / "trash" if folder is not None else None
@@ -252,6 +257,7 @@ def _build_in(
     in_place: bool,
     early: BackgroundLinks | None,
     seed: Path | None = None,
+    held: HeldStructure | None = None,
 ) -> BuildResult:
     """Build in ``staging`` and swap the result in (see :func:`build_site`)."""
     started = time.perf_counter()
@@ -272,7 +278,7 @@ def _build_in(
         if keep_sources is not None:  # before mkdocs, which lets go of the pages' text as it goes
             write_project(prepared, staging / "kept-sources")
         rendered = time.perf_counter()
-        site, kept_pages, patch = _run_mkdocs(prepared, root, staging, output, cache, jobs, in_place, early, seed)
+        site, kept_pages, patch = _run_mkdocs(prepared, root, staging, output, cache, jobs, in_place, early, seed, held)
         built = time.perf_counter()
         _check_replaceable(output, MARKER, force)
         if patch:
@@ -308,6 +314,7 @@ def _run_mkdocs(
     in_place: bool = False,
     early: BackgroundLinks | None = None,
     seed: Path | None = None,
+    held: HeldStructure | None = None,
 ) -> tuple[Path, int, bool]:
     """Run mkdocs into ``staging/site``: only the changed pages when the
     previous site allows (:mod:`specgen.site.delta`). Returns the folder, how
@@ -347,7 +354,15 @@ def _run_mkdocs(
         # builds the others (started here, or before the specs were loaded)
         with background_links(plan.output, site, kept if early is None else []) as links:
             _, records = build_pages(
-                prepared.config, root, prepared.files, site, plugins=[plugin], reuse=plan.reuse, cache=cache, jobs=jobs
+                prepared.config,
+                root,
+                prepared.files,
+                site,
+                plugins=[plugin],
+                reuse=plan.reuse,
+                cache=cache,
+                jobs=jobs,
+                held=(held, key) if held is not None else None,
             )
             if delta.navigation_changed(plan, records):
                 links.stop()

@@ -33,6 +33,7 @@ from specgen.gcpause import paused_gc
 from specgen.parallel import WorkerError, fork_map
 from specgen.site.cache import SiteCache
 from specgen.site.errors import SiteBuildError
+from specgen.site.held import HeldStructure, Structure, refresh
 from specgen.site.mkdocs import PythonName, mkdocs_log
 from specgen.site.pagememo import PageText
 from specgen.site.pagerecord import PageRecord, record_of, restore, search_entries, write_search_index
@@ -111,6 +112,7 @@ def build_pages(
     reuse: Mapping[str, PageRecord] | None = None,
     cache: SiteCache | None = None,
     jobs: int | None = None,
+    held: tuple[HeldStructure, str] | None = None,
 ) -> tuple[list[str], dict[str, PageRecord]]:
     """Build the site of ``config`` (:func:`specgen.site.mkdocs.mkdocs_config`)
     into ``site_dir``; ``root`` holds the ``theme/`` overrides (and an empty
@@ -122,7 +124,10 @@ def build_pages(
     see :mod:`specgen.parallel`); ``cache`` is the build cache the
     plugins use, which the workers read and report to. Returns mkdocs'
     warnings and a record of every page. Raises :class:`SiteBuildError` when
-    mkdocs fails or warns. The records are in the order of the search index."""
+    mkdocs fails or warns. The records are in the order of the search index.
+    ``held``: where a long-lived process keeps mkdocs' structure of the site
+    between builds that keep pages, and this build's site key
+    (:mod:`specgen.site.held`)."""
     with mkdocs_log() as log:
         try:
             settings = _load_config(config, root, site_dir)
@@ -130,7 +135,7 @@ def build_pages(
                 settings.plugins[name] = plugin
             settings.plugins.on_startup(command="build", dirty=False)
             try:
-                records = _build(settings, files, reuse or {}, jobs=jobs, cache=cache, log=log)
+                records = _build(settings, files, reuse or {}, jobs=jobs, cache=cache, log=log, held=held)
             finally:
                 settings.plugins.on_shutdown()
         except SiteBuildError as exc:
@@ -152,8 +157,11 @@ def _build(
     jobs: int | None,
     cache: SiteCache | None,
     log: Any,
+    held: tuple[HeldStructure, str] | None = None,
 ) -> dict[str, PageRecord]:
-    """``mkdocs.commands.build.build``, step for step, skipping what ``reuse`` covers."""
+    """``mkdocs.commands.build.build``, step for step, skipping what ``reuse``
+    covers, and with ``held`` (a build keeping pages) the making of the
+    files and the navigation when the last build of the same site left them."""
     from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
     from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
     from mkdocs.structure.nav import get_navigation
@@ -168,39 +176,46 @@ def _build(
         config.plugins.on_pre_build(config=config)
         os.makedirs(config.site_dir, exist_ok=True)
         with paused_gc(freeze=True):  # tens of thousands of long-lived objects: no collector pass over them
-            order = walk_order([*site.pages, *site.static])
-            page_file = _page_file_class(File)
-            files = _files_class(Files)(
-                [
-                    page_file.generated(config, path, content=site.pages[path])  # type: ignore[arg-type]
-                    if path in site.pages
-                    else File.generated(config, path, abs_src_path=str(site.static[path]))
-                    for path in order
-                ]
-            )
-            for file in files:
-                file.generated_by = None  # as if read from docs/, where mkdocs would have found them
-            set_exclusions(files, config)
+            taken = held[0].take(held[1]) if held is not None else None  # nothing stays held meanwhile
+            taken = taken if reuse else None
             env = config.theme.get_env()
             env.bytecode_cache = template_code_cache()  # the theme's templates, compiled once
             navshare.install(env)  # the navigation rendered once for the pages sharing it, same bytes
             headershare.install(env)  # the header bar rendered once per folder, same bytes
-            if not reuse:  # the theme's own files are copied (a reusing build links them from the previous site)
-                files.add_files_from_theme(env, config)
-            files = config.plugins.on_files(files, config=config)
-            set_exclusions(files, config)
-            nav = get_navigation(files, config)
-            nav = config.plugins.on_nav(nav, config=config, files=files)
-
-            doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            if taken is not None:  # the last build's objects, as mkdocs would make them afresh
+                refresh(taken, config, site.pages, reuse)
+                files = config.plugins.on_files(taken.files, config=config)
+                nav = config.plugins.on_nav(taken.nav, config=config, files=files)
+                doc_files = taken.doc_files
+            else:
+                order = walk_order([*site.pages, *site.static])
+                page_file = _page_file_class(File)
+                files = _files_class(Files)(
+                    [
+                        page_file.generated(config, path, content=site.pages[path])  # type: ignore[arg-type]
+                        if path in site.pages
+                        else File.generated(config, path, abs_src_path=str(site.static[path]))
+                        for path in order
+                    ]
+                )
+                for file in files:
+                    file.generated_by = None  # as if read from docs/, where mkdocs would have found them
+                set_exclusions(files, config)
+                if not reuse:  # the theme's own files are copied (a reusing build links them from the previous site)
+                    files.add_files_from_theme(env, config)
+                files = config.plugins.on_files(files, config=config)
+                set_exclusions(files, config)
+                nav = get_navigation(files, config)
+                nav = config.plugins.on_nav(nav, config=config, files=files)
+                doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
             converter = mdreuse.Converter()  # one Markdown instance for every page, same bytes
             for file in doc_files:
                 if file.page is None:
                     Page(None, file, config)
-                if file.src_uri in reuse:
-                    restore(file.page, reuse[file.src_uri], files)
-                else:
+                if file.src_uri not in reuse:
                     converter.install(file.page)
+                elif taken is None:
+                    restore(file.page, reuse[file.src_uri], files)
             # Pages whose title or metadata other pages show (in the navigation)
             # are read first; every other page is read, built and let go of in one go.
             own_theme = _theme_is_bundled(config.theme.custom_dir)
@@ -248,6 +263,8 @@ def _build(
             for file in doc_files:
                 file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
             write_search_index(config, entries, chunks)
+        if held is not None and reuse:  # for the next build of the same site
+            held[0].hold(Structure(held[1], files, nav, doc_files, records))
     except Exception as exc:
         config.plugins.on_build_error(error=exc)
         raise

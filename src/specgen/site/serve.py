@@ -33,6 +33,7 @@ from specgen.site.build import BuildResult, build_site, open_build_cache
 from specgen.site.cache import SiteCache
 from specgen.site.delta import latest_site
 from specgen.site.errors import SiteError
+from specgen.site.held import HeldStructure
 from specgen.site.mkdocs import mkdocs_log
 from specgen.site.warm import Warm
 from specgen.site.watch import repository_states, state_watches, unignored, visible_entries, watch_filter
@@ -273,6 +274,8 @@ class Preview:
         self._built = False
         self._warm = Warm()
         """What one build restored from the cache, for the next (:mod:`specgen.site.warm`)."""
+        self._held = HeldStructure()
+        """mkdocs' structure of the site, from one build that kept pages to the next (:mod:`specgen.site.held`)."""
         self._workdir = Path(tempfile.mkdtemp(prefix="specgen-serve-"))
         self.site_dir = self._workdir / "site"
         self.site_dir.mkdir()
@@ -337,6 +340,7 @@ class Preview:
                     in_place=True,
                     # its first build takes the unchanged pages of the last `specgen build`
                     seed=latest_site(cache) if cache is not None else None,
+                    held=self._held,
                 )
                 outcome = PreviewBuild(True, result=result)
         except SiteError as exc:
