@@ -220,3 +220,83 @@ def test_a_move_cut_short_is_followed_by_a_full_build(
     assert again.ok and again.result is not None
     assert again.result.kept_pages == 0, "a mixed folder is rebuilt whole"
     _same_as_clean(run, example_tree, built_preview.site_dir)
+
+
+def _stats_of(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders :func:`specgen.site.delta._stats` looks at, in order."""
+    from specgen.site import delta
+
+    looked: list[Path] = []
+    real = delta._stats
+
+    def stats(folder: Path, known=None):
+        looked.append(Path(folder))
+        return real(folder, known)
+
+    monkeypatch.setattr(delta, "_stats", stats)
+    return looked
+
+
+def test_the_preview_looks_at_its_folder_only_after_a_failed_build(
+    run, example_tree: Path, built_preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview's folder is its own (``mkdtemp``, its user's alone) and only
+    its builds write there: after a build that succeeded, the next one takes
+    the files as that build left them. After a failed one, it looks again."""
+    from specgen.site import build as site_build
+
+    looked = _stats_of(monkeypatch)
+    site = built_preview.site_dir
+    _edit_summary(example_tree, "Scores every personal-loan")
+    assert built_preview.build().ok
+    assert site not in looked, "its own last build left the folder as recorded"
+    real = site_build.move_files
+
+    def cut_short(new: Path, target: Path, replaced: Path | None = None) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(site_build, "move_files", cut_short)
+    spec = example_tree / "specs" / "credit-decision-assistant.yml"
+    spec.write_text(spec.read_text("utf-8").replace("Scores every", "Scores each", 1), "utf-8")
+    assert not built_preview.build().ok
+    monkeypatch.setattr(site_build, "move_files", real)
+    looked.clear()
+    spec.write_text(spec.read_text("utf-8").replace("Scores each", "Scores all", 1), "utf-8")
+    again = built_preview.build()
+    assert again.ok and again.result is not None and again.result.kept_pages > 0
+    assert site in looked, "after a failed build the folder is looked at again"
+    _same_as_clean(run, example_tree, site)
+
+
+def test_a_vouched_folder_is_not_looked_at_unless_the_manifest_differs(
+    run, example_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specgen.site import delta
+    from specgen.site.build import build_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.chdir(example_tree)
+    portfolio = load_portfolio([Path("specs")], project_file=Path("specgen.yml"))
+    report = check_portfolio(portfolio)
+    site, cache = example_tree / "site", example_tree / CACHE_DIR
+    files = build_site(portfolio, site, report=report, cache=cache).files
+    assert files and "index.html" in files
+    looked = _stats_of(monkeypatch)
+    opened = open_cache(cache)
+    try:
+        key, digests = _site_key_and_digests(opened, site)
+        assert delta.plan(opened, site, key, digests, vouched=files) is not None
+        assert site not in looked
+        other = {**files, "index.html": (0, 0, 0)}
+        assert delta.plan(opened, site, key, digests, vouched=other) is not None  # as it is on disk
+        assert site in looked
+    finally:
+        opened.close()
+
+
+def _site_key_and_digests(cache, site: Path) -> tuple[str, dict[str, str]]:
+    """The key and page digests the manifest of ``site`` was recorded under."""
+    from specgen.site import delta
+
+    manifest = cache.get(delta._manifest_key(site))
+    return manifest["key"], dict(manifest["pages"])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +95,9 @@ class BuildResult:
     """Steps of mkdocs' build computed afresh."""
     kept_pages: int = 0
     """Pages whose HTML was kept from the previous site (nothing they show changed)."""
+    files: Mapping[str, tuple[int, int, int]] | None = None
+    """The stat (size, mtime in ns, inode) of every file of the site, as the
+    build cache recorded them (None: built without a cache, or not recorded)."""
 
     @property
     def seconds(self) -> float:
@@ -172,6 +175,7 @@ def build_site(
     head: HeadStart | None = None,
     seed: Path | None = None,
     held: HeldStructure | None = None,
+    vouched: Mapping[str, tuple[int, int, int]] | None = None,
 ) -> BuildResult:
     """Build the handover site into ``output``, atomically.
 
@@ -199,7 +203,11 @@ def build_site(
     preview's first build, from the last ``specgen build``); the result is
     the same site either way. ``held``: where a long-lived process (the
     preview) keeps mkdocs' structure of the site from one build that kept
-    pages to the next (:mod:`specgen.site.held`). Raises :class:`InvalidPortfolio`,
+    pages to the next (:mod:`specgen.site.held`). ``vouched``: the
+    :attr:`BuildResult.files` of the caller's own last build of ``output``,
+    when nothing else writes there and nothing failed since (the preview's
+    folder): the folder is then not looked at again
+    (:func:`specgen.site.delta.plan`). Raises :class:`InvalidPortfolio`,
     :class:`OutputNotOurs` or :class:`SiteBuildError`.
     """
     if not portfolio.ok:
@@ -233,6 +241,7 @@ def build_site(
                 begun.links if begun is not None else None,
                 seed,
                 held,
+                vouched,
             )
             folder = cache.path.parent if isinstance(cache, SiteCache) else cache
             staging.trash = folder / "trash" if folder is not None else None
@@ -258,6 +267,7 @@ def _build_in(
     early: BackgroundLinks | None,
     seed: Path | None = None,
     held: HeldStructure | None = None,
+    vouched: Mapping[str, tuple[int, int, int]] | None = None,
 ) -> BuildResult:
     """Build in ``staging`` and swap the result in (see :func:`build_site`)."""
     started = time.perf_counter()
@@ -278,7 +288,9 @@ def _build_in(
         if keep_sources is not None:  # before mkdocs, which lets go of the pages' text as it goes
             write_project(prepared, staging / "kept-sources")
         rendered = time.perf_counter()
-        site, kept_pages, patch = _run_mkdocs(prepared, root, staging, output, cache, jobs, in_place, early, seed, held)
+        site, kept_pages, patch, files = _run_mkdocs(
+            prepared, root, staging, output, cache, jobs, in_place, early, seed, held, vouched
+        )
         built = time.perf_counter()
         _check_replaceable(output, MARKER, force)
         if patch:
@@ -298,7 +310,7 @@ def _build_in(
         swap_in(staging / "kept-sources", keep_sources, staging / "previous-sources")
         kept = keep_sources
     result = BuildResult(output, len(prepared.pages), rendered - started, built - rendered, kept)
-    result.kept_pages = kept_pages
+    result.kept_pages, result.files = kept_pages, files
     if cache is not None:
         result.notes, result.reused, result.computed = cache.notes, cache.hits, cache.misses
     return result
@@ -315,12 +327,14 @@ def _run_mkdocs(
     early: BackgroundLinks | None = None,
     seed: Path | None = None,
     held: HeldStructure | None = None,
-) -> tuple[Path, int, bool]:
+    vouched: Mapping[str, tuple[int, int, int]] | None = None,
+) -> tuple[Path, int, bool, dict[str, tuple[int, int, int]] | None]:
     """Run mkdocs into ``staging/site``: only the changed pages when the
     previous site allows (:mod:`specgen.site.delta`). Returns the folder, how
-    many pages were kept from the previous site, and whether the folder holds
+    many pages were kept from the previous site, whether the folder holds
     only the files to move into ``output`` (with ``in_place``, when pages
-    were kept) rather than the whole site. ``early``: the previous site's
+    were kept) rather than the whole site, and the stat of the site's files
+    the cache recorded. ``early``: the previous site's
     pages being linked into ``staging/site`` since before the specs were
     loaded (:mod:`specgen.site.headstart`); ``seed``: another site to keep
     pages from when ``output``'s own cannot be (see :func:`build_site`)."""
@@ -332,10 +346,10 @@ def _run_mkdocs(
             let_go(early, site)
         build_pages(prepared.config, root, prepared.files, site, jobs=jobs)
         (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        return site, 0, False
+        return site, 0, False, None
     key = delta.site_key(prepared.config, prepared.files, prepared.theme)
     digests = delta.page_digests(prepared.files)
-    plan = delta.plan(cache, output, key, digests)
+    plan = delta.plan(cache, output, key, digests, vouched)
     if plan is None and seed is not None and early is None and seed.resolve() != output.resolve():
         plan = delta.plan(cache, seed, key, digests)  # its pages linked in, the whole site swapped in
     moving = plan is not None and in_place and plan.output == output  # only the files written move into output
@@ -386,8 +400,10 @@ def _run_mkdocs(
             shutil.rmtree(site)
             plan, reused, patch = None, {}, False
             plugin, records = _build_all(prepared, root, site, cache, jobs)
-    delta.remember(cache, output, site, key, digests, records, reused, stats, plugin[1].nav_key, latest=not in_place)
-    return site, len(reused), patch
+    files = delta.remember(
+        cache, output, site, key, digests, records, reused, stats, plugin[1].nav_key, latest=not in_place
+    )
+    return site, len(reused), patch, files
 
 
 def _build_all(

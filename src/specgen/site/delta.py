@@ -187,13 +187,29 @@ def _search_chunks(output: Path, layout: Any) -> dict[str, memoryview] | None:
     return chunks
 
 
-def plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) -> Delta | None:
-    """What of the previous site in ``output`` can be kept (None: build everything)."""
+def plan(
+    cache: SiteCache,
+    output: Path,
+    key: str,
+    digests: Mapping[str, str],
+    vouched: Mapping[str, tuple[int, int, int]] | None = None,
+) -> Delta | None:
+    """What of the previous site in ``output`` can be kept (None: build everything).
+    ``vouched``: the stat of every file of ``output`` as the caller's own last
+    build left it, from a caller that alone writes there (the preview's
+    folder); when the manifest lists exactly these files, the folder is not
+    looked at again (12,000 files, 0.05 s at 1,000 specs)."""
     with paused_gc(freeze=True):  # a record per page, kept through the build: no collector pass over them
-        return _plan(cache, output, key, digests)
+        return _plan(cache, output, key, digests, vouched)
 
 
-def _plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) -> Delta | None:
+def _plan(
+    cache: SiteCache,
+    output: Path,
+    key: str,
+    digests: Mapping[str, str],
+    vouched: Mapping[str, tuple[int, int, int]] | None = None,
+) -> Delta | None:
     manifest = cache.get(_manifest_key(output))
     try:
         if not isinstance(manifest, dict) or manifest.get("key") != key or not output.is_dir():
@@ -209,7 +225,7 @@ def _plan(cache: SiteCache, output: Path, key: str, digests: Mapping[str, str]) 
     if set(previous) != set(digests):
         return None
     try:
-        if _stats(output) != files:
+        if (vouched is None or vouched != files) and _stats(output) != files:
             return None
     except OSError:
         return None
@@ -318,7 +334,7 @@ def remember(
     stats: Mapping[str, tuple[int, int, int]] | None = None,
     nav_key: str | None = None,
     latest: bool = False,
-) -> None:
+) -> dict[str, tuple[int, int, int]] | None:
     """Store the manifest of the site built in ``site``, to be swapped into
     ``output`` (``reused``: the records the build took from the cache;
     ``stats``: its files' stat, when :func:`carry` already knows them;
@@ -327,23 +343,26 @@ def remember(
     search entries are not stored with its record: the next build cuts them
     from this site's search index (the manifest says where each page's are).
     With ``latest``, ``output`` becomes the site :func:`latest_site` names: a
-    published one (``specgen build``'s), not a preview's folder of its own."""
+    published one (``specgen build``'s), not a preview's folder of its own.
+    Returns the stat of every file the manifest lists (None: no manifest)."""
     layout = _search_layout(site, records)
     # no search index laid out as specgen writes it, or no navigation digest: the next build is a full one
     if layout is None or nav_key is None:
         cache.put(_manifest_key(output), None)
-        return
+        return None
     for paths in _groups(digests).values():
         if all(path in reused for path in paths):
             continue  # the entry they were read from holds them
         group_key = _records_key(key, paths, digests)
         cache.put(group_key, [records[path].as_data() for path in paths])
         cache.keep_object(group_key, "", [records[path] for path in paths])
-    files = {p: list(s) for p, s in (stats or _stats(site)).items()}
+    found = {p: (int(s[0]), int(s[1]), int(s[2])) for p, s in (stats or _stats(site)).items()}
+    files = {p: list(s) for p, s in found.items()}
     manifest = {"key": key, "pages": dict(digests), "files": files, "search": layout, "nav": nav_key}
     cache.put(_manifest_key(output), manifest)
     if latest:
         cache.put(_LATEST, str(output.resolve()))
+    return found
 
 
 def latest_site(cache: SiteCache) -> Path | None:

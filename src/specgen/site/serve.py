@@ -21,7 +21,7 @@ import ipaddress
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -276,6 +276,10 @@ class Preview:
         """What one build restored from the cache, for the next (:mod:`specgen.site.warm`)."""
         self._held = HeldStructure()
         """mkdocs' structure of the site, from one build that kept pages to the next (:mod:`specgen.site.held`)."""
+        self._vouched: Mapping[str, tuple[int, int, int]] | None = None
+        """The stat of every file of its folder as its last build left them, while
+        nothing failed since: the folder is its own (made by ``mkdtemp``, for its
+        user alone) and only its builds write there."""
         self._workdir = Path(tempfile.mkdtemp(prefix="specgen-serve-"))
         self.site_dir = self._workdir / "site"
         self.site_dir.mkdir()
@@ -325,6 +329,7 @@ class Preview:
 
     def _attempt(self) -> PreviewBuild:
         cache = None
+        vouched, self._vouched = self._vouched, None  # until this build has succeeded
         try:
             cache = open_build_cache(self._cache, self._warm) if self._cache is not None else None
             portfolio, report = self._load(cache)
@@ -341,8 +346,10 @@ class Preview:
                     # its first build takes the unchanged pages of the last `specgen build`
                     seed=latest_site(cache) if cache is not None else None,
                     held=self._held,
+                    vouched=vouched,
                 )
                 outcome = PreviewBuild(True, result=result)
+                self._vouched = result.files
         except SiteError as exc:
             outcome = PreviewBuild(False, error=str(exc))
         except Exception as exc:  # the preview must survive anything a rebuild throws
