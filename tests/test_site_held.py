@@ -154,9 +154,14 @@ def test_refreshing_restores_only_the_pages_whose_record_is_not_the_one_they_hol
     ]
     for file in files:
         file.__dict__["abs_dest_path"] = f"/old/{file.src_uri}"
+    built = SimpleNamespace(src_uri="c.md", dest_dir="/old", page=page("C"))
+    built.page.content = "<p>the last build's HTML</p>"
+    files.append(built)
     structure = Structure("key", files, None, files, {"a.md": held_a, "b.md": held_b})
-    texts = {"a.md": "text of a", "b.md": "text of b"}
+    texts = {"a.md": "text of a", "b.md": "text of b", "c.md": "text of c"}
     refresh(structure, {"site_dir": str(tmp_path)}, texts, {"a.md": held_a, "b.md": record("B, retitled")})
+    assert built.page.content is None, "to be built: no HTML yet"
+    files.pop()
     a, b = files
     assert a.page._title_from_render == "A" and b.page._title_from_render == "B, retitled"
     assert b.page.markdown == "" and not hasattr(a.page, "markdown"), "the page holding its record is untouched"
@@ -165,3 +170,47 @@ def test_refreshing_restores_only_the_pages_whose_record_is_not_the_one_they_hol
     assert [f._content for f in files] == ["text of a", "text of b"]
     assert not [f for f in files if "render" in f.page.__dict__], "this build's converter and plugin wrap mkdocs' own"
     assert {f.page.update_date for f in files} != {"then"}
+
+
+def test_pages_built_in_worker_processes_leave_the_held_structure_as_their_records(
+    run, example_tree: Path, structures: list[Structure | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program with one thread may build a held site's pages in worker
+    processes (the preview, which runs threads, never does): the parent's
+    page objects then take what the workers' records say."""
+    import os
+
+    from specgen import load_portfolio, parallel
+    from specgen.rules import check_portfolio
+    from specgen.site.build import build_site
+    from specgen.site.cache import CACHE_DIR
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.chdir(example_tree)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)  # a handful of pages go to workers too
+    monkeypatch.setattr(parallel, "CHUNK", 2)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    held, site = HeldStructure(), example_tree / "site"
+
+    def build() -> None:
+        portfolio = load_portfolio([Path("specs")], project_file=Path("specgen.yml"))
+        report = check_portfolio(portfolio)
+        build_site(portfolio, site, report=report, cache=example_tree / CACHE_DIR, held=held, jobs=2)
+
+    build()
+    for text in ("Scores every personal-loan", "Scores all"):
+        _edit_summary(example_tree, text) if text.endswith("loan") else _replace(example_tree, text)
+        forks.clear()
+        build()
+        assert forks, "pages were built in worker processes"
+        _same_as_clean(run, example_tree, site)
+    assert [s is not None for s in structures] == [False, True]

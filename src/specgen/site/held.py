@@ -16,6 +16,8 @@ wrote into them:
 * the ``render`` each converter and the cache plugin set on a page they
   built (:mod:`specgen.site.mdreuse`, :mod:`specgen.site.mkcache`);
 * the build date of every page (a preview running past midnight);
+* the HTML of a page this build builds (a page built in a worker process
+  is known to the parent by having none);
 * what other pages read of a page: its title, metadata, anchors and the
   anchors it links to, from the record this build keeps it by (restored
   only where that record is not the one the page was left with).
@@ -91,5 +93,7 @@ def refresh(held: Structure, config: Any, pages: Mapping[str, Any], reuse: Mappi
         page.__dict__.pop("render", None)  # a converter's or the cache plugin's, bound to the last build
         page.update_date = date
         record = reuse.get(file.src_uri)
-        if record is not None and record is not held.records.get(file.src_uri):
+        if record is None:  # built by this build: as a new page, no HTML yet (one built in a worker
+            page.content = None  # keeps it so in this process, and is then restored from its record)
+        elif record is not held.records.get(file.src_uri):
             restore(page, record, held.files)
