@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from specgen.site import engine as site_engine
-from specgen.site.held import HeldStructure, Structure
+from specgen.site.held import HeldBuild, Structure
 from tests.test_site_serve_warm import (
     _edit_summary,
     _same_as_clean,
@@ -22,14 +22,14 @@ from tests.test_site_serve_warm import (
 def structures(monkeypatch: pytest.MonkeyPatch) -> list[Structure | None]:
     """What each build found held for it."""
     found: list[Structure | None] = []
-    real = HeldStructure.take
+    real = HeldBuild.take
 
-    def take(self: HeldStructure, key: str) -> Structure | None:
+    def take(self: HeldBuild, key: str) -> Structure | None:
         structure = real(self, key)
         found.append(structure)
         return structure
 
-    monkeypatch.setattr(HeldStructure, "take", take)
+    monkeypatch.setattr(HeldBuild, "take", take)
     return found
 
 
@@ -115,7 +115,7 @@ def test_a_preview_running_past_midnight_dates_its_pages_anew(
 
 
 def test_a_structure_is_taken_once_and_only_under_its_key() -> None:
-    held = HeldStructure()
+    held = HeldBuild()
     held.hold(Structure("key", files=[], nav=None, doc_files=[], records={}))
     assert held.take("other") is None
     assert not held, "taken under another key: let go"
@@ -199,7 +199,7 @@ def test_pages_built_in_worker_processes_leave_the_held_structure_as_their_recor
         return pid
 
     monkeypatch.setattr(os, "fork", fork)
-    held, site = HeldStructure(), example_tree / "site"
+    held, site = HeldBuild(), example_tree / "site"
 
     def build() -> None:
         portfolio = load_portfolio([Path("specs")], project_file=Path("specgen.yml"))

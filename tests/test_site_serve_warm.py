@@ -273,13 +273,16 @@ def test_a_vouched_folder_is_not_looked_at_unless_the_manifest_differs(
 ) -> None:
     from specgen.site import delta
     from specgen.site.build import build_site
+    from specgen.site.held import HeldBuild
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     monkeypatch.chdir(example_tree)
     portfolio = load_portfolio([Path("specs")], project_file=Path("specgen.yml"))
     report = check_portfolio(portfolio)
     site, cache = example_tree / "site", example_tree / CACHE_DIR
-    files = build_site(portfolio, site, report=report, cache=cache).files
+    held = HeldBuild()
+    build_site(portfolio, site, report=report, cache=cache, held=held)
+    files = held.take_files()
     assert files and "index.html" in files
     looked = _stats_of(monkeypatch)
     opened = open_cache(cache)

@@ -16,21 +16,21 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from specgen.confine import Resolver
 from specgen.gcpause import frozen_heap
 from specgen.site import delta
 from specgen.site.cache import CACHE_DIR, SiteCache, open_cache
 from specgen.site.engine import build_pages
-from specgen.site.errors import InvalidPortfolio, OutputNotOurs, SiteBuildError
+from specgen.site.errors import InvalidPortfolio, SiteBuildError
 from specgen.site.headstart import HeadStart, claim, let_go
-from specgen.site.held import HeldStructure
+from specgen.site.held import HeldBuild
 from specgen.site.linker import BackgroundLinks, background_links, kept_page_files
+from specgen.site.outputguard import MARKER, MARKER_TEXT, check_inputs_outside, check_replaceable
 from specgen.site.pagerecord import PageRecord
 from specgen.site.pages import PORTFOLIO_PAGES, PageDef, PortfolioPageDef
 from specgen.site.sources import (
@@ -68,10 +68,6 @@ __all__ = [
     "write_sources",
 ]
 
-MARKER = ".specgen-site"
-"""File at the top of a built site: specgen may replace the folder that holds it."""
-MARKER_TEXT = "Built by specgen build; the next build replaces this folder.\n"
-
 
 @dataclass
 class BuildResult:
@@ -95,9 +91,6 @@ class BuildResult:
     """Steps of mkdocs' build computed afresh."""
     kept_pages: int = 0
     """Pages whose HTML was kept from the previous site (nothing they show changed)."""
-    files: Mapping[str, tuple[int, int, int]] | None = None
-    """The stat (size, mtime in ns, inode) of every file of the site, as the
-    build cache recorded them (None: built without a cache, or not recorded)."""
 
     @property
     def seconds(self) -> float:
@@ -126,39 +119,6 @@ def default_cache(portfolio: Portfolio) -> Path:
 # ---------------------------------------------------------------- build
 
 
-def _check_replaceable(path: Path, marker: str, force: bool) -> None:
-    if not path.exists():
-        return
-    if not path.is_dir():
-        raise OutputNotOurs(f"{path} is a file, not a folder; choose another output")
-    if force or (path / marker).is_file() or not any(path.iterdir()):
-        return
-    raise OutputNotOurs(
-        f"{path} exists and was not built by specgen (it has no {marker} file); "
-        "choose another folder, or pass --force to replace it"
-    )
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
-
-
-def _check_inputs_outside(portfolio: Portfolio, output: Path, keep_sources: Path | None) -> None:
-    """Refuse, even with ``force``, an output that would swallow the inputs."""
-    inputs = [ls.source.path for ls in portfolio.specs if ls.source.path is not None]
-    if portfolio.project_source is not None and portfolio.project_source.path is not None:
-        inputs.append(portfolio.project_source.path)
-    resolve = Resolver()  # each folder resolved once for the pass over the inputs
-    resolved = [resolve(p) for p in inputs]
-    for folder in [output] + ([keep_sources] if keep_sources is not None else []):
-        within = folder.resolve()
-        hit = next((p for p, r in zip(inputs, resolved, strict=True) if r.is_relative_to(within)), None)
-        if hit is not None:
-            raise OutputNotOurs(f"{folder} holds {hit}, an input of the build; choose another folder")
-    if keep_sources is not None and (_inside(keep_sources, output) or _inside(output, keep_sources)):
-        raise OutputNotOurs(f"the site ({output}) and the kept sources ({keep_sources}) must be separate folders")
-
-
 def build_site(
     portfolio: Portfolio,
     output: Path,
@@ -174,8 +134,7 @@ def build_site(
     in_place: bool = False,
     head: HeadStart | None = None,
     seed: Path | None = None,
-    held: HeldStructure | None = None,
-    vouched: Mapping[str, tuple[int, int, int]] | None = None,
+    held: HeldBuild | None = None,
 ) -> BuildResult:
     """Build the handover site into ``output``, atomically.
 
@@ -201,22 +160,18 @@ def build_site(
     (:func:`specgen.site.delta.latest_site`), whose unchanged pages the build
     links in when ``output`` has no site of its own to keep them from (the
     preview's first build, from the last ``specgen build``); the result is
-    the same site either way. ``held``: where a long-lived process (the
-    preview) keeps mkdocs' structure of the site from one build that kept
-    pages to the next (:mod:`specgen.site.held`). ``vouched``: the
-    :attr:`BuildResult.files` of the caller's own last build of ``output``,
-    when nothing else writes there and nothing failed since (the preview's
-    folder): the folder is then not looked at again
-    (:func:`specgen.site.delta.plan`). Raises :class:`InvalidPortfolio`,
+    the same site either way. ``held``: what a long-lived process keeps of
+    its last good build of ``output``, a folder only it writes (the
+    preview's; :mod:`specgen.site.held`). Raises :class:`InvalidPortfolio`,
     :class:`OutputNotOurs` or :class:`SiteBuildError`.
     """
     if not portfolio.ok:
         raise InvalidPortfolio(portfolio.diagnostics)
     output = Path(output)
-    _check_inputs_outside(portfolio, output, keep_sources)
-    _check_replaceable(output, MARKER, force)
+    check_inputs_outside(portfolio, output, keep_sources)
+    check_replaceable(output, MARKER, force)
     if keep_sources is not None:
-        _check_replaceable(keep_sources, SOURCES_MARKER, force)
+        check_replaceable(keep_sources, SOURCES_MARKER, force)
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(output)
     begun = head if head is not None and not head.taken and head.output == output else None
@@ -241,7 +196,6 @@ def build_site(
                 begun.links if begun is not None else None,
                 seed,
                 held,
-                vouched,
             )
             folder = cache.path.parent if isinstance(cache, SiteCache) else cache
             staging.trash = folder / "trash" if folder is not None else None
@@ -266,8 +220,7 @@ def _build_in(
     in_place: bool,
     early: BackgroundLinks | None,
     seed: Path | None = None,
-    held: HeldStructure | None = None,
-    vouched: Mapping[str, tuple[int, int, int]] | None = None,
+    held: HeldBuild | None = None,
 ) -> BuildResult:
     """Build in ``staging`` and swap the result in (see :func:`build_site`)."""
     started = time.perf_counter()
@@ -289,14 +242,16 @@ def _build_in(
             write_project(prepared, staging / "kept-sources")
         rendered = time.perf_counter()
         site, kept_pages, patch, files = _run_mkdocs(
-            prepared, root, staging, output, cache, jobs, in_place, early, seed, held, vouched
+            prepared, root, staging, output, cache, jobs, in_place, early, seed, held
         )
         built = time.perf_counter()
-        _check_replaceable(output, MARKER, force)
+        check_replaceable(output, MARKER, force)
         if patch:
             move_files(site, output, replaced=staging / "replaced")
         else:
             swap_in(site, output, staging / "previous-site")
+        if held is not None and files is not None:  # in place: the next build may take them as they are
+            held.hold_files(files)
         if cache is not None:
             # a build that kept pages did not look up their mkdocs steps: keep those entries
             # too (for the next full build, after a new title); a full build prunes
@@ -310,7 +265,7 @@ def _build_in(
         swap_in(staging / "kept-sources", keep_sources, staging / "previous-sources")
         kept = keep_sources
     result = BuildResult(output, len(prepared.pages), rendered - started, built - rendered, kept)
-    result.kept_pages, result.files = kept_pages, files
+    result.kept_pages = kept_pages
     if cache is not None:
         result.notes, result.reused, result.computed = cache.notes, cache.hits, cache.misses
     return result
@@ -326,8 +281,7 @@ def _run_mkdocs(
     in_place: bool = False,
     early: BackgroundLinks | None = None,
     seed: Path | None = None,
-    held: HeldStructure | None = None,
-    vouched: Mapping[str, tuple[int, int, int]] | None = None,
+    held: HeldBuild | None = None,
 ) -> tuple[Path, int, bool, dict[str, tuple[int, int, int]] | None]:
     """Run mkdocs into ``staging/site``: only the changed pages when the
     previous site allows (:mod:`specgen.site.delta`). Returns the folder, how
@@ -349,7 +303,7 @@ def _run_mkdocs(
         return site, 0, False, None
     key = delta.site_key(prepared.config, prepared.files, prepared.theme)
     digests = delta.page_digests(prepared.files)
-    plan = delta.plan(cache, output, key, digests, vouched)
+    plan = delta.plan(cache, output, key, digests, held.take_files() if held is not None else None)
     if plan is None and seed is not None and early is None and seed.resolve() != output.resolve():
         plan = delta.plan(cache, seed, key, digests)  # its pages linked in, the whole site swapped in
     moving = plan is not None and in_place and plan.output == output  # only the files written move into output

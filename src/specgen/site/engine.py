@@ -33,7 +33,7 @@ from specgen.gcpause import paused_gc
 from specgen.parallel import WorkerError, fork_map
 from specgen.site.cache import SiteCache
 from specgen.site.errors import SiteBuildError
-from specgen.site.held import HeldStructure, Structure, refresh
+from specgen.site.held import HeldBuild, Structure, refresh
 from specgen.site.mkdocs import PythonName, mkdocs_log
 from specgen.site.pagememo import PageText
 from specgen.site.pagerecord import PageRecord, record_of, restore, search_entries, write_search_index
@@ -112,7 +112,7 @@ def build_pages(
     reuse: Mapping[str, PageRecord] | None = None,
     cache: SiteCache | None = None,
     jobs: int | None = None,
-    held: tuple[HeldStructure, str] | None = None,
+    held: tuple[HeldBuild, str] | None = None,
 ) -> tuple[list[str], dict[str, PageRecord]]:
     """Build the site of ``config`` (:func:`specgen.site.mkdocs.mkdocs_config`)
     into ``site_dir``; ``root`` holds the ``theme/`` overrides (and an empty
@@ -157,7 +157,7 @@ def _build(
     jobs: int | None,
     cache: SiteCache | None,
     log: Any,
-    held: tuple[HeldStructure, str] | None = None,
+    held: tuple[HeldBuild, str] | None = None,
 ) -> dict[str, PageRecord]:
     """``mkdocs.commands.build.build``, step for step, skipping what ``reuse``
     covers, and with ``held`` (a build keeping pages) the making of the

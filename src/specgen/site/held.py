@@ -8,8 +8,9 @@ previous site's pages under the same site key (:func:`specgen.site.delta.site_ke
 the same configuration, pages, titles, theme and tools), these objects would
 come out as the last build left them, but for what mkdocs and the plugins
 write into them while building. :class:`HeldStructure` keeps them between
-two such builds of one process, and :func:`refresh` undoes what a build
-wrote into them:
+two such builds of one process (:class:`HeldBuild`, with the stat of the
+files that build left in its folder), and :func:`refresh` undoes what a
+build wrote into them:
 
 * each file's output folder (every build has its own staging folder) and
   its Markdown (the page texts of this build);
@@ -38,7 +39,7 @@ from typing import Any
 
 from specgen.site.pagerecord import PageRecord, restore
 
-__all__ = ["HeldStructure", "Structure", "refresh"]
+__all__ = ["HeldBuild", "Structure", "refresh"]
 
 
 @dataclass
@@ -54,11 +55,28 @@ class Structure:
     """The record each page's object agrees with after the build."""
 
 
-class HeldStructure:
-    """The structure of the last build that succeeded, for the next build of the same site."""
+class HeldBuild:
+    """What a long-lived process (the preview) holds of its last good build
+    of its own folder, for the next: mkdocs' structure of the site, and the
+    stat of every file the build left in the folder. The folder must be
+    the process's alone (the preview's, made by ``mkdtemp``): with the
+    files held, the next build takes it as that build left it
+    (:func:`specgen.site.delta.plan`, ``vouched``)."""
 
     def __init__(self) -> None:
         self._held: Structure | None = None
+        self._files: Mapping[str, tuple[int, int, int]] | None = None
+
+    def take_files(self) -> Mapping[str, tuple[int, int, int]] | None:
+        """The files held; none are held after this call until a build has
+        put its files in place (:meth:`hold_files`), so a build cut short
+        leaves the next one to look at the folder again."""
+        files, self._files = self._files, None
+        return files
+
+    def hold_files(self, files: Mapping[str, tuple[int, int, int]]) -> None:
+        """Hold the stat of the files a build has just put in place."""
+        self._files = files
 
     def take(self, key: str) -> Structure | None:
         """The structure held, if made under ``key``; nothing is held after

@@ -21,7 +21,7 @@ import ipaddress
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ from specgen.site.build import BuildResult, build_site, open_build_cache
 from specgen.site.cache import SiteCache
 from specgen.site.delta import latest_site
 from specgen.site.errors import SiteError
-from specgen.site.held import HeldStructure
+from specgen.site.held import HeldBuild
 from specgen.site.mkdocs import mkdocs_log
 from specgen.site.warm import Warm
 from specgen.site.watch import repository_states, state_watches, unignored, visible_entries, watch_filter
@@ -274,12 +274,8 @@ class Preview:
         self._built = False
         self._warm = Warm()
         """What one build restored from the cache, for the next (:mod:`specgen.site.warm`)."""
-        self._held = HeldStructure()
-        """mkdocs' structure of the site, from one build that kept pages to the next (:mod:`specgen.site.held`)."""
-        self._vouched: Mapping[str, tuple[int, int, int]] | None = None
-        """The stat of every file of its folder as its last build left them, while
-        nothing failed since: the folder is its own (made by ``mkdtemp``, for its
-        user alone) and only its builds write there."""
+        self._held = HeldBuild()
+        """What its last good build left for the next, in a folder that is its own (:mod:`specgen.site.held`)."""
         self._workdir = Path(tempfile.mkdtemp(prefix="specgen-serve-"))
         self.site_dir = self._workdir / "site"
         self.site_dir.mkdir()
@@ -329,7 +325,6 @@ class Preview:
 
     def _attempt(self) -> PreviewBuild:
         cache = None
-        vouched, self._vouched = self._vouched, None  # until this build has succeeded
         try:
             cache = open_build_cache(self._cache, self._warm) if self._cache is not None else None
             portfolio, report = self._load(cache)
@@ -346,10 +341,8 @@ class Preview:
                     # its first build takes the unchanged pages of the last `specgen build`
                     seed=latest_site(cache) if cache is not None else None,
                     held=self._held,
-                    vouched=vouched,
                 )
                 outcome = PreviewBuild(True, result=result)
-                self._vouched = result.files
         except SiteError as exc:
             outcome = PreviewBuild(False, error=str(exc))
         except Exception as exc:  # the preview must survive anything a rebuild throws
