@@ -18,7 +18,6 @@ What it guards against:
 from __future__ import annotations
 
 import ipaddress
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -36,7 +35,7 @@ from specgen.site.errors import SiteError
 from specgen.site.held import HeldBuild
 from specgen.site.mkdocs import mkdocs_log
 from specgen.site.warm import Warm
-from specgen.site.watch import repository_states, state_watches, unignored, visible_entries, watch_filter
+from specgen.site.watch import observer, repository_states, state_watches, unignored, watch_filter
 from specgen.spec.loader import Portfolio
 from specgen.text import html_text
 
@@ -73,7 +72,8 @@ class PreviewBuild:
 
 POLL_SECONDS = 0.25
 """How often the watched files are looked at (mkdocs' default is 0.5 s): a
-save is seen within a quarter of a second, for a few hundred stat calls."""
+save the system does not tell of at once (:class:`~specgen.site.watch.HearingObserver`)
+is seen within a quarter of a second, for a few hundred stat calls."""
 
 BUILD_DELAY_SECONDS = 0.02
 """How long the preview waits after a change for the next one before it
@@ -168,12 +168,9 @@ def _server_class() -> type:
         preview: Preview
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            from watchdog.observers.polling import PollingObserverVFS
-
             super().__init__(*args, **kwargs)
             self.build_delay = BUILD_DELAY_SECONDS
-            interval = self.observer.timeout
-            self.observer = PollingObserverVFS(os.stat, visible_entries, polling_interval=interval)
+            self.observer = observer(self.observer.timeout)
 
         def server_bind(self) -> None:
             if not getattr(self, "_bound", False):
