@@ -48,6 +48,7 @@ __all__ = [
     "code_salt",
     "compute_salt",
     "derived_key",
+    "made",
     "memo_key",
     "pack",
     "recall",
@@ -85,6 +86,23 @@ def restored(memo: Memo, key: str, restore: Callable[[Any], _T | None], variant:
         return keeps(key, restore, variant)  # type: ignore[no-any-return]
     value = memo.get(key)
     return None if value is None else restore(value)
+
+
+def made(memo: Memo | None, key: str, variant: str, make: Callable[[], _T]) -> _T:
+    """``make()``; or, in a long-lived process whose build cache keeps
+    objects between builds (``specgen serve``, :mod:`specgen.site.warm`),
+    the object an earlier build made under ``key`` and ``variant``, which
+    the caller must not change. ``key`` must cover everything ``make`` reads."""
+    if memo is None or getattr(memo, "warm", None) is None:
+        return make()
+    cache: Any = memo
+    kept = cache.kept_objects([key], variant)
+    if key in kept:
+        return kept[key]  # type: ignore[no-any-return]
+    value = make()
+    cache.keep(key)  # used by this build: kept for the next
+    cache.keep_object(key, variant, value)
+    return value
 
 
 # ---------------------------------------------------------------- keys
