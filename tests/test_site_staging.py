@@ -106,10 +106,19 @@ def test_swap_in_puts_the_new_folder_in_place(tmp_path: Path, monkeypatch: pytes
     assert not new.exists()
 
 
-def test_move_files_keeps_what_it_replaces_for_the_background_removal(tmp_path: Path) -> None:
-    """The preview moves a build's files into its folder one rename each; the
-    files those renames replace are linked into ``replaced`` first, so the
-    rename frees nothing (the staging folder's ``rm`` does, later)."""
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "rename-over"])
+def test_move_files_keeps_what_it_replaces_for_the_background_removal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool
+) -> None:
+    """The preview moves a build's files into its folder one step each. A
+    file already there is exchanged with the new one, and so left in the
+    build's folder; where the system cannot exchange, it is linked into
+    ``replaced`` before the new one is renamed over it. Either way the move
+    frees nothing (the staging folder's ``rm`` does, later)."""
+    if not exchange:
+        monkeypatch.setattr(staging, "_RENAMEAT2", None)
+    elif staging._RENAMEAT2 is None:
+        pytest.skip("no renameat2 on this system")
     target, new, replaced = tmp_path / "site", tmp_path / "new", tmp_path / "staging" / "replaced"
     (target / "search").mkdir(parents=True)
     (target / "search" / "index.json").write_text("old index")
@@ -119,13 +128,35 @@ def test_move_files_keeps_what_it_replaces_for_the_background_removal(tmp_path: 
     (new / "workflows" / "w").mkdir(parents=True)
     (new / "workflows" / "w" / "index.html").write_text("a new page")
     before = (target / "search" / "index.json").stat().st_ino
+    written = (new / "search" / "index.json").stat().st_ino
     staging.move_files(new, target, replaced)
     assert _digest(target) == {
         "kept.html": hashlib.sha256(b"kept").hexdigest(),
         "search/index.json": hashlib.sha256(b"new index").hexdigest(),
         "workflows/w/index.html": hashlib.sha256(b"a new page").hexdigest(),
     }
+    assert (target / "search" / "index.json").stat().st_ino == written, "the new file itself, moved, not copied"
+    left = sorted(p for p in new.rglob("*") if p.is_file())
     kept = sorted(replaced.iterdir())
-    assert [p.read_text() for p in kept] == ["old index"], "only the file replaced, not the one added"
-    assert kept[0].stat().st_ino == before, "the replaced file itself, linked, not copied"
-    assert not any(p.is_file() for p in new.rglob("*"))
+    if exchange:
+        assert left == [new / "search" / "index.json"] and kept == [], "only the file replaced, not the one added"
+        old = left[0]
+    else:
+        assert left == [] and len(kept) == 1, "only the file replaced, not the one added"
+        old = kept[0]
+    assert old.read_text() == "old index"
+    assert old.stat().st_ino == before, "the replaced file itself, not a copy"
+
+
+def test_move_files_renames_over_what_is_not_a_file(tmp_path: Path) -> None:
+    """A folder or link where the build wrote a file is no file to exchange
+    with: the rename meets it, as it always did."""
+    target, new = tmp_path / "site", tmp_path / "new"
+    target.mkdir()
+    (tmp_path / "elsewhere").write_text("not the site's")
+    (target / "link.html").symlink_to(tmp_path / "elsewhere")
+    new.mkdir()
+    (new / "link.html").write_text("a page")
+    staging.move_files(new, target)
+    assert not (target / "link.html").is_symlink() and (target / "link.html").read_text() == "a page"
+    assert (tmp_path / "elsewhere").read_text() == "not the site's"

@@ -25,6 +25,7 @@ import errno
 import os
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -94,13 +95,18 @@ def swap_in(new: Path, target: Path, attic: Path) -> None:
 
 def move_files(new: Path, target: Path, replaced: Path | None = None) -> None:
     """Move every file under ``new`` to the same place under ``target``, each
-    by one rename (so a reader of ``target`` sees each file either as it was
+    in one step (so a reader of ``target`` sees each file either as it was
     or as it is now); folders ``target`` lacks are made.
 
-    With ``replaced``, each file a rename replaces is first hard-linked into
-    that folder, so the rename frees nothing and the space is given back by
-    whoever removes the folder (the staging folder's background ``rm``): at
-    1,000 specs the two search index files it replaces are 150 MB."""
+    A file already in ``target`` is exchanged with the new one where the
+    system can (``renameat2``): the old file is left under ``new``, for
+    whoever removes that folder (the staging folder's background ``rm``).
+    Renaming a file over another makes ext4 write the new file's blocks out
+    first (its ``auto_da_alloc``), 2 to 35 ms for each of the two 77 MB
+    search index files at 1,000 specs; an exchange does not. Where the
+    system cannot exchange, the file is renamed over the old one, which is
+    first hard-linked into ``replaced`` (when given), so the rename frees
+    nothing and the space is again given back by the background ``rm``."""
     made: set[str] = set()
     kept = 0
     if replaced is not None:
@@ -120,6 +126,8 @@ def move_files(new: Path, target: Path, replaced: Path | None = None) -> None:
                     os.makedirs(destination, exist_ok=True)
                     made.add(destination)
                 there = os.path.join(destination, entry.name)
+                if _is_file(there) and _exchange(Path(entry.path), Path(there)):
+                    continue
                 if replaced is not None:
                     try:
                         os.link(there, os.path.join(replaced, str(kept)), follow_symlinks=False)
@@ -127,6 +135,14 @@ def move_files(new: Path, target: Path, replaced: Path | None = None) -> None:
                     except OSError:  # nothing there yet, or no hard links: the rename frees it
                         pass
                 os.replace(entry.path, there)
+
+
+def _is_file(path: str) -> bool:
+    """Whether ``path`` is a file (not a folder, not a link)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _locked_by_someone(folder: Path) -> bool:
