@@ -46,9 +46,11 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-HEARD_FOLDER_LIMIT = 256
+HEARD_FOLDER_LIMIT = 1024
 """A watched path with more folders than this (hidden ones too: inotify
-follows them all, a ``.venv`` has thousands) is only polled."""
+watches every folder, each a kilobyte of the kernel's memory from a
+per-user allowance, 8,192 watches on older systems) is only polled. A
+git repository's ``.git`` has about 300; a ``.venv`` has thousands."""
 
 
 def visible_entries(folder: str | None) -> list[os.DirEntry[str]]:
