@@ -303,3 +303,41 @@ def _site_key_and_digests(cache, site: Path) -> tuple[str, dict[str, str]]:
 
     manifest = cache.get(delta._manifest_key(site))
     return manifest["key"], dict(manifest["pages"])
+
+
+def test_the_preview_keeps_its_folders_manifest_in_memory_and_a_published_sites_in_the_cache(
+    run, example_tree: Path, built_preview: Preview
+) -> None:
+    """Only the preview reads the manifest of its own folder, so it is held
+    in memory, not written to the cache; ``specgen build``'s is written, for
+    the next build and the next preview."""
+    from specgen.site import delta
+
+    published = run("build", "specs", "-o", "site", cwd=example_tree)
+    assert published.exit_code == 0, published.output
+    _edit_summary(example_tree, "Scores every personal-loan")
+    again = built_preview.build()
+    assert again.ok and again.result is not None and again.result.kept_pages > 0
+    opened = open_cache(example_tree / CACHE_DIR)
+    try:
+        assert opened.get(delta._manifest_key(built_preview.site_dir)) is None
+        assert isinstance(opened.get(delta._manifest_key(example_tree / "site")), dict)
+    finally:
+        opened.close()
+    _same_as_clean(run, example_tree, built_preview.site_dir)
+
+
+def test_an_object_kept_on_commit_is_held_only_once_the_build_commits(tmp_path: Path) -> None:
+    warm = Warm()
+    failed = open_cache(tmp_path / "cache", warm=warm)
+    failed.put("k", None)
+    failed.keep_object("k", "v", "from the failed build", on_commit=True)
+    assert warm.get("k", "v") is None
+    failed.close()  # no commit: the build failed
+    assert warm.get("k", "v") is None
+    good = open_cache(tmp_path / "cache", warm=warm)
+    good.put("k", None)
+    good.keep_object("k", "v", "from the good build", on_commit=True)
+    good.commit()
+    good.close()
+    assert warm.get("k", "v") == "from the good build"

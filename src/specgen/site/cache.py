@@ -107,6 +107,7 @@ class SiteCache:
         """``scratch`` is a temporary folder of this cache's own, removed on :meth:`close`."""
         self.warm: Warm | None = None
         """Objects earlier builds of this process made from entries (:mod:`specgen.site.warm`)."""
+        self._warm_on_commit: list[tuple[str, str, Any]] = []
 
     def get(self, key: str) -> Any | None:
         """The value stored under ``key`` (JSON data, or bytes as put), or None."""
@@ -184,10 +185,15 @@ class SiteCache:
         self.hits += len(found)
         return found
 
-    def keep_object(self, key: str, variant: str, value: Any) -> None:
-        """Hand :attr:`warm` an object made from what was just put under ``key``."""
+    def keep_object(self, key: str, variant: str, value: Any, *, on_commit: bool = False) -> None:
+        """Hand :attr:`warm` an object made from what was just put under
+        ``key``; with ``on_commit``, only once this build commits (an object
+        that says what the build left behind, true only if it succeeded)."""
         if self.warm is not None:
-            self.warm.put(key, variant, value)
+            if on_commit:
+                self._warm_on_commit.append((key, variant, value))
+            else:
+                self.warm.put(key, variant, value)
 
     def keep(self, key: str) -> None:
         """Keep the entry under ``key`` at :meth:`commit` though this build did not read it."""
@@ -315,6 +321,10 @@ class SiteCache:
 
     def commit(self, *, prune: bool = True) -> None:
         """Write the new entries and (with ``prune``) drop those this build did not use."""
+        if self.warm is not None:  # the build succeeded, whether or not its entries can be written
+            for key, variant, value in self._warm_on_commit:
+                self.warm.put(key, variant, value)
+        self._warm_on_commit.clear()
         if self.busy:
             return
         try:
