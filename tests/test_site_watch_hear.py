@@ -4,11 +4,13 @@ and the poll that finds the same change later does not hand it over again
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -203,9 +205,12 @@ def test_a_folder_with_too_many_folders_is_polled_and_the_poll_hands_its_changes
         _stop(observer)
 
 
-def test_the_preview_builds_a_save_long_before_its_next_poll(example_tree: Path, monkeypatch) -> None:
-    monkeypatch.chdir(example_tree)
-    monkeypatch.setattr(serve_module, "POLL_SECONDS", 60.0)
+@contextlib.contextmanager
+def _running_preview(tree: Path, monkeypatch, poll: float) -> Iterator[tuple[list[bool], Path]]:
+    """A preview of ``tree``'s specs, built once and running, polling every
+    ``poll`` seconds: the outcome of each of its builds, and a spec to save."""
+    monkeypatch.chdir(tree)
+    monkeypatch.setattr(serve_module, "POLL_SECONDS", poll)
     builds: list[bool] = []
 
     def load(memo=None):
@@ -216,34 +221,27 @@ def test_the_preview_builds_a_save_long_before_its_next_poll(example_tree: Path,
     try:
         preview.build()
         thread.start()
-        spec = sorted(Path("specs").glob("*.yml"))[0]
-        spec.write_text(spec.read_text(encoding="utf-8").replace("summary: ", "summary: Heard. ", 1), encoding="utf-8")
-        assert _within(30.0, lambda: len(builds) >= 2), "the save was not built before the poll"
-        assert builds == [True, True]
+        yield builds, sorted(Path("specs").glob("*.yml"))[0]
     finally:
         preview.shutdown()
         thread.join(timeout=10)
+
+
+def _save(spec: Path, words: str) -> None:
+    spec.write_text(spec.read_text(encoding="utf-8").replace("summary: ", f"summary: {words} ", 1), encoding="utf-8")
+
+
+def test_the_preview_builds_a_save_long_before_its_next_poll(example_tree: Path, monkeypatch) -> None:
+    with _running_preview(example_tree, monkeypatch, poll=60.0) as (builds, spec):
+        _save(spec, "Heard.")
+        assert _within(30.0, lambda: len(builds) >= 2), "the save was not built before the poll"
+        assert builds == [True, True]
 
 
 def test_one_save_makes_one_build_though_the_poll_finds_it_too(example_tree: Path, monkeypatch) -> None:
-    monkeypatch.chdir(example_tree)
-    monkeypatch.setattr(serve_module, "POLL_SECONDS", 0.05)
-    builds: list[bool] = []
-
-    def load(memo=None):
-        return load_portfolio([Path("specs")], project_file=Path("specgen.yml"), memo=memo), None
-
-    preview = Preview(load, watch=[Path("specs")], port=0, on_build=lambda outcome: builds.append(outcome.ok))
-    thread = threading.Thread(target=preview.run, daemon=True)
-    try:
-        preview.build()
-        thread.start()
+    with _running_preview(example_tree, monkeypatch, poll=0.05) as (builds, spec):
         time.sleep(0.3)  # the poll's first look is taken
-        spec = sorted(Path("specs").glob("*.yml"))[0]
-        spec.write_text(spec.read_text(encoding="utf-8").replace("summary: ", "summary: Once. ", 1), encoding="utf-8")
+        _save(spec, "Once.")
         assert _within(30.0, lambda: len(builds) >= 2)
         time.sleep(1.0)  # twenty polls
         assert builds == [True, True], "the poll built the save again"
-    finally:
-        preview.shutdown()
-        thread.join(timeout=10)
