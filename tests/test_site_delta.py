@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from specgen.site import searchlayout
 from specgen.site.pagememo import WatchedSite, canonical, fingerprint
 from tests.site_support import file_digests
 
@@ -196,7 +197,7 @@ def test_kept_pages_search_entries_are_cut_from_the_previous_index(run, example_
     cache, _, manifest = _manifest(example_tree)
     try:
         layout = manifest["search"]
-        chunks = delta._search_chunks(example_tree / "site", layout)
+        chunks = searchlayout.search_chunks(example_tree / "site", layout)
         assert chunks is not None and set(chunks) == set(manifest["pages"])
         pages = manifest["pages"]
         groups = delta._groups(pages).values()
@@ -336,22 +337,20 @@ def _index_of(tmp_path: Path, body: bytes) -> Path:
 def test_search_chunks_are_cut_exactly_or_not_at_all(tmp_path: Path, lengths: dict[str, int]) -> None:
     """The pieces of the previous index are views of it, each a page's whole
     entries; a layout that does not fit the file to the byte gives none."""
-    from specgen.site import delta
 
     site = _index_of(tmp_path, b",".join(piece for piece in _PIECES.values() if piece))
     layout = {"head": len(_HEAD), "pages": [[path, len(piece)] for path, piece in _PIECES.items()]}
-    chunks = delta._search_chunks(site, layout)
+    chunks = searchlayout.search_chunks(site, layout)
     assert chunks is not None and {path: bytes(chunk) for path, chunk in chunks.items()} == _PIECES
     damaged = {"head": len(_HEAD), "pages": [[path, lengths.get(path, len(piece))] for path, piece in _PIECES.items()]}
-    assert delta._search_chunks(site, damaged) is None
+    assert searchlayout.search_chunks(site, damaged) is None
 
 
 def test_search_chunks_of_a_cut_off_index_are_none(tmp_path: Path) -> None:
-    from specgen.site import delta
 
     site = _index_of(tmp_path, _PIECES["a.md"])  # c.md's entries cut off
     layout = {"head": len(_HEAD), "pages": [[path, len(piece)] for path, piece in _PIECES.items()]}
-    assert delta._search_chunks(site, layout) is None
+    assert searchlayout.search_chunks(site, layout) is None
     # a's piece claiming the index's closing bytes too (they end as entries do): nothing left for c's
     layout["pages"][0][1] += 2
-    assert delta._search_chunks(site, layout) is None
+    assert searchlayout.search_chunks(site, layout) is None

@@ -42,6 +42,7 @@ from specgen.gcpause import paused_gc
 from specgen.site.cache import FORMAT, SiteCache, digest, tool_versions
 from specgen.site.engine import SiteFiles
 from specgen.site.pagerecord import PageRecord
+from specgen.site.searchlayout import search_chunks, search_layout
 
 __all__ = [
     "Delta",
@@ -58,9 +59,6 @@ __all__ = [
 _MANIFEST = "site-manifest"
 _LATEST = digest("latest site")
 """Where the cache says which folder :func:`remember` last recorded with ``latest``."""
-_INDEX = "search/search_index.json"
-_TAIL = b"]}"
-_COMMA, _OPEN, _CLOSE = b",{}"
 
 
 def _file_digest(path: Path) -> str:
@@ -175,52 +173,6 @@ def _stats(folder: Path, known: Mapping[str, tuple[int, int, int]] | None = None
     return found
 
 
-def _search_layout(site: Path, records: Mapping[str, PageRecord]) -> dict[str, Any] | None:
-    """Where each page's entries sit in ``site``'s search index: its head's
-    length and each page's (path, bytes), in the index's order (that of
-    ``records``); None when the index is not laid out that way."""
-    index = site / _INDEX
-    if not index.is_file():
-        return None
-    lengths = [(path, len(record.search_chunk)) for path, record in records.items()]
-    written = [n for _, n in lengths if n]
-    head = index.stat().st_size - len(_TAIL) - sum(written) - max(len(written) - 1, 0)
-    return {"head": head, "pages": [list(item) for item in lengths]} if head > 0 else None
-
-
-def _search_chunks(output: Path, layout: Any) -> dict[str, memoryview] | None:
-    """Each page's entries (:attr:`PageRecord.search_chunk`) cut from the previous
-    site's search index by :func:`_search_layout`; None unless they make it
-    up exactly. They are not decoded: the manifest's stat of the index shows
-    it is the file the last build wrote, and the pieces go back into the next
-    index as they are. Nor are they copied: each is a view of the index read
-    once (at 1,000 specs, 12,000 pieces of 77 MB, 0.03 s to copy)."""
-    try:
-        data = (output / _INDEX).read_bytes()
-        head = int(layout["head"])
-        pages = [(str(path), int(n)) for path, n in layout["pages"]]
-    except (OSError, KeyError, TypeError, ValueError):
-        return None
-    if head <= 0 or not data[:head].endswith(b'"docs":[') or not data.endswith(_TAIL):
-        return None
-    view = memoryview(data)
-    chunks, at = {}, head
-    for path, n in pages:
-        if n < 0:
-            return None
-        if n and at > head:  # a page with entries after another's: a comma between
-            if at >= len(data) or data[at] != _COMMA:
-                return None
-            at += 1
-        if n and (at + n > len(data) or data[at] != _OPEN or data[at + n - 1] != _CLOSE):  # entries, whole
-            return None
-        chunks[path] = view[at : at + n]
-        at += n
-    if at + len(_TAIL) != len(data):
-        return None
-    return chunks
-
-
 def plan(
     cache: SiteCache,
     output: Path,
@@ -263,7 +215,7 @@ def _plan(
         if group_key in kept:
             records.update(zip(paths, kept[group_key], strict=True))
     if len(records) < len(previous):
-        chunks = _search_chunks(output, layout)  # read only once the index is known to be as it was written
+        chunks = search_chunks(output, layout)  # read only once the index is known to be as it was written
         if chunks is None or set(chunks) != set(digests):
             return None
         stored = cache.get_many([k for k in keys if k not in kept])
@@ -374,7 +326,7 @@ def remember(
     (:mod:`specgen.site.warm`), not written (0.03–0.05 s of JSON at 1,000
     specs), and the cache's entry for it cleared.
     Returns the stat of every file the manifest lists (None: no manifest)."""
-    layout = _search_layout(site, records)
+    layout = search_layout(site, records)
     # no search index laid out as specgen writes it, or no navigation digest: the next build is a full one
     if layout is None or nav_key is None:
         cache.put(_manifest_key(output), None)
