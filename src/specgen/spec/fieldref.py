@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from specgen.spec.schema import Project, Spec
+from specgen.spec.schema.fielddocs import field_description
 from specgen.spec.values import Duration, Percent, Ref
 from specgen.templating import make_environment
 from specgen.text import Md, site_markdown
@@ -90,7 +91,8 @@ def field_reference(root: type[BaseModel] = Spec) -> list[ModelSection]:
         seen.add(model)
         rows = []
         for name, info in model.model_fields.items():
-            rows.append(FieldRow(name, _type_name(info.annotation), info.is_required(), info.description or ""))
+            described = field_description(model, name) or ""
+            rows.append(FieldRow(name, _type_name(info.annotation), info.is_required(), described))
             queue.extend(m for m in _models(info.annotation) if m not in seen)
         doc = (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else ""
         sections.append(ModelSection(model.__name__, doc, rows))

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ValidationError
 
 from specgen.diagnostics import Diagnostic
+from specgen.spec.schema.fielddocs import field_description
 from specgen.spec.yamlsrc import Path_, UnreadableScalar
 
 __all__ = ["Locates", "describe", "validation_diagnostics"]
@@ -105,7 +106,7 @@ def _message(root: type[BaseModel], error: Any) -> tuple[str, bool]:
         model = _model_at(root, loc[:-1])
         desc = ""
         if model is not None and loc[-1] in model.model_fields:
-            desc = model.model_fields[loc[-1]].description or ""
+            desc = field_description(model, loc[-1]) or ""
         hint = f" ({desc.rstrip('.')})" if desc else ""
         return f"required field '{loc[-1]}' is missing{hint}", True
     if kind == "extra_forbidden":

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from specgen.spec.schema.fielddocs import describe_properties
 from specgen.spec.values import NonEmptyStr, Ratio, ShortStr
 
 SCHEMA_VERSION = 1
@@ -24,9 +25,12 @@ class Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
         str_strip_whitespace=True,
         validate_default=False,
+        # the docstring under each field describes it; read when asked, not as each class is made
+        json_schema_extra=describe_properties,
+        # a model's validator is made when first used: most are only ever part of Spec's or Project's
+        defer_build=True,
     )
 
 
