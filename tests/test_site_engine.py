@@ -80,6 +80,27 @@ def test_the_search_index_is_written_as_material_writes_it(
         assert ours == (example_tree / "material" / "search" / name).read_bytes(), name
 
 
+def test_a_second_build_compiles_none_of_the_themes_templates(
+    run, example_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every Jinja environment the theme makes takes its templates compiled
+    from the user's cache, also the three material's search plugin makes for
+    its language's settings before the build's own (mkdocs gives them none)."""
+    import jinja2
+
+    compiled: list[str | None] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_(self, source, name, filename, raw, defer_init)
+
+    assert run("build", "specs", "-o", "first", "--no-cache", "--jobs", "1", cwd=example_tree).exit_code == 0
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    assert run("build", "specs", "-o", "second", "--no-cache", "--jobs", "1", cwd=example_tree).exit_code == 0
+    assert [name for name in compiled if name is not None and name.startswith("partials/")] == []
+
+
 def test_the_printable_pages_are_not_searched(run, example_tree: Path) -> None:
     assert run("build", "specs", "-o", "site", cwd=example_tree).exit_code == 0
     index = json.loads((example_tree / "site" / "search" / "search_index.json").read_text("utf-8"))

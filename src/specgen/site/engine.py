@@ -171,6 +171,7 @@ def _build(
     from specgen.site.searchparse import use_fast_parser
 
     try:
+        _compiled_once(config.theme)
         config = config.plugins.on_config(config)
         use_fast_parser(config)  # the search index parses pages with a faster tokenizer, same entries
         config.plugins.on_pre_build(config=config)
@@ -179,7 +180,6 @@ def _build(
             taken = held[0].take(held[1]) if held is not None else None  # nothing stays held meanwhile
             taken = taken if reuse else None
             env = config.theme.get_env()
-            env.bytecode_cache = template_code_cache()  # the theme's templates, compiled once
             navshare.install(env)  # the navigation rendered once for the pages sharing it, same bytes
             headershare.install(env)  # the header bar rendered once per folder, same bytes
             if taken is not None:  # the last build's objects, as mkdocs would make them afresh
@@ -273,6 +273,24 @@ def _build(
 
 _OWN_META = frozenset({"search"})
 """Front matter only the page itself reads (``search: exclude`` keeps it out of the index)."""
+
+
+def _compiled_once(theme: Any) -> None:
+    """Every Jinja environment ``theme`` makes loads its templates compiled
+    once, from the user's template cache (:mod:`specgen.usercache`): the
+    build's own, and the three mkdocs-material's search plugin makes to look
+    up its language's settings in ``on_config``, which mkdocs makes without
+    one and so compiles those templates again on every build."""
+    if "get_env" in vars(theme):  # this theme's already
+        return
+    made = theme.get_env
+
+    def get_env() -> Any:
+        env = made()
+        env.bytecode_cache = template_code_cache()
+        return env
+
+    theme.get_env = get_env
 
 
 def _shown_elsewhere(page: Any, site: SiteFiles, own_theme: bool) -> bool:
