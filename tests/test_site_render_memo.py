@@ -5,6 +5,7 @@ read the whole site, are rendered again."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,26 @@ def test_an_unchanged_workflow_is_one_look_up_and_no_rendering(example_tree: Pat
     # a page taken from the memo never built its template context
     assert all(isinstance(page.context, LazyContext) and page.context._data is None for page in workflow_pages)
     assert _texts(again) == _texts(first) == _texts(render_texts(portfolio, report=report))
+
+
+def test_the_navigation_builds_no_context_of_a_page_taken_from_the_memo(example_tree: Path) -> None:
+    """The navigation heads and places each workflow by its title and stage,
+    which the planner gives every page; the site's configuration is made
+    without building the template context of any page the memo kept."""
+    from specgen.site.mkdocs import nav_for
+    from specgen.site.sources import prepare_sources
+
+    portfolio, report = _load(example_tree)
+    memo = CountingMemo()
+    first = prepare_sources(portfolio, report=report, memo=memo)
+    again = prepare_sources(portfolio, report=report, memo=memo)
+    workflow_pages = [page for page in again.pages if page.workflow is not None]
+    assert workflow_pages and all(page.section is not None for page in workflow_pages)
+    assert all(isinstance(page.context, LazyContext) and page.context._data is None for page in workflow_pages)
+    assert again.config["nav"] == first.config["nav"]
+    # a page made without its section (by code of one's own) still finds it, in its context
+    bare = [dataclasses.replace(page, section=None) for page in again.pages]
+    assert nav_for(bare) == again.config["nav"]
 
 
 def test_editing_one_spec_renders_only_its_workflow(example_tree: Path, rendered: list[str]) -> None:

@@ -96,6 +96,14 @@ def _grouped(entries: list[tuple[str, Any]], size: int) -> list[Any]:
     return [entry for _, entry in groups]
 
 
+def _section(page: Page) -> tuple[str, Stage]:
+    """A workflow page's workflow title and stage (a page made without them: from its context)."""
+    if page.section is not None:
+        return page.section
+    workflow = page.context["workflow"]
+    return workflow.title, workflow.stage
+
+
 def nav_for(pages: Sequence[Page]) -> list[Any]:
     """The mkdocs nav: the first portfolio page, the workflows by stage (each
     a section whose index is its overview), then the other portfolio pages."""
@@ -118,14 +126,14 @@ def nav_for(pages: Sequence[Page]) -> list[Any]:
                     groups[page.group] = []
                     items.append({_nav_title(page.group): groups[page.group]})
                 groups[page.group].append(entry)
-        return {_nav_title(first.context["workflow"].title): items}
+        return {_nav_title(_section(first)[0]): items}
 
     stages: dict[Stage, list[list[Page]]] = {}
     for members in by_workflow.values():
-        stages.setdefault(members[0].context["workflow"].stage, []).append(members)
+        stages.setdefault(_section(members[0])[1], []).append(members)
     workflows_nav = []
     for stage in sorted(stages, key=lambda s: -s.rank):
-        entries = [(m[0].context["workflow"].title, workflow_entry(m)) for m in stages[stage]]
+        entries = [(_section(m[0])[0], workflow_entry(m)) for m in stages[stage]]
         workflows_nav.append({_nav_title(stage.label.capitalize()): _grouped(entries, NAV_GROUP_SIZE)})
     nav: list[Any] = [{_nav_title(p.title): p.path} for p in portfolio_pages[:1]]
     if workflows_nav:

@@ -17,7 +17,7 @@ from typing import Any
 
 from specgen.site.cache import digest
 from specgen.site.views import WorkflowView
-from specgen.spec.schema import Runbook, SiteSettings, Spec
+from specgen.spec.schema import Runbook, SiteSettings, Spec, Stage
 
 __all__ = [
     "BUNDLED_PAGE_DEFS",
@@ -314,6 +314,10 @@ class Page:
     folder_key: str | None = field(default=None, compare=False)
     """The key its workflow's pages are kept under together in the build
     cache (:mod:`specgen.site.render`); None: the page is kept on its own."""
+    section: tuple[str, Stage] | None = field(default=None, compare=False)
+    """Its workflow's title and stage, which head and place its section of
+    the navigation (:func:`specgen.site.mkdocs.nav_for`), without building
+    the template context of a page taken from the cache."""
 
     @property
     def key(self) -> str | None:
