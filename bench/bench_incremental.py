@@ -7,7 +7,8 @@ process each, wall clock, medians over ``--runs`` interleaved rounds):
 * full build: ``--no-cache`` (what every build cost before the cache);
 * cold cache: a build with an empty cache (the first build of a checkout);
 * no-op rebuild: nothing changed;
-* text edit: one spec's summary edited (a different spec each round);
+* text edit: one spec's summary edited (a different spec each time);
+  these two ``--repeats`` times a round;
 * title edit: one spec's title edited (the navigation of every page changes);
 
 then the peak memory of those processes, the ratio of an incremental build to
@@ -279,8 +280,13 @@ def _engine_floor(root: Path, env: dict[str, str], given: Path) -> tuple[float, 
 
 
 def run_size(
-    count: int, runs: int, env: dict[str, str], git: bool = False, versions: int = 1
+    count: int, runs: int, env: dict[str, str], git: bool = False, versions: int = 1, repeats: int = 3
 ) -> dict[str, list[tuple[float, float]]]:
+    """Every step's (seconds, peak MB) at ``count`` specs, ``runs`` rounds;
+    the no-op rebuild and the text edit, the steps the targets are about and
+    cheap to repeat, ``repeats`` times a round (each edit a different spec):
+    on a machine whose speed moves by a third within minutes, a median of
+    three was not enough to tell them apart."""
     cached = _has_cache(env)
     times: dict[str, list[tuple[float, float]]] = {step: [] for step in (*STEPS, *FLOORS)}
     with tempfile.TemporaryDirectory(prefix="specgen-bench-inc-") as tmp:
@@ -295,9 +301,11 @@ def run_size(
             times["full build"].append(_timed([*build, *no_cache], root, env))
             shutil.rmtree(root / ".specgen-cache", ignore_errors=True)
             times["cold cache"].append(_timed(build, root, env))
-            times["no-op rebuild"].append(_timed(build, root, env))
-            _edit(paths[(2 * round_) % len(paths)], "summary", round_)
-            times["text edit"].append(_timed(build, root, env))
+            for repeat in range(repeats):
+                times["no-op rebuild"].append(_timed(build, root, env))
+                edit = round_ * repeats + repeat
+                _edit(paths[(2 * edit) % len(paths)], "summary", edit)
+                times["text edit"].append(_timed(build, root, env))
             times["floor"].append(_floor(root, env))
             if round_ == 0:
                 given = _engine_config(root, env)
@@ -402,6 +410,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,100", help="comma-separated portfolio sizes (default: 10,100)")
     parser.add_argument("--runs", type=int, default=3, help="rounds per size; medians are printed (default: 3)")
     parser.add_argument("--src", type=Path, help="the src/ folder of the specgen to time (default: the installed one)")
+    parser.add_argument("--repeats", type=int, default=3, help="no-op rebuilds and text edits per round (default: 3)")
     parser.add_argument("--serve", action="store_true", help="also time the live preview: save → new text served")
     parser.add_argument("--git", action="store_true", help="commit each portfolio to a git repository first")
     parser.add_argument(
@@ -414,13 +423,16 @@ def main() -> None:
     cache = "cache" if _has_cache(env) else "no cache"
     print(f"specgen from {args.src or 'the installed package'}; {cache}; {where}")
     print(machine_check())
-    print(f"medians of {args.runs} runs, wall seconds of one `specgen build` process each\n")
+    print(
+        f"medians of {args.runs} runs ({args.runs * args.repeats} of the no-op rebuild and the text edit), "
+        "wall seconds of one `specgen build` process each\n"
+    )
     heading = " ".join(f"{s:>14}" for s in STEPS)
     floors = f"{'floor':>7} {'edit-floor':>10} {'engine floor':>12}"
     print(f"{'specs':>6} {heading} {'peak RSS MB':>12} {'edit/full':>10} {floors}")
     results = {}
     for size in sizes:
-        times = run_size(size, args.runs, env, args.git, args.versions)
+        times = run_size(size, args.runs, env, args.git, args.versions, args.repeats)
         med = {step: statistics.median(t for t, _ in times[step]) for step in (*STEPS, *FLOORS)}
         peak = max(rss for step in STEPS for _, rss in times[step])
         results[size] = med
