@@ -13,6 +13,7 @@ import json
 import os
 from pathlib import Path
 
+import markdown
 import pytest
 
 from specgen.site import searchlayout
@@ -305,6 +306,40 @@ def test_a_build_that_keeps_pages_uses_but_never_stores_under_the_last_navigatio
     assert redone.computed == again.computed + rebuilt, (
         "the edited pages' theme was stored under an unvouched navigation"
     )
+
+
+def test_a_printable_page_rebuilt_next_to_kept_pages_takes_their_sections_from_the_cache(
+    run, example_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit of the overview's text rebuilds the workflow's printable page,
+    which repeats the section pages. Those kept from the last site are not
+    converted again: the cache kept what converting them gave
+    (:mod:`specgen.site.mkcache`'s pointer per page). The site is still the
+    one a clean build makes."""
+    _build(run, example_tree, "--jobs", "1")
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    converted: list[str] = []
+    convert = markdown.Markdown.convert
+
+    def recording(self: markdown.Markdown, source: str) -> str:
+        converted.append(source.split("\n", 1)[0])
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", recording)
+    rebuilt, total = _build(run, example_tree, "--jobs", "1")
+    monkeypatch.setattr(markdown.Markdown, "convert", convert)
+    assert 0 < rebuilt < total
+    showing = {p.stem for p in (example_tree / "site").rglob("*.html") if "every personal-loan" in p.read_text()}
+    assert "print" in showing and not showing & {"controls", "decisions", "acceptance", "exit"}
+    assert "# Runbooks" in converted  # the printable page's own section (no page shows all runbooks)
+    for heading in (
+        "# Decision boundaries",
+        "# Controls and monitoring",
+        "# Acceptance and readiness",
+        "# Exit and handover",
+    ):
+        assert heading not in converted, f"{heading}: a kept page's section was converted again"
+    _same_as_clean(run, example_tree)
 
 
 _HEAD = b'{"config":{"lang":["en"]},"docs":['

@@ -110,14 +110,16 @@ class SiteCache(WorkerSharing):
         """Objects earlier builds of this process made from entries (:mod:`specgen.site.warm`)."""
         self._warm_on_commit: list[tuple[str, str, Any]] = []
 
-    def get(self, key: str) -> Any | None:
-        """The value stored under ``key`` (JSON data, or bytes as put), or None."""
+    def get(self, key: str, *, tally: bool = True) -> Any | None:
+        """The value stored under ``key`` (JSON data, or bytes as put), or
+        None; counted as a hit or a miss unless ``tally`` is off (a look-up
+        that may well find nothing and computes nothing itself)."""
         self._used.add(key)
         if key in self._new:
-            self.hits += 1
+            self.hits += tally
             return decode_value(self._new[key])
         if self._db is None:
-            self.misses += 1
+            self.misses += tally
             return None
         try:
             row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
@@ -127,9 +129,9 @@ class SiteCache(WorkerSharing):
                 self._broken(f"an entry cannot be read ({exc})")
             value = None
         if value is None:
-            self.misses += 1
+            self.misses += tally
         else:
-            self.hits += 1
+            self.hits += tally
         return value
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:

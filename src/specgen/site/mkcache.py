@@ -19,6 +19,11 @@ page template       the page's HTML, table of contents, title, URL and metadata,
                     title and URL), so a new title re-renders every page.
 ==================  ============================================================
 
+A page converted whole also leaves a pointer to its entry under its folder
+and its Markdown as :mod:`specgen.site.sections` sees it, so a printable
+page rebuilt next to kept pages takes their sections' HTML from the cache
+instead of converting them again.
+
 A hit puts back exactly what the step would have produced, so a build with
 the cache writes the same bytes as one without (``tests/test_site_incremental.py``
 proves it over a random sequence of edits). Anchors are still validated on
@@ -28,6 +33,7 @@ every build, from the kept anchors.
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -40,6 +46,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 
 from specgen.site.cache import FORMAT, SiteCache, digest, tool_versions
+from specgen.site.sections import look_up_elsewhere, take_converted
 
 __all__ = ["PLUGIN_NAME", "CachePlugin", "cache_plugin"]
 
@@ -103,6 +110,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         # the site's own files (links are checked against them), not the theme's
         self._files_key = digest(*sorted(f.src_uri for f in files if f.src_dir is None))
         self._nav_key = self._known_nav_key
+        look_up_elsewhere(files, self._converted_section)
         for name, plugin in config.plugins.items():
             index = getattr(plugin, "search_index", None)
             if name.endswith("search") and index is not None and hasattr(index, "entries"):
@@ -171,20 +179,37 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 page._title_from_render = hit["title"]
                 page.present_anchor_ids = set(hit["anchors"])
                 page.links_to_anchors = links
+                if hit.get("section"):
+                    self.cache.keep(hit["section"])
                 return
+        take_converted(files)
         original(config, files)
-        self.cache.put(
-            key,
-            {
-                "html": page.content,
-                "toc": _toc_tokens(page.toc),
-                "title": page._title_from_render,
-                "anchors": sorted(page.present_anchor_ids or ()),
-                "links": None
-                if page.links_to_anchors is None
-                else sorted([f.src_uri, sorted(a.items())] for f, a in page.links_to_anchors.items()),
-            },
-        )
+        entry = {
+            "html": page.content,
+            "toc": _toc_tokens(page.toc),
+            "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ()),
+            "links": None
+            if page.links_to_anchors is None
+            else sorted([f.src_uri, sorted(a.items())] for f, a in page.links_to_anchors.items()),
+        }
+        whole = take_converted(files)
+        if whole is not None and whole[0] == posixpath.dirname(page.file.src_uri):
+            entry["section"] = self._section_key(*whole)
+            self.cache.put(entry["section"], key)
+        self.cache.put(key, entry)
+
+    def _section_key(self, folder: str, markdown: str) -> str:
+        return digest("section", self.markdown_salt, self._files_key, folder, markdown)
+
+    def _converted_section(self, folder: str, markdown: str) -> tuple[str, list[dict[str, Any]], str | None] | None:
+        """What converting a page of ``folder`` whose Markdown, as the
+        sections see it, is ``markdown`` gave an earlier build, if the cache has it."""
+        pointer = self.cache.get(self._section_key(folder, markdown), tally=False)
+        hit = self.cache.get(pointer, tally=False) if isinstance(pointer, str) else None
+        if not isinstance(hit, dict):
+            return None
+        return hit["html"], hit["toc"], hit["title"]
 
     def _wrap_search(self, index: Any, salt: str) -> None:
         add = index.add_entry_from_context

@@ -30,6 +30,14 @@ The pages converted last are kept with the build's files (mkdocs' ``Files``
 of the page being converted), at most :data:`KEEP` of them, so nothing
 survives the build and a worker process keeps only its own. The site
 registers the extension by name (``specgen.site.sections``).
+
+A build that keeps most pages from the last site converts few of them, so
+a section may match no page of this build. The build cache
+(:mod:`specgen.site.mkcache`) keeps what converting each page gave: it
+hands the files a look-up (:func:`look_up_elsewhere`) that finds a
+section's HTML among the pages an earlier build converted in the same
+folder, and learns from :func:`take_converted` the Markdown, as the
+sections see it, of each page it stores.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from markdown import Extension, Markdown
@@ -44,7 +53,16 @@ from markdown.extensions.toc import unique
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-__all__ = ["BREAK", "KEEP", "MARKER", "SectionsExtension", "makeExtension"]
+__all__ = [
+    "BREAK",
+    "KEEP",
+    "MARKER",
+    "Lookup",
+    "SectionsExtension",
+    "look_up_elsewhere",
+    "makeExtension",
+    "take_converted",
+]
 
 BREAK = '<div class="sg-print-break"></div>'
 """A page break: the line that separates the sections of a page."""
@@ -56,6 +74,27 @@ KEEP = 16
 """Converted pages kept for the sections of a later page: a workflow's pages and some."""
 
 _MEMO_ATTRIBUTE = "_specgen_converted_pages"
+_LOOKUP_ATTRIBUTE = "_specgen_converted_elsewhere"
+_LAST_ATTRIBUTE = "_specgen_converted_last"
+
+Lookup = Callable[[str, str], "tuple[str, list[dict[str, Any]], str | None] | None"]
+"""``lookup(folder, markdown)``: the HTML, table of contents (mkdocs' form
+will do: ``level``, ``id``, ``name``, ``children``) and title of a page in
+``folder`` whose Markdown, as the sections see it, is ``markdown``; None if
+there is none."""
+
+
+def look_up_elsewhere(files: Any, lookup: Lookup) -> None:
+    """Let pages converted with ``files`` (mkdocs' ``Files``) find a section
+    that no page of this build converted with ``lookup``."""
+    files.__dict__[_LOOKUP_ATTRIBUTE] = lookup
+
+
+def take_converted(files: Any) -> tuple[str, str] | None:
+    """The folder and Markdown (as the sections see it: whitespace
+    normalised, no blank lines around) of the page just converted whole with
+    ``files``, once; None if the last page converted was made of sections."""
+    return files.__dict__.pop(_LAST_ATTRIBUTE, None)  # type: ignore[no-any-return]
 
 
 class _Converted(NamedTuple):
@@ -83,18 +122,19 @@ class _State:
         self.toc: list[dict[str, Any]] | None = None
         self.own_memo = _Memo()
 
-    def memo_and_folder(self, md: Markdown) -> tuple[_Memo, str]:
-        """The build's memo and the folder of the page being converted
-        (mkdocs' link rewriter knows both; without it, this instance's own)."""
+    def memo_and_folder(self, md: Markdown) -> tuple[_Memo, str, Any]:
+        """The build's memo, the folder of the page being converted and the
+        build's files (mkdocs' link rewriter knows them; without it, this
+        instance's own memo, and no files)."""
         relpath = md.treeprocessors["relpath"] if "relpath" in md.treeprocessors else None  # noqa: SIM401 (a Registry has no get)
         file = getattr(relpath, "file", None)
         files = getattr(relpath, "files", None)
         if file is None or files is None:
-            return self.own_memo, ""
+            return self.own_memo, "", None
         memo = files.__dict__.get(_MEMO_ATTRIBUTE)
         if memo is None:
             memo = files.__dict__[_MEMO_ATTRIBUTE] = _Memo()
-        return memo, posixpath.dirname(file.src_uri)
+        return memo, posixpath.dirname(file.src_uri), files
 
 
 class _Split(Preprocessor):
@@ -107,7 +147,8 @@ class _Split(Preprocessor):
         if SEPARATORS.isdisjoint(lines):
             state.source, state.toc = "\n".join(lines).strip("\n"), None
             return lines
-        memo, folder = state.memo_and_folder(self.md)
+        memo, folder, files = state.memo_and_folder(self.md)
+        lookup: Lookup | None = None if files is None else files.__dict__.get(_LOOKUP_ATTRIBUTE)
         titles = _title_reader(self.md)
         sections: list[list[str]] = [[]]
         separators: list[str] = []
@@ -124,6 +165,9 @@ class _Split(Preprocessor):
         for number, section in enumerate(sections):
             text = "\n".join(section).strip("\n")
             converted = memo.get((folder, text)) if text.strip() else _Converted("", [], None)
+            if converted is None and lookup is not None:
+                found = lookup(folder, text)
+                converted = None if found is None else _Converted(*found)
             if converted is None:
                 html = self.md.convert(text)
                 converted = _Converted(html, list(getattr(self.md, "toc_tokens", [])), getattr(titles, "title", None))
@@ -204,11 +248,16 @@ def _remembering(md: Markdown, state: _State) -> Any:
         if titles is not None:
             titles.title = None
         text = convert(source)
+        memo, folder, files = state.memo_and_folder(md)
         if state.source is not None:
-            memo, folder = state.memo_and_folder(md)
             toc = list(getattr(md, "toc_tokens", []))
             memo.remember((folder, state.source), _Converted(text, toc, getattr(titles, "title", None)))
-            state.source = None
+        if files is not None:  # (a page of sections converts each inside: the page's word is the last)
+            if state.source is None:
+                files.__dict__.pop(_LAST_ATTRIBUTE, None)
+            else:
+                files.__dict__[_LAST_ATTRIBUTE] = (folder, state.source)
+        state.source = None
         return text
 
     return converted
