@@ -57,10 +57,34 @@ _UNIT_SECONDS = {
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mo|s|m|h|d|w|y)\s*$")
 
 
+_SEEN_MOST = 4096
+"""Most written forms of one type whose value is remembered (see :class:`_WrittenValue`)."""
+
+
+def _remembering(parse: Any) -> Any:
+    """``parse``, remembering the value of each of the first :data:`_SEEN_MOST`
+    texts it accepted: specs write the same few (``15m``, ``1h``) thousands of
+    times, and the values are frozen, so one object serves them all."""
+    seen: dict[str, Any] = {}
+
+    def validate(value: Any) -> Any:
+        if type(value) is not str:
+            return parse(value)
+        found = seen.get(value)
+        if found is None:
+            found = parse(value)
+            if len(seen) < _SEEN_MOST:
+                seen[value] = found
+        return found
+
+    return validate
+
+
 class _WrittenValue:
     """A value written as text in YAML (``15m``, ``2%``): pydantic validates it
-    with ``parse``, serialises it back with ``str``, and describes it in the JSON
-    Schema as a string of ``_PATTERN`` with ``_EXAMPLES``."""
+    with ``parse`` (remembering what each text gave: the values are frozen),
+    serialises it back with ``str``, and describes it in the JSON Schema as a
+    string of ``_PATTERN`` with ``_EXAMPLES``."""
 
     _PATTERN: str = ""
     _EXAMPLES: tuple[str, ...] = ()
@@ -72,7 +96,7 @@ class _WrittenValue:
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
-            cls.parse,
+            _remembering(cls.parse),
             serialization=core_schema.plain_serializer_function_ser_schema(str),
         )
 
