@@ -342,6 +342,102 @@ def test_a_printable_page_rebuilt_next_to_kept_pages_takes_their_sections_from_t
     _same_as_clean(run, example_tree)
 
 
+def _recording_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the Jinja templates rendered from now on (``Template.render``)."""
+    import jinja2
+
+    rendered: list[str] = []
+    render = jinja2.Template.render
+
+    def recording(self: jinja2.Template, *args, **kwargs) -> str:
+        rendered.append(str(self.name))
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", recording)
+    return rendered
+
+
+STATIC = {"404.html", "sitemap.xml"}
+
+
+def test_a_build_that_keeps_pages_takes_the_404_page_and_the_sitemap_from_the_cache(
+    run, example_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """They show the whole navigation (404) and every page (sitemap), not the
+    text of one spec: a text edit puts back what the last build rendered."""
+    rendered = _recording_renders(monkeypatch)
+    _build(run, example_tree, "--jobs", "1")
+    assert rendered.count("404.html") == rendered.count("sitemap.xml") == 1  # a first build renders them
+    rendered.clear()
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    rebuilt, total = _build(run, example_tree, "--jobs", "1")
+    assert 0 < rebuilt < total and "main.html" in rendered  # the edited pages were rendered
+    assert not STATIC & set(rendered)
+    _same_as_clean(run, example_tree)
+
+
+def test_what_a_build_that_keeps_pages_renders_of_them_is_stored_once_its_navigation_holds(
+    run, example_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On another day (no ``SOURCE_DATE_EPOCH``: the pages' dates move, the
+    sitemap lists them) the first edit renders both again under the last
+    build's navigation; once the build has found it unchanged they are
+    stored, and the next edit takes them from the cache."""
+    rendered = _recording_renders(monkeypatch)
+    _build(run, example_tree, "--jobs", "1")
+    monkeypatch.setattr("mkdocs.structure.pages.get_build_date", lambda: "2031-01-02")
+    _edit(example_tree, "Scores personal-loan", "Scores every personal-loan")
+    rendered.clear()
+    assert _build(run, example_tree, "--jobs", "1")[0] > 0
+    assert set(rendered) >= STATIC
+    _edit(example_tree, "Scores every personal-loan", "Scores each personal-loan")
+    rendered.clear()
+    assert _build(run, example_tree, "--jobs", "1")[0] > 0
+    assert "main.html" in rendered and not STATIC & set(rendered)
+    _same_as_clean(run, example_tree)
+
+
+def test_a_page_less_template_is_looked_up_by_the_pages_dates_and_base_url(tmp_path: Path) -> None:
+    """The sitemap lists each page's date: another date is another entry (its
+    URL follows from the site's files and the configuration, in the key too)."""
+    from types import SimpleNamespace
+
+    import jinja2
+
+    from specgen.site.cache import open_cache
+    from specgen.site.mkcache import CachePlugin
+
+    template = jinja2.Environment().from_string(
+        "{% for f in pages %}{{ f.page.update_date }} {% endfor %}{{ base_url }}"
+    )
+    template.name = "sitemap.xml"
+    cache = open_cache(tmp_path / "cache")
+    plugin = CachePlugin(cache, markdown_salt="m", page_salt="p", nav_key="n")
+    plugin._known_nav_key = None  # a navigation vouched for: entries are stored
+
+    def context(date: str, base: str = ".") -> dict:
+        page = SimpleNamespace(abs_url=None, canonical_url=None, update_date=date)
+        return {"page": None, "pages": [SimpleNamespace(page=page)] * 2, "base_url": base}
+
+    try:
+        assert plugin.render_page(template, context("2026-12-06")) == "2026-12-06 2026-12-06 ."
+        template.render = lambda *a, **k: "rendered again"  # type: ignore[method-assign]
+        assert plugin.render_page(template, context("2026-12-06")) == "2026-12-06 2026-12-06 ."  # from the cache
+        assert plugin.render_page(template, context("2026-12-07")) == "rendered again"
+        assert plugin.render_page(template, context("2026-12-06", "/docs/")) == "rendered again"
+        # under a navigation only the last build vouched for: held back until this build does
+        keeping = CachePlugin(cache, markdown_salt="m", page_salt="p", nav_key="n")
+        assert keeping.render_page(template, context("2026-12-08")) == "rendered again"
+        template.render = lambda *a, **k: "rendered a third time"  # type: ignore[method-assign]
+        assert keeping.render_page(template, context("2026-12-08")) == "rendered a third time"
+        keeping.vouch()
+        assert keeping.render_page(template, context("2026-12-08")) == "rendered a third time"
+        template.render = lambda *a, **k: "not looked up"  # type: ignore[method-assign]
+        assert keeping.render_page(template, context("2026-12-08")) == "rendered a third time"
+    finally:
+        cache.close()
+
+
 _HEAD = b'{"config":{"lang":["en"]},"docs":['
 _PIECES = {
     "a.md": b'{"location":"a.html","text":"x"},{"location":"a.html#b","text":"y"}',

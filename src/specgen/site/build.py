@@ -339,6 +339,7 @@ def _run_mkdocs(
                 shutil.rmtree(site)
                 plan = None
             else:
+                plugin[1].vouch()
                 reused = dict(plan.reuse)
                 linked = links.finish() if early is None else early.finish() & keep
     if plan is None:

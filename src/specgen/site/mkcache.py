@@ -17,6 +17,9 @@ page template       the page's HTML, table of contents, title, URL and metadata,
                     the whole configuration (navigation, theme settings), the
                     theme overrides' bytes and the navigation as built (every
                     title and URL), so a new title re-renders every page.
+page-less template  the same as a page template's but the page; the context's
+(404, sitemap)      base URL, the list of files (each page's URL) and the
+                    pages' dates (the sitemap lists them).
 ==================  ============================================================
 
 A page converted whole also leaves a pointer to its entry under its folder
@@ -86,7 +89,10 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
     done again in full (:func:`specgen.site.delta.navigation_changed`). So
     such a build looks the page template's output up under the given digest
     but stores nothing under it: an entry stored before the navigation is
-    known to be the same could be wrong.
+    known to be the same could be wrong. Only the page-less templates (the
+    404 page, the sitemap), rendered once per build in this process, are held
+    back until the build has found the navigation unchanged (:meth:`vouch`),
+    so that the builds after an edit find them.
     """
 
     def __init__(self, cache: SiteCache, *, markdown_salt: str, page_salt: str, nav_key: str | None = None) -> None:
@@ -98,6 +104,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self._known_nav_key = nav_key
         self._nav_key: str | None = nav_key
         self._nav: Navigation | None = None
+        self._held_back: dict[str, str] = {}
 
     @property
     def nav_key(self) -> str | None:
@@ -228,16 +235,32 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
 
     def render_page(self, template: jinja2.Template, context: Any) -> str:
         page = context.get("page")
-        if not isinstance(page, Page) or self._nav_key is None:
+        if self._nav_key is None or not (isinstance(page, Page) or (page is None and "pages" in context)):
             return template.render(context)
-        key = digest("page", self.page_salt, self._nav_key, str(template.name), self._page_key(page))
+        if page is None:  # the theme's static templates (404.html, sitemap.xml): mkdocs' context of the whole site
+            # each page's URLs follow from its path (the site's files) and the configuration (the salt)
+            dates = sorted({f.page.update_date for f in context["pages"] if f.page is not None})
+            subject = digest(str(context.get("base_url")), self._files_key, *dates)
+        else:
+            subject = self._page_key(page)
+        key = digest("page", self.page_salt, self._nav_key, str(template.name), subject)
         hit = self.cache.get(key)
         if isinstance(hit, str):
             return hit
         output = template.render(context)
-        if self._known_nav_key is None:  # a navigation known only from the last build: not vouched for yet
+        if self._known_nav_key is None:
             self.cache.put(key, output)
+        elif page is None:  # a navigation known only from the last build: not vouched for yet
+            self._held_back[key] = output
         return output
+
+    def vouch(self) -> None:
+        """The build found the navigation the last build left (it kept pages,
+        and :func:`specgen.site.delta.navigation_changed` said no): store the
+        page-less templates' output rendered under it."""
+        for key, output in self._held_back.items():
+            self.cache.put(key, output)
+        self._held_back.clear()
 
 
 class _CachedTemplate:
