@@ -189,7 +189,6 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 if hit.get("section"):
                     self.cache.keep(hit["section"])
                 return
-        take_converted(files)
         original(config, files)
         entry = {
             "html": page.content,

@@ -121,7 +121,6 @@ def plan_pages(
     # its key, and specgen's own page definitions, in the salt with every page's path and title
     # (the links): one key per workflow holds them all
     folder_keys = {w: digest("workflow pages", salt, k) for w, k in workflow_keys.items() if k is not None}
-    sections = {view.id: (view.title, view.stage) for view in views}
     pages = []
     for path, title, pdef, view, item, position in planned:
         key_parts: tuple[str, ...] | None = None
@@ -150,7 +149,7 @@ def plan_pages(
                 extra=extra,
                 key_parts=key_parts,
                 folder_key=folder_keys.get(view.id) if key_parts is not None else None,
-                section=sections[view.id],
+                section=(view.title, view.stage),
             )
         )
     return pages
