@@ -30,6 +30,13 @@ against the same one-second target.
     python bench/bench_incremental.py --src /path/to/other/checkout/src   # compare a version
     python bench/bench_incremental.py --git            # the portfolio committed to git, as specs live
     python bench/bench_incremental.py --git --versions 8   # ... with eight versions of every spec
+    python bench/bench_incremental.py --count --sizes 10,100,1000   # instructions, not seconds
+
+With ``--count``, nothing is timed: at each size one text edit, the floor and
+the engine floor are counted in instructions under valgrind's callgrind
+(:func:`timing.count_instructions`), which give the same figure for the same
+work however busy the machine is, so how the edit grows with the number of
+specs can be read off exactly.
 
 With ``--src`` the CLI of another checkout is timed; one without a build cache
 (no ``--no-cache`` option) does a full build every time.
@@ -38,6 +45,7 @@ With ``--src`` the CLI of another checkout is timed; one without a build cache
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -56,7 +64,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_build import make_portfolio
-from timing import machine_check
+from timing import count_instructions, machine_check
 
 CLI = "from specgen.cli import main; main()"
 STEPS = ("full build", "cold cache", "no-op rebuild", "text edit", "title edit")
@@ -315,6 +323,48 @@ def run_size(
     return times
 
 
+def count_size(count: int, env: dict[str, str]) -> dict[str, int]:
+    """Instructions, at ``count`` specs, of a one-spec text edit's ``specgen
+    build``, of the floor's process and of the engine floor's, each counted
+    once after a build of the portfolio (valgrind's callgrind; see
+    :func:`timing.count_instructions`)."""
+    with tempfile.TemporaryDirectory(prefix="specgen-bench-count-") as tmp:
+        root = Path(tmp)
+        paths = sorted(make_portfolio(root, count).glob("*.yml"))
+        build = ["build", "specs", "-o", "site"]
+        given = _engine_config(root, env)  # builds the site (and fills the cache) on the way
+        _floor(root, env)  # writes the modules a no-op build imports, for the floors
+        _edit(paths[len(paths) // 2], "summary", 0)
+        counted = {"text edit": count_instructions([sys.executable, "-c", CLI, *build], cwd=root, env=env)}
+        _settle(root / ".specgen-cache" / "trash")
+        modules = str(root / "modules.txt")
+        counted["floor"] = count_instructions([sys.executable, "-c", FLOOR, modules], cwd=root, env=env)
+        engine = [sys.executable, "-c", ENGINE, modules, str(given)]
+        counted["engine floor"] = count_instructions(engine, cwd=root, env=env)
+    return counted
+
+
+def print_counts(sizes: list[int], env: dict[str, str]) -> None:
+    """The ``--count`` table: millions of instructions per size, and what each spec more adds."""
+    print(f"{'specs':>6} {'text edit':>10} {'floor':>10} {'engine floor':>13} {'edit - engine floor':>20}")
+    rows = []
+    for size in sizes:
+        counted = {step: value / 1e6 for step, value in count_size(size, env).items()}
+        above = counted["text edit"] - counted["engine floor"]
+        rows.append((size, counted["text edit"], above))
+        print(
+            f"{size:>6} {counted['text edit']:>10,.0f} {counted['floor']:>10,.0f} "
+            f"{counted['engine floor']:>13,.0f} {above:>20,.0f}"
+        )
+    for (small, edit_small, above_small), (large, edit_large, above_large) in itertools.pairwise(rows):
+        added = large - small
+        print(
+            f"from {small} to {large} specs, each spec more adds {(edit_large - edit_small) / added:,.2f} million "
+            f"instructions to the edit, {(above_large - above_small) / added:,.2f} million above the engine floor"
+        )
+    print("millions of instructions of one process each, counted by valgrind's callgrind (PYTHONHASHSEED=0)")
+
+
 def _served_within(url: str, marker: str, start: float, limit: float = 120.0) -> float:
     """Seconds from ``start`` until the page at ``url`` (the local preview) shows ``marker``."""
     while time.perf_counter() - start < limit:
@@ -416,9 +466,16 @@ def main() -> None:
     parser.add_argument(
         "--versions", type=int, default=1, help="with --git: commits giving each spec this many versions (default: 1)"
     )
+    parser.add_argument(
+        "--count", action="store_true", help="count instructions under valgrind instead of timing (one edit per size)"
+    )
     args = parser.parse_args()
     env = _env(args.src.resolve() if args.src else None)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.count:
+        print(f"specgen from {args.src or 'the installed package'}")
+        print_counts(sizes, env)
+        return
     where = f"specs in a git repository, {args.versions} version(s) each" if args.git else "specs not in git"
     cache = "cache" if _has_cache(env) else "no cache"
     print(f"specgen from {args.src or 'the installed package'}; {cache}; {where}")
