@@ -8,11 +8,12 @@ version's first build fills it), then times ``--runs`` of the step under it,
 and prints the medians and minimums of wall and processor time per version.
 
 With ``--count instructions`` each run is counted instead of timed: the
-instructions the ``specgen`` process and its forked workers execute, under
-valgrind's callgrind (:func:`timing.count_instructions`). The count moves
-by under a tenth of a per cent between runs of the same work, where wall
-time moves by a third, so a lever of one per cent can be told from noise;
-a run takes 15-50 times as long.
+instructions the ``specgen`` process executes, under valgrind's callgrind
+(:func:`timing.count_instructions`; forked workers are not counted, and the
+steps here run in one process). The count moves by under a tenth of a per
+cent between runs of the same work, where wall time moves by a third, so a
+lever of one per cent can be told from noise; a run takes 15-50 times as
+long.
 
 Each version is a git revision of this repository, checked out into a
 temporary worktree and run from its ``src/`` (``PYTHONPATH``), so the
@@ -95,7 +96,7 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]
 
 
 def _count(args: list[str], cwd: Path, env: dict[str, str]) -> int:
-    """Instructions of one ``specgen`` process and its workers."""
+    """Instructions of one ``specgen`` process (not of any worker it forks)."""
     counted = count_instructions([sys.executable, "-c", CLI, *args], cwd=cwd, env=env)
     _settle(cwd / ".specgen-cache" / "trash")
     return counted
